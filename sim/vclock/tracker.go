@@ -1,0 +1,115 @@
+package vclock
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Tracker counts the work in flight in a world: SIP transactions, HTTP requests, engine jobs,
+// scenario steps. The world is quiescent when nothing is counted, or everything counted is parked
+// on a virtual timer. Virtual time moves only then (DESIGN.md rule 3).
+//
+// Convention: a goroutine chain holds one unit. An in-process caller that blocks on a tracked
+// server (an engine job calling the EWS mock, a scenario step driving a client) keeps its one unit
+// for the whole call; a server that parks such a request on a virtual timer releases its own unit
+// and the caller's (Park(2)).
+type Tracker struct {
+	mu      sync.Mutex
+	changed *sync.Cond
+	busy    int
+	byName  map[string]int
+}
+
+// NewTracker returns an idle tracker.
+func NewTracker() *Tracker {
+	t := &Tracker{byName: map[string]int{}}
+	t.changed = sync.NewCond(&t.mu)
+	return t
+}
+
+// Begin counts one unit of work under name until the returned end is called (end is idempotent).
+func (t *Tracker) Begin(name string) (end func()) {
+	t.add(name, 1)
+	var once sync.Once
+	return func() { once.Do(func() { t.add(name, -1) }) }
+}
+
+// Park releases n units while the caller waits for virtual time; resume takes them back. Resume
+// must be called before the virtual event that wakes the caller returns, so the scheduler sees the
+// woken work when it settles.
+func (t *Tracker) Park(n int) (resume func()) {
+	t.add("parked", -n)
+	var once sync.Once
+	return func() { once.Do(func() { t.add("parked", n) }) }
+}
+
+func (t *Tracker) add(name string, n int) {
+	t.mu.Lock()
+	t.busy += n
+	t.byName[name] += n
+	if t.byName[name] == 0 {
+		delete(t.byName, name)
+	}
+	if t.busy <= 0 {
+		t.changed.Broadcast()
+	}
+	t.mu.Unlock()
+}
+
+// Busy reports the number of units in flight.
+func (t *Tracker) Busy() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.busy
+}
+
+// ErrNotQuiescent is returned when work did not settle within the real-time limit.
+type ErrNotQuiescent struct {
+	Limit    time.Duration
+	Counters string
+}
+
+func (e *ErrNotQuiescent) Error() string {
+	return fmt.Sprintf("world did not settle within %s of real time; in flight: %s", e.Limit, e.Counters)
+}
+
+// WaitIdle blocks until nothing is in flight, or fails after limit of real time. This bounded
+// real-time wait is the only wall-clock wait in ucssim: it guards against a hung socket, it never
+// paces the simulation.
+func (t *Tracker) WaitIdle(limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.busy <= 0 {
+		return nil
+	}
+	timer := time.AfterFunc(limit, func() {
+		t.mu.Lock()
+		t.changed.Broadcast()
+		t.mu.Unlock()
+	})
+	defer timer.Stop()
+	for t.busy > 0 {
+		if !time.Now().Before(deadline) {
+			return &ErrNotQuiescent{Limit: limit, Counters: t.countersLocked()}
+		}
+		t.changed.Wait()
+	}
+	return nil
+}
+
+func (t *Tracker) countersLocked() string {
+	names := make([]string, 0, len(t.byName))
+	for n := range t.byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	parts := make([]string, 0, len(names))
+	for _, n := range names {
+		parts = append(parts, fmt.Sprintf("%s=%d", n, t.byName[n]))
+	}
+	return strings.Join(parts, " ")
+}
