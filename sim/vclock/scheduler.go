@@ -104,21 +104,32 @@ func (s *Scheduler) Sleep(ctx context.Context, d time.Duration, held int) error 
 		return ctx.Err()
 	}
 	wake := make(chan struct{})
-	var resume func()
-	var once sync.Once
+	var (
+		mu     sync.Mutex // orders the assignment of resume before the wake-up reads it
+		resume func()
+		once   sync.Once
+	)
+	wakeUp := func() {
+		mu.Lock()
+		r := resume
+		mu.Unlock()
+		r()
+	}
+	mu.Lock()
 	cancel := s.After(d, "sleep", func() {
 		once.Do(func() {
-			resume()
+			wakeUp()
 			close(wake)
 		})
 	})
 	resume = s.tracker.Park(held)
+	mu.Unlock()
 	select {
 	case <-wake:
 		return nil
 	case <-ctx.Done():
 		cancel()
-		once.Do(func() { resume() })
+		once.Do(wakeUp)
 		return ctx.Err()
 	}
 }
