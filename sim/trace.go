@@ -1,0 +1,104 @@
+package sim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ucssim/ucssim/engine"
+)
+
+// TraceEvent is one line of a JSON-lines trace: time, seq, type, user, details.
+type TraceEvent struct {
+	Time    time.Time      `json:"time"`
+	Seq     int            `json:"seq"`
+	Type    string         `json:"type"`
+	User    string         `json:"user,omitempty"`
+	Details map[string]any `json:"details,omitempty"`
+}
+
+// Trace records a world's events in the order they happened. It is safe for concurrent use.
+type Trace struct {
+	mu     sync.Mutex
+	events []TraceEvent
+	// OnEvent, if set, sees each event as it is recorded (the shell's live timeline).
+	OnEvent func(TraceEvent)
+}
+
+// Record appends an engine event.
+func (t *Trace) Record(e engine.Event) {
+	t.mu.Lock()
+	te := TraceEvent{Time: e.Time.UTC(), Seq: len(t.events) + 1, Type: e.Type, User: e.User, Details: e.Details}
+	t.events = append(t.events, te)
+	hook := t.OnEvent
+	t.mu.Unlock()
+	if hook != nil {
+		hook(te)
+	}
+}
+
+// Events returns a copy of the events so far.
+func (t *Trace) Events() []TraceEvent {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]TraceEvent(nil), t.events...)
+}
+
+// Count counts events of a type, for one user if user is not "".
+func (t *Trace) Count(typ, user string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, e := range t.events {
+		if strings.EqualFold(e.Type, typ) && (user == "" || strings.EqualFold(e.User, user)) {
+			n++
+		}
+	}
+	return n
+}
+
+// JSONL renders the trace as JSON lines (map keys sorted by encoding/json: byte-identical runs).
+func (t *Trace) JSONL() []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	for _, e := range t.Events() {
+		_ = enc.Encode(e)
+	}
+	return buf.Bytes()
+}
+
+// Format renders one event for people: "2026-01-05 09:10:00 migration.completed sip:ken@... contacts=12".
+func (e TraceEvent) Format() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  #%d %s", e.Time.Format("2006-01-02 15:04:05"), e.Seq, e.Type)
+	if e.User != "" {
+		b.WriteString(" " + e.User)
+	}
+	keys := make([]string, 0, len(e.Details))
+	for k := range e.Details {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, " %s=%v", k, e.Details[k])
+	}
+	return b.String()
+}
+
+// Last formats the last n events.
+func (t *Trace) Last(n int) []string {
+	ev := t.Events()
+	if len(ev) > n {
+		ev = ev[len(ev)-n:]
+	}
+	out := make([]string, len(ev))
+	for i, e := range ev {
+		out[i] = e.Format()
+	}
+	return out
+}

@@ -1,0 +1,326 @@
+// Package sim puts ucssim's pieces together: a World is the engine, the EWS mock, the SIP front end
+// and the simulated clients, all on real loopback sockets, driven by one virtual-time scheduler.
+// Run builds a world from a scenario file and runs its steps (see SCENARIO-FORMAT.md).
+package sim
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/mocks/ews"
+	"github.com/ucssim/ucssim/sim/client"
+	"github.com/ucssim/ucssim/sim/frontend"
+	"github.com/ucssim/ucssim/sim/scenario"
+	"github.com/ucssim/ucssim/sim/vclock"
+)
+
+// World is one simulated deployment: a Lync Server 2013 pool (engine + SIP front end), an Exchange
+// 2013 server (EWS mock) and the users' clients, under one virtual clock and one seeded random source.
+type World struct {
+	Spec      scenario.World
+	Start     time.Time
+	Seed      uint64
+	Sched     *vclock.Scheduler
+	Rand      *rand.Rand
+	Engine    *engine.Engine
+	Exchange  *ews.Server
+	EWSURL    string
+	FrontEnd  *frontend.Server
+	Trace     *Trace
+	endpoints []*endpoint // in creation order
+	httpc     *http.Client
+	logger    *slog.Logger
+}
+
+type endpoint struct {
+	user, name string
+	kind       engine.ClientKind
+	c          *client.Client
+	signedIn   bool
+	signInSeq  int
+}
+
+// WorldOptions tune a world beyond its scenario spec.
+type WorldOptions struct {
+	Logger *slog.Logger // default: discard
+}
+
+// NewWorld builds and starts a world: servers listen on 127.0.0.1 with ephemeral ports.
+func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOptions) (*World, error) {
+	if start.IsZero() {
+		start = vclock.DefaultStart
+	}
+	logger := opt.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	w := &World{
+		Spec:   spec,
+		Start:  start,
+		Seed:   seed,
+		Sched:  vclock.New(start),
+		Rand:   rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		Trace:  &Trace{},
+		logger: logger,
+		httpc:  &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			w.Close()
+		}
+	}()
+
+	trustKey := deriveKey(seed)
+	var serverKey []byte
+	if spec.ServerToServerAuth {
+		serverKey = trustKey
+	}
+	w.Exchange = ews.NewServer(ews.Config{
+		Clock:       w.Sched.Clock(),
+		Sleeper:     w.Sched,
+		Counter:     w.Sched.Tracker(),
+		TrustKey:    serverKey,
+		MaxContacts: spec.Exchange.MaxContacts,
+		MaxGroups:   spec.Exchange.MaxGroups,
+		Seed:        seed,
+		OnChange:    w.exchangeChanged,
+	})
+	url, err := w.Exchange.Start("127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("start the EWS mock: %w", err)
+	}
+	w.EWSURL = url
+	exch := ews.NewClient(ews.ClientConfig{
+		BaseURL: url,
+		HTTP:    w.httpc,
+		Token: func() string {
+			return ews.SignToken(trustKey, "lync-server", w.Sched.Now(), time.Hour)
+		},
+		Held: 1,
+	})
+
+	w.Engine, err = engine.New(engine.Config{
+		Clock:       w.Sched.Clock(),
+		Scheduler:   w.Sched,
+		Exchange:    exch,
+		Rand:        w.Rand,
+		Pool:        spec.Pool,
+		Site:        spec.Site,
+		LegacyPools: spec.LegacyPools,
+		Migration: engine.MigrationConfig{
+			Duration:    spec.Migration.Duration,
+			PerContact:  spec.Migration.PerContact,
+			Jitter:      spec.Migration.Jitter,
+			Hold:        spec.Migration.Hold,
+			Remigration: spec.Migration.Remigration,
+			DailyTask:   spec.Migration.DailyTask,
+		},
+		OnEvent: w.Trace.Record,
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.FrontEnd, err = frontend.New(frontend.Config{
+		Engine:    w.Engine,
+		Counter:   w.Sched.Tracker(),
+		Scheduler: w.Sched,
+		Clock:     w.Sched.Clock(),
+		Pool:      spec.Pool,
+		Logger:    logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := w.FrontEnd.Start("127.0.0.1:0", "127.0.0.1:0"); err != nil {
+		return nil, fmt.Errorf("start the SIP front end: %w", err)
+	}
+	w.Engine.SetListener(w.FrontEnd)
+
+	if err := w.populate(); err != nil {
+		return nil, err
+	}
+	if err := w.Sched.Settle(); err != nil {
+		return nil, err
+	}
+	ok = true
+	return w, nil
+}
+
+func deriveKey(seed uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], seed)
+	sum := sha256.Sum256(append([]byte("ucssim server-to-server trust "), b[:]...))
+	return sum[:]
+}
+
+func (w *World) populate() error {
+	for _, p := range w.Spec.Policies {
+		if strings.EqualFold(p.Identity, "global") {
+			if _, err := w.Engine.Run(context.Background(), fmt.Sprintf("Set-CsUserServicesPolicy -Identity global -UcsAllowed $%t", p.UcsAllowed), engine.RunOptions{}); err != nil {
+				return fmt.Errorf("policy global: %w", err)
+			}
+			continue
+		}
+		if err := w.Engine.CreatePolicy(p.Identity, p.UcsAllowed); err != nil {
+			return fmt.Errorf("policy %s: %w", p.Identity, err)
+		}
+	}
+	for _, u := range w.Spec.Users {
+		sip := normalizeSIP(u.SIP)
+		mailbox := strings.TrimPrefix(sip, "sip:")
+		kind := engine.MailboxKind(u.Mailbox)
+		if kind == "" {
+			kind = engine.MailboxExchange2013
+		}
+		w.Exchange.AddMailbox(mailbox, u.Name, kind)
+		contacts := u.Contacts
+		if u.Generated > 0 {
+			contacts = generateContacts(w.Rand, domainOf(sip), u.Generated, u.Groups)
+		}
+		spec := engine.UserSpec{Name: u.Name, SIP: sip, Mailbox: kind, Policy: u.Policy}
+		for _, c := range contacts {
+			spec.Contacts = append(spec.Contacts, engine.ContactSpec{URI: c.URI, Name: c.Name, Groups: c.Groups})
+		}
+		if u.Store == "exchange" {
+			seed := make([]ews.SeedContact, 0, len(contacts))
+			for _, c := range contacts {
+				seed = append(seed, ews.SeedContact{IMAddress: strings.TrimPrefix(c.URI, "sip:"), DisplayName: c.Name, Groups: c.Groups})
+			}
+			if err := w.Exchange.Seed(mailbox, seed); err != nil {
+				return fmt.Errorf("user %s: seed the mailbox: %w", u.Name, err)
+			}
+			spec.InExchange = true
+			spec.Contacts = nil
+		}
+		if err := w.Engine.AddUser(spec); err != nil {
+			return fmt.Errorf("user %s: %w", u.Name, err)
+		}
+	}
+	return nil
+}
+
+var firstNames = []string{"Pilar", "Ken", "Anne", "David", "Lisa", "Tom", "Jo", "Mary", "Jun", "Ravi", "Sofia", "Omar", "Eva", "Luis", "Nina", "Paul"}
+var lastNames = []string{"Ackerman", "Myer", "Wallace", "Ahs", "Andrews", "Perham", "Berry", "Chen", "Kumar", "Lopez", "Haas", "Ito", "Novak", "Reyes", "Singh", "Young"}
+
+// generateContacts draws n distinct contacts from the world's seeded source. Contact i goes to the
+// default group or one of groups, round-robin from a seeded offset.
+func generateContacts(r *rand.Rand, domain string, n int, groups []string) []scenario.Contact {
+	seen := map[string]bool{}
+	out := make([]scenario.Contact, 0, n)
+	for i := 0; len(out) < n; i++ {
+		first := firstNames[r.IntN(len(firstNames))]
+		last := lastNames[r.IntN(len(lastNames))]
+		alias := strings.ToLower(first + "." + last)
+		if seen[alias] {
+			alias = fmt.Sprintf("%s%d", alias, i)
+		}
+		seen[alias] = true
+		c := scenario.Contact{URI: "sip:" + alias + "@" + domain, Name: first + " " + last}
+		if len(groups) > 0 {
+			if k := i % (len(groups) + 1); k > 0 {
+				c.Groups = []string{groups[k-1]}
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func normalizeSIP(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(strings.ToLower(s), "sip:") {
+		return "sip:" + s
+	}
+	return "sip:" + s[4:]
+}
+
+func domainOf(sip string) string {
+	if i := strings.LastIndex(sip, "@"); i >= 0 {
+		return sip[i+1:]
+	}
+	return "litwareinc.com"
+}
+
+// exchangeChanged forwards a mailbox change made outside the Lync Server (Outlook, a client over
+// EWS) to the engine, which refreshes its mirror and notifies endpoints.
+func (w *World) exchangeChanged(mailbox string, byServer bool) {
+	if byServer || w.Engine == nil {
+		return
+	}
+	w.Engine.ExchangeChanged("sip:" + mailbox)
+}
+
+// Close stops every client and server of the world.
+func (w *World) Close() {
+	for _, ep := range w.endpoints {
+		_ = ep.c.Close()
+	}
+	if w.FrontEnd != nil {
+		_ = w.FrontEnd.Close()
+	}
+	if w.Exchange != nil {
+		_ = w.Exchange.Close()
+	}
+	if w.httpc != nil {
+		w.httpc.CloseIdleConnections()
+	}
+}
+
+// endpointFor returns the user's endpoint of that name, creating its client if needed.
+func (w *World) endpointFor(user, name string, kind engine.ClientKind) (*endpoint, error) {
+	for _, ep := range w.endpoints {
+		if ep.user == user && ep.name == name {
+			if ep.kind == kind || ep.signedIn {
+				return ep, nil
+			}
+			_ = ep.c.Close()
+			c, err := w.newClient(user, name, kind)
+			if err != nil {
+				return nil, err
+			}
+			ep.c, ep.kind = c, kind
+			return ep, nil
+		}
+	}
+	c, err := w.newClient(user, name, kind)
+	if err != nil {
+		return nil, err
+	}
+	ep := &endpoint{user: user, name: name, kind: kind, c: c}
+	w.endpoints = append(w.endpoints, ep)
+	return ep, nil
+}
+
+func (w *World) newClient(user, name string, kind engine.ClientKind) (*client.Client, error) {
+	return client.New(client.Config{
+		User:       user,
+		Kind:       kind,
+		Endpoint:   name,
+		Server:     w.FrontEnd.TCPAddr(),
+		EWSBaseURL: w.EWSURL,
+		Counter:    w.Sched.Tracker(),
+	})
+}
+
+// signedIn returns the user's signed-in endpoints, most recently signed in first.
+func (w *World) signedIn(user string) []*endpoint {
+	var out []*endpoint
+	for _, ep := range w.endpoints {
+		if ep.user == user && ep.signedIn {
+			out = append(out, ep)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].signInSeq > out[j].signInSeq })
+	return out
+}
