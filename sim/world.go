@@ -12,9 +12,12 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/emiago/sipgo/sip"
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/mocks/ews"
@@ -23,6 +26,12 @@ import (
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/vclock"
 )
+
+// sipgo logs through a package-wide logger; its warnings on closing loopback connections ("TCP ref
+// went negative") are noise for scenario users, so only its errors get through.
+func init() {
+	sip.SetDefaultLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
+}
 
 // World is one simulated deployment: a Lync Server 2013 pool (engine + SIP front end), an Exchange
 // 2013 server (EWS mock) and the users' clients, under one virtual clock and one seeded random source.

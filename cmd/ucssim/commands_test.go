@@ -1,0 +1,92 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing/fstest"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+var _ = Describe("ucssim validate", func() {
+	var app *App
+	BeforeEach(func() { app = newApp(&fakeRunner{}) })
+
+	It("prints file:line:col for a bad file and exits 2", func() {
+		dir := suiteDir(true)
+		res := execute(app, "validate", dir)
+		Expect(res.code).To(Equal(2))
+		Expect(res.stderr).To(Equal(filepath.Join(dir, "bad.yaml") + `:2:7: seed: expected a whole number >= 0, got "x"` + "\n"))
+		Expect(res.stdout).To(Equal("4 valid, 1 invalid\n"))
+	})
+
+	It("exits 0 when every file is valid, without running any", func() {
+		r := &fakeRunner{}
+		res := execute(newApp(r), "validate", suiteDir(false))
+		Expect(res.code).To(Equal(0))
+		Expect(res.stdout).To(Equal("4 valid, 0 invalid\n"))
+		Expect(r.names()).To(BeEmpty())
+	})
+
+	It("rejects a scenario name used twice in the suite", func() {
+		dir := GinkgoTempDir()
+		Expect(os.WriteFile(filepath.Join(dir, "a.yaml"), []byte("name: Twice\n"), 0o644)).To(Succeed())
+		Expect(os.WriteFile(filepath.Join(dir, "b.yaml"), []byte("name: twice\n"), 0o644)).To(Succeed())
+		res := execute(app, "validate", dir)
+		Expect(res.code).To(Equal(2))
+		Expect(res.stderr).To(Equal(filepath.Join(dir, "b.yaml") + `:1:7: duplicate scenario name "twice" (also in ` +
+			filepath.Join(dir, "a.yaml") + ":1)\n"))
+	})
+})
+
+var _ = Describe("the bundled suite", func() {
+	It("is what run and validate use when no PATH is given", func() {
+		r := &fakeRunner{}
+		app := newApp(r)
+		app.Bundled = fstest.MapFS{
+			"policy/one.yaml":   {Data: []byte("name: One\n")},
+			"rollback/two.yaml": {Data: []byte("name: Two\n")},
+		}
+		app.BundledRoot = "scenarios"
+		res := execute(app, "run")
+		Expect(res.code).To(Equal(0))
+		Expect(res.stdout).To(ContainSubstring("PASS One  scenarios/policy/one.yaml"))
+		Expect(r.names()).To(Equal([]string{"One", "Two"}))
+		Expect(execute(app, "validate").stdout).To(Equal("2 valid, 0 invalid\n"))
+	})
+
+	It("is required when no PATH is given", func() {
+		res := execute(newApp(&fakeRunner{}), "run")
+		Expect(res.code).To(Equal(2))
+		Expect(res.stderr).To(ContainSubstring("this build has no bundled suite: give a PATH"))
+	})
+})
+
+var _ = Describe("help and version", func() {
+	DescribeTable("--help on every command shows examples and exits 0",
+		func(args ...string) {
+			res := execute(newApp(&fakeRunner{}), append(args, "--help")...)
+			Expect(res.code).To(Equal(0))
+			Expect(res.stdout).To(ContainSubstring("Examples:\n  ucssim"))
+		},
+		Entry("ucssim"),
+		Entry("run", "run"),
+		Entry("validate", "validate"),
+		Entry("version", "version"),
+	)
+
+	It("documents the exit codes and every run flag", func() {
+		res := execute(newApp(&fakeRunner{}), "run", "--help")
+		for _, flag := range []string{"--label", "--focus", "--seed", "--parallel", "--shard", "--junit", "--trace"} {
+			Expect(res.stdout).To(ContainSubstring(flag))
+		}
+		Expect(res.stdout).To(ContainSubstring("0 all passed, 1 some failed, 2 a file was invalid"))
+	})
+
+	It("prints the version", func() {
+		res := execute(newApp(&fakeRunner{}), "version")
+		Expect(res.code).To(Equal(0))
+		Expect(res.stdout).To(MatchRegexp(`^ucssim v0\.0\.0-test go\S+ \w+/\w+\n$`))
+	})
+})

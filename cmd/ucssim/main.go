@@ -1,0 +1,19 @@
+// Command ucssim runs and validates scenario files of the Lync Server 2013 unified contact store
+// simulator: `ucssim run`, `ucssim validate`, `ucssim version`.
+//
+// Exit codes: 0 every scenario passed; 1 some failed; 2 a file was invalid (nothing of it ran,
+// the others still did) or the command line was wrong.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := defaultApp().Execute(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}

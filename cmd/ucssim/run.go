@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ucssim/ucssim/sim/report"
+	"github.com/ucssim/ucssim/sim/scenario"
+)
+
+type runFlags struct {
+	labels   []string
+	focus    string
+	seed     uint64
+	parallel int
+	shard    string
+	junit    string
+	trace    string
+}
+
+func (a *App) runCmd() *cobra.Command {
+	var fl runFlags
+	cmd := &cobra.Command{
+		Use:   "run [PATH...]",
+		Short: "Run scenario files (the bundled suite when no PATH is given)",
+		Long: `Run every scenario file (*.yaml, *.yml) under the given files and directories, or the suite
+bundled in the binary when no PATH is given. Each scenario builds its own world on loopback sockets
+and runs on its own virtual clock; results print in file order, whatever --parallel is.
+
+A file that does not validate is reported with file:line:col and nothing of it runs; the others
+still run. Exit codes: 0 all passed, 1 some failed, 2 a file was invalid or the flags were wrong.`,
+		Example: `  ucssim run
+  ucssim run scenarios/rollback scenarios/remigration
+  ucssim run --label rollback --label prompts --parallel 4
+  ucssim run --focus 'hold|7 days' --seed 42
+  ucssim run --shard 2/4 --junit junit.xml --trace traces/`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var seed *uint64
+			if cmd.Flags().Changed("seed") {
+				seed = &fl.seed
+			}
+			return a.run(cmd.Context(), args, fl, seed)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&fl.labels, "label", nil, "run only scenarios with this label (repeatable; any match)")
+	f.StringVar(&fl.focus, "focus", "", "run only scenarios whose name matches this regular expression")
+	f.Uint64Var(&fl.seed, "seed", 0, "override every file's seed")
+	f.IntVar(&fl.parallel, "parallel", runtime.GOMAXPROCS(0), "scenarios run at once")
+	f.StringVar(&fl.shard, "shard", "", "run only slice i of n of the sorted files, e.g. 2/4")
+	f.StringVar(&fl.junit, "junit", "", "write a JUnit XML report to this file")
+	f.StringVar(&fl.trace, "trace", "", "write each scenario's trace to DIR/<name>.jsonl")
+	return cmd
+}
+
+func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64) error {
+	if fl.parallel < 1 {
+		return usageError{fmt.Errorf("bad --parallel %d: want 1 or more", fl.parallel)}
+	}
+	sh, err := parseShard(fl.shard)
+	if err != nil {
+		return usageError{err}
+	}
+	filt, err := newFilter(fl.labels, fl.focus)
+	if err != nil {
+		return usageError{err}
+	}
+	all, err := a.load(paths)
+	if err != nil {
+		return err
+	}
+	// Shard first, over every discovered file in sorted order, so that the slices are the same
+	// whatever each file holds; invalid files are reported by the shard that owns them.
+	var cases []report.Case
+	var jobs []int              // indexes into cases of the files to run
+	picked := make(map[int]int) // case index -> index in all
+	for k, l := range all {
+		if !sh.owns(k) {
+			continue
+		}
+		if l.file == nil {
+			cases = append(cases, report.Case{Path: l.path, Invalid: true, Err: l.err})
+			continue
+		}
+		if !filt.match(l.file) {
+			continue
+		}
+		picked[len(cases)] = k
+		jobs = append(jobs, len(cases))
+		cases = append(cases, report.Case{Name: l.file.Name, Path: l.path, Labels: l.file.Labels})
+	}
+	if len(cases) == 0 {
+		fmt.Fprintln(a.Stderr, "ucssim: no scenario matched the filters")
+	}
+
+	started := time.Now()
+	term := a.terminal()
+	done := make([]chan struct{}, len(cases))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	for i, c := range cases {
+		if c.Invalid {
+			close(done[i])
+		}
+	}
+	var wg sync.WaitGroup
+	queue := make(chan int)
+	var mu sync.Mutex
+	finished := 0
+	for w := 0; w < min(fl.parallel, max(len(jobs), 1)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range queue {
+				c := a.runOne(ctx, all[picked[i]].file, seed)
+				c.Name, c.Path, c.Labels = cases[i].Name, cases[i].Path, cases[i].Labels
+				cases[i] = c
+				mu.Lock()
+				finished++
+				n := finished
+				mu.Unlock()
+				term.Progress(n, len(jobs))
+				close(done[i])
+			}
+		}()
+	}
+	go func() {
+		for _, i := range jobs {
+			queue <- i
+		}
+		close(queue)
+	}()
+	// Print in file order as soon as each result and all before it are in.
+	for i := range cases {
+		<-done[i]
+		term.Case(cases[i])
+	}
+	wg.Wait()
+	term.Summary(cases)
+
+	if fl.junit != "" {
+		if err := writeJUnit(fl.junit, started, cases); err != nil {
+			return err
+		}
+	}
+	if fl.trace != "" {
+		if _, err := report.WriteTraces(fl.trace, cases); err != nil {
+			return err
+		}
+	}
+	return exitError{exitCode(cases)}
+}
+
+// runOne calls the runner, turning a panic into a failed case so one broken scenario cannot
+// take the suite down.
+func (a *App) runOne(ctx context.Context, f *scenario.File, seed *uint64) (c report.Case) {
+	defer func() {
+		if p := recover(); p != nil {
+			c = report.Case{Err: fmt.Errorf("internal error: %v", p)}
+		}
+	}()
+	return a.Runner(ctx, f, seed)
+}
+
+func writeJUnit(path string, started time.Time, cases []report.Case) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("--junit: %w", err)
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--junit: %w", err)
+	}
+	if err := report.WriteJUnit(f, "ucssim", started, cases); err != nil {
+		f.Close()
+		return fmt.Errorf("--junit: %w", err)
+	}
+	return f.Close()
+}
+
+// exitCode is 2 when a file was invalid, else 1 when a scenario failed, else 0.
+func exitCode(cases []report.Case) int {
+	code := exitPassed
+	for _, c := range cases {
+		switch {
+		case c.Invalid:
+			return exitInvalid
+		case !c.Passed || c.Err != nil:
+			code = exitFailed
+		}
+	}
+	return code
+}

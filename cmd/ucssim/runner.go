@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/ucssim/ucssim/scenarios"
+	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/report"
+	"github.com/ucssim/ucssim/sim/scenario"
+)
+
+// defaultApp is the real CLI: the sim runner and the suite embedded from scenarios/.
+func defaultApp() *App {
+	return &App{
+		Stdout:      os.Stdout,
+		Stderr:      os.Stderr,
+		Runner:      simRunner,
+		Bundled:     scenarios.FS,
+		BundledRoot: "scenarios",
+		Version:     buildVersion(),
+	}
+}
+
+// simRunner runs one file on a fresh world and copies sim.Result into a report.Case.
+func simRunner(ctx context.Context, f *scenario.File, seed *uint64) report.Case {
+	r := sim.Run(ctx, f, sim.RunOptions{Seed: seed})
+	c := report.Case{
+		Name: f.Name, Path: f.Path, Labels: f.Labels,
+		Passed: r.Passed, Wall: r.Wall, Virtual: r.Virtual, Trace: r.Trace, Err: r.Err,
+	}
+	if fl := r.Failure; fl != nil {
+		c.Failure = &report.Failure{Path: fl.Path, Line: fl.Line, Col: fl.Col, Step: fl.Step,
+			Expected: fl.Expected, Seen: fl.Seen, LastEvents: fl.LastEvents}
+	}
+	return c
+}

@@ -1,0 +1,56 @@
+// Package report writes the results of scenario runs for people and machines: a terminal
+// reporter (one line per scenario and a final "N passed, N failed"), a JUnit XML file for CI, and
+// a directory of JSON-lines traces, one file per scenario.
+//
+// It consumes its own small Case type rather than the runner's result, so that it depends on
+// neither package sim nor the CLI; callers copy sim.Result into a Case.
+package report
+
+import "time"
+
+// Case is the outcome of one scenario file.
+type Case struct {
+	Name    string // scenario name; empty when the file could not be parsed
+	Path    string // file path as given
+	Labels  []string
+	Passed  bool
+	Wall    time.Duration // real time the run took
+	Virtual time.Duration // virtual time the scenario covered
+	Failure *Failure      // the failing step, when a step failed
+	Trace   []byte        // JSON lines
+	// Err is set when the scenario did not run to a verdict: an invalid file (Invalid is then
+	// true and nothing ran) or a world that could not be built.
+	Err     error
+	Invalid bool
+}
+
+// Failure locates and explains a failing step.
+type Failure struct {
+	Path       string
+	Line, Col  int
+	Step       string // the step as written, e.g. "expect: {user: Ken Myer, state: Migrated}"
+	Expected   string
+	Seen       string
+	LastEvents []string // the last trace events before the failure, oldest first
+}
+
+// Title is the scenario's name, or its path when the file did not parse.
+func (c Case) Title() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.Path
+}
+
+// Tally counts passed and failed cases; a case that did not pass (including an invalid file)
+// is failed.
+func Tally(cases []Case) (passed, failed int) {
+	for _, c := range cases {
+		if c.Passed && c.Err == nil {
+			passed++
+		} else {
+			failed++
+		}
+	}
+	return passed, failed
+}

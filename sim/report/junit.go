@@ -1,0 +1,124 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+type junitSuites struct {
+	XMLName  xml.Name   `xml:"testsuites"`
+	Name     string     `xml:"name,attr"`
+	Tests    int        `xml:"tests,attr"`
+	Failures int        `xml:"failures,attr"`
+	Errors   int        `xml:"errors,attr"`
+	Time     string     `xml:"time,attr"`
+	Suite    junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name      string      `xml:"name,attr"`
+	Tests     int         `xml:"tests,attr"`
+	Failures  int         `xml:"failures,attr"`
+	Errors    int         `xml:"errors,attr"`
+	Skipped   int         `xml:"skipped,attr"`
+	Time      string      `xml:"time,attr"`
+	Timestamp string      `xml:"timestamp,attr,omitempty"`
+	Cases     []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// JUnit failure types.
+const (
+	TypeStepFailed = "StepFailed"      // an expectation or step did not hold
+	TypeInvalid    = "InvalidScenario" // the file did not validate; nothing ran
+	TypeRunError   = "RunError"        // the world could not be built or the run broke off
+)
+
+// WriteJUnit writes one <testsuite> (inside <testsuites>) with a <testcase> per scenario:
+// name = scenario name, classname = file path, time in seconds. A failed step is a <failure>;
+// an invalid file or a broken run is an <error>. started stamps the suite (zero: omitted).
+func WriteJUnit(w io.Writer, suite string, started time.Time, cases []Case) error {
+	s := junitSuite{Name: suite, Tests: len(cases)}
+	var total time.Duration
+	for _, c := range cases {
+		total += c.Wall
+		jc := junitCase{Name: clean(c.Title()), Classname: clean(c.Path), Time: seconds(c.Wall)}
+		switch {
+		case c.Invalid:
+			s.Errors++
+			jc.Error = &junitProblem{Message: clean(firstLine(c.Err.Error())), Type: TypeInvalid, Text: clean(c.Err.Error())}
+		case c.Err != nil:
+			s.Errors++
+			jc.Error = &junitProblem{Message: clean(firstLine(c.Err.Error())), Type: TypeRunError, Text: clean(FormatCase(c, nil))}
+		case !c.Passed:
+			s.Failures++
+			msg := "scenario failed"
+			if f := c.Failure; f != nil {
+				msg = fmt.Sprintf("%s:%d:%d: expected %s, seen %s", f.Path, f.Line, f.Col, f.Expected, f.Seen)
+			}
+			jc.Failure = &junitProblem{Message: clean(msg), Type: TypeStepFailed, Text: clean(FormatCase(c, nil))}
+		}
+		if len(c.Labels) > 0 {
+			jc.SystemOut = clean("labels: " + strings.Join(c.Labels, ", "))
+		}
+		s.Cases = append(s.Cases, jc)
+	}
+	s.Time = seconds(total)
+	if !started.IsZero() {
+		s.Timestamp = started.UTC().Format("2006-01-02T15:04:05")
+	}
+	doc := junitSuites{Name: suite, Tests: s.Tests, Failures: s.Failures, Errors: s.Errors, Time: s.Time, Suite: s}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%.3f", d.Seconds())
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// clean drops what XML 1.0 cannot carry (control characters, invalid UTF-8), which would
+// otherwise make CI parsers reject the whole file.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == utf8.RuneError:
+			return '?'
+		case r == '\t' || r == '\n' || r == '\r':
+			return r
+		case r < 0x20 || r == 0xFFFE || r == 0xFFFF:
+			return -1
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,131 @@
+package scenario
+
+import (
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+var (
+	expectKeys = []string{"user", "state", "contactsIn", "contacts", "has", "lacks", "prompt", "clientReads",
+		"attempts", "holdUntil", "effectivePolicy", "event", "count"}
+
+	stateValues       = []string{"Disabled", "Allowed", "Migrating", "Migrated", "Failed"}
+	promptValues      = []string{"logoff", "none"}
+	clientReadsValues = []string{"lync", "exchange", "readonly"}
+
+	// EventTypes are the stable trace event types an `event:` check may name.
+	EventTypes = []string{"policy.created", "policy.set", "policy.removed", "policy.granted", "signin", "signout",
+		"prompt.shown", "prompt.accepted", "migration.started", "migration.completed", "migration.failed",
+		"migration.retry", "rollback.started", "rollback.completed", "contacts.lost", "hold.started",
+		"hold.expired", "remigration.check", "contact.added", "contact.removed", "fault.started",
+		"fault.ended", "cmdlet.error"}
+)
+
+func (d *decoder) expect(n *yaml.Node, w *World) *Expect {
+	f := d.mapping(n, "expect", expectKeys)
+	if f == nil {
+		return nil
+	}
+	x := &Expect{Pos: pos(f.node)}
+	for _, k := range f.order {
+		x.Keys = append(x.Keys, KeyPos{Key: k, Pos: pos(f.key[k])})
+	}
+	if !f.has("user") && !f.has("event") {
+		d.errorf(f.node, "expect needs user: (a state check) or event: (a trace check)")
+	}
+	if f.has("count") && !f.has("event") {
+		d.errorf(f.key["count"], "count needs event: (it counts trace events of that type)")
+	}
+	if f.has("event") {
+		for _, k := range f.order {
+			if k != "event" && k != "user" && k != "count" {
+				d.errorf(f.key[k], "%q cannot be combined with event: (an event check takes only user: and count:)", k)
+			}
+		}
+	} else if f.has("user") && len(f.node.Content) == 2 {
+		d.errorf(f.node, "expect checks nothing: add one of %s", strings.Join(expectKeys[1:11], ", "))
+	}
+	if v := f.val["user"]; v != nil {
+		if name, ok := d.nonEmpty(v, "user"); ok {
+			x.User = d.resolveUser(v, name, w)
+		}
+	}
+	if v := f.val["state"]; v != nil {
+		x.State, _ = d.enum(v, "state", stateValues)
+	}
+	if v := f.val["contactsIn"]; v != nil {
+		x.ContactsIn, _ = d.enum(v, "contactsIn", storeValues)
+	}
+	if v := f.val["contacts"]; v != nil {
+		if i, ok := d.integer(v, "contacts"); ok {
+			x.Contacts = &i
+		}
+	}
+	if v := f.val["has"]; v != nil {
+		x.Has = d.uris(v, "has")
+	}
+	if v := f.val["lacks"]; v != nil {
+		x.Lacks = d.uris(v, "lacks")
+	}
+	if v := f.val["prompt"]; v != nil {
+		x.Prompt, _ = d.enum(v, "prompt", promptValues)
+	}
+	if v := f.val["clientReads"]; v != nil {
+		x.ClientReads, _ = d.enum(v, "clientReads", clientReadsValues)
+	}
+	if v := f.val["attempts"]; v != nil {
+		if i, ok := d.integer(v, "attempts"); ok {
+			x.Attempts = &i
+		}
+	}
+	if v := f.val["holdUntil"]; v != nil {
+		d.holdUntil(v, x)
+	}
+	if v := f.val["effectivePolicy"]; v != nil {
+		x.EffectivePolicy, _ = d.nonEmpty(v, "effectivePolicy")
+	}
+	if v := f.val["event"]; v != nil {
+		x.Event, _ = d.enum(v, "event", EventTypes)
+	}
+	if v := f.val["count"]; v != nil {
+		if i, ok := d.integer(v, "count"); ok {
+			x.Count = &i
+		}
+	}
+	return x
+}
+
+func (d *decoder) uris(n *yaml.Node, key string) []string {
+	list, _ := d.strList(n, key, true)
+	for i, item := range deref(n).Content {
+		if i < len(list) {
+			if err := checkSIP(list[i]); err != nil {
+				d.errorf(item, "%s: %v", key, err)
+			}
+		}
+	}
+	if deref(n).Kind == yaml.ScalarNode && len(list) == 1 {
+		if err := checkSIP(list[0]); err != nil {
+			d.errorf(n, "%s: %v", key, err)
+		}
+	}
+	return list
+}
+
+func (d *decoder) holdUntil(n *yaml.Node, x *Expect) {
+	s, ok := d.str(n, "holdUntil")
+	if !ok {
+		return
+	}
+	if strings.EqualFold(s, "none") {
+		x.HoldNone = true
+		return
+	}
+	in, err := ParseInstant(s)
+	if err != nil {
+		d.errorf(n, "holdUntil: expected none, +offset or an RFC 3339 time: %v", err)
+		return
+	}
+	x.HoldUntil = &in
+}

@@ -1,0 +1,184 @@
+// Package scenario loads and validates ucssim scenario files (SCENARIO-FORMAT.md): YAML documents
+// that set up a Lync + Exchange world and script what happens in it along a virtual clock. Every
+// error carries file:line:col; a file with any error is not run.
+package scenario
+
+import "time"
+
+// Pos is a 1-based line and column in a scenario file.
+type Pos struct {
+	Line, Col int
+}
+
+// File is one parsed, validated scenario file.
+type File struct {
+	Path        string
+	Name        string
+	NamePos     Pos // where `name:` stands, for suite-level errors (extension)
+	Description string
+	Labels      []string
+	Seed        uint64
+	Start       time.Time
+	World       World
+	Steps       []Step
+}
+
+// World is the `world:` section, with the documented defaults filled in.
+type World struct {
+	Pool               string   // default atl-cs-001.litwareinc.com
+	LegacyPools        []string // Lync Server 2010 pools
+	Site               string   // default Redmond
+	ServerToServerAuth bool     // default true
+	Migration          Migration
+	Exchange           Exchange
+	Policies           []Policy
+	Users              []User
+}
+
+// Migration is `world.migration`, defaults filled in.
+type Migration struct {
+	Duration    time.Duration // 10m
+	PerContact  time.Duration // 0
+	Jitter      time.Duration // 0
+	Hold        time.Duration // 168h
+	Remigration string        // "timer" | "next-signin"
+	DailyTask   time.Duration // offset from UTC midnight; "01:00" = 1h
+}
+
+// Exchange is `world.exchange`, defaults filled in.
+type Exchange struct {
+	MaxContacts int // 1000
+	MaxGroups   int // 64
+}
+
+// Policy is one entry of `world.policies`.
+type Policy struct {
+	Pos        Pos
+	Identity   string
+	UcsAllowed bool // default true
+}
+
+// User is one entry of `world.users`.
+type User struct {
+	Pos     Pos
+	Name    string
+	SIP     string // "sip:alias@domain" (a missing "sip:" is added)
+	Mailbox string // exchange2013 (default) | exchange2010 | none
+	Policy  string // per-user grant at start, "" for none
+	Store   string // lync (default) | exchange
+	// Generated is the number of contacts to generate from the seed (`contacts: N`), or 0.
+	Generated int
+	// Contacts is the explicit list (`contacts: [...]`), or nil.
+	Contacts []Contact
+	Groups   []string // extra groups for generated contacts
+}
+
+// Contact is a contact written in a file.
+type Contact struct {
+	URI    string // as written (with or without sip:)
+	Name   string
+	Groups []string
+}
+
+// StepKind is the action key of a step.
+type StepKind string
+
+// Step kinds.
+const (
+	StepRun               StepKind = "run"
+	StepSignIn            StepKind = "signIn"
+	StepSignOut           StepKind = "signOut"
+	StepAcceptPrompt      StepKind = "acceptPrompt"
+	StepAddContact        StepKind = "addContact"
+	StepRemoveContact     StepKind = "removeContact"
+	StepOutlookAddContact StepKind = "outlookAddContact"
+	StepFault             StepKind = "fault"
+	StepWait              StepKind = "wait"
+	StepUntil             StepKind = "until"
+	StepExpect            StepKind = "expect"
+)
+
+// Step is one step. Only the fields of its Kind are set.
+type Step struct {
+	Pos  Pos
+	Kind StepKind
+	Note string
+
+	// run
+	Command string
+	Error   *string // error: substring the error must contain (the step must fail); also on contact steps
+	Warning *string // warning: substring some warning must contain
+	Output  []Field // output: fields of what it printed, in file order
+	// signIn, signOut, acceptPrompt; the file names the user by display name or SIP address,
+	// the loader stores the user's SIP address ("sip:alias@domain").
+	User     string
+	Client   string // lync2013 (default) | lync2010 | mobile
+	Endpoint string // default "desktop"
+	// addContact, removeContact, outlookAddContact (User above)
+	Contact Contact // URI, Name; Groups[0] is `group:` if given
+	// fault
+	Fault Fault
+	// wait
+	Wait time.Duration
+	// until
+	Until Instant
+	// expect
+	Expect     *Expect
+	Within     time.Duration // 0 = check now
+	Throughout time.Duration // 0 = check now
+}
+
+// Field is one `output:` entry.
+type Field struct {
+	Name, Value string
+}
+
+// Fault is a `fault:` step.
+type Fault struct {
+	Kind    string // down | busy | slow | unauthorized
+	For     time.Duration
+	BackOff time.Duration
+	Latency time.Duration
+	User    string // extension: `user:` limits the fault to that user's mailbox (SIP address); "" = the whole server
+}
+
+// Instant is an `until:` or `holdUntil:` value: an offset from the scenario start or an absolute time.
+type Instant struct {
+	Offset   time.Duration
+	Absolute time.Time // used when not zero
+}
+
+// At resolves the instant against the scenario start.
+func (i Instant) At(start time.Time) time.Time {
+	if !i.Absolute.IsZero() {
+		return i.Absolute
+	}
+	return start.Add(i.Offset)
+}
+
+// Expect is an `expect:` map. Nil pointers and empty strings are keys that were not given.
+type Expect struct {
+	Pos             Pos
+	User            string // the user's SIP address, resolved from a display name or address
+	State           string // canonical spelling: Disabled, Allowed, Migrating, Migrated, Failed
+	ContactsIn      string
+	Contacts        *int
+	Has             []string
+	Lacks           []string
+	Prompt          string
+	ClientReads     string
+	Attempts        *int
+	HoldUntil       *Instant // nil: not checked
+	HoldNone        bool     // holdUntil: none
+	EffectivePolicy string
+	Event           string
+	Count           *int
+	// Keys lists the given keys in file order with their positions, for reports.
+	Keys []KeyPos
+}
+
+// KeyPos is a key of a map and where it stands.
+type KeyPos struct {
+	Key string
+	Pos Pos
+}

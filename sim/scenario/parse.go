@@ -1,0 +1,118 @@
+package scenario
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"regexp"
+	"strconv"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// DefaultStart is the virtual start time when a file gives no `start:`.
+var DefaultStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+
+// DefaultSeed is the seed when a file gives no `seed:`.
+const DefaultSeed uint64 = 1
+
+var topKeys = []string{"name", "description", "labels", "seed", "start", "world", "steps"}
+
+// yamlLine finds the line number in the YAML library's syntax errors ("yaml: line 3: ...").
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Parse decodes and validates one scenario file. On any problem it returns a nil File and an
+// ErrorList holding every error found, sorted by position.
+func Parse(path string, data []byte) (*File, error) {
+	d := &decoder{path: path}
+	f := d.file(data)
+	d.errs.Sort()
+	if len(d.errs) > 0 {
+		return nil, d.errs
+	}
+	return f, nil
+}
+
+func (d *decoder) file(data []byte) *File {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			d.errorf(nil, "empty scenario file")
+		} else {
+			d.syntaxError(err)
+		}
+		return nil
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		d.errorf(&extra, "a scenario file holds one YAML document; found a second one")
+		return nil
+	} else if !errors.Is(err, io.EOF) {
+		d.syntaxError(err)
+		return nil
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	top := d.mapping(root, "a scenario file", topKeys)
+	if top == nil {
+		return nil
+	}
+	f := &File{Path: d.path, Seed: DefaultSeed, Start: DefaultStart}
+	d.require(top, "the scenario", "name")
+	if n := top.val["name"]; n != nil {
+		f.Name, _ = d.nonEmpty(n, "name")
+		f.NamePos = pos(deref(n))
+	}
+	if n := top.val["description"]; n != nil {
+		f.Description, _ = d.str(n, "description")
+	}
+	if n := top.val["labels"]; n != nil {
+		f.Labels, _ = d.strList(n, "labels", true)
+	}
+	if n := top.val["seed"]; n != nil {
+		f.Seed = d.seed(n)
+	}
+	if n := top.val["start"]; n != nil {
+		if s, ok := d.str(n, "start"); ok {
+			t, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				d.errorf(n, "start %q is not an RFC 3339 time (e.g. 2026-01-05T09:00:00Z)", s)
+			} else {
+				f.Start = t.UTC()
+			}
+		}
+	}
+	f.World = defaultWorld()
+	if n := top.val["world"]; n != nil {
+		d.world(n, &f.World)
+	}
+	if n := top.val["steps"]; n != nil {
+		f.Steps = d.steps(n, &f.World, f.Start)
+	}
+	return f
+}
+
+func (d *decoder) seed(n *yaml.Node) uint64 {
+	n = deref(n)
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
+		if v, err := strconv.ParseUint(n.Value, 0, 64); err == nil {
+			return v
+		}
+	}
+	d.errorf(n, "seed: expected a whole number >= 0, got %s", describe(n))
+	return DefaultSeed
+}
+
+func (d *decoder) syntaxError(err error) {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		d.errs = append(d.errs, &Error{Path: d.path, Line: line, Col: 1, Msg: "YAML syntax: " + m[2]})
+		return
+	}
+	d.errorf(nil, "YAML syntax: %s", msg)
+}

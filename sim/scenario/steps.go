@@ -1,0 +1,330 @@
+package scenario
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+var (
+	actionKeys = []string{"run", "signIn", "signOut", "acceptPrompt", "addContact", "removeContact",
+		"outlookAddContact", "fault", "wait", "until", "expect"}
+	// optionSteps lists, for each option key, the steps it belongs to.
+	optionSteps = map[string][]string{
+		"note":       nil, // any step
+		"error":      {"run", "addContact", "removeContact", "outlookAddContact"},
+		"output":     {"run"},
+		"warning":    {"run"},
+		"client":     {"signIn"},
+		"endpoint":   {"signIn", "signOut", "acceptPrompt"},
+		"within":     {"expect"},
+		"throughout": {"expect"},
+	}
+	stepKeys = append(append([]string{}, actionKeys...),
+		"note", "error", "output", "warning", "client", "endpoint", "within", "throughout")
+
+	clientValues = []string{"lync2013", "lync2010", "mobile"}
+	faultValues  = []string{"down", "busy", "slow", "unauthorized"}
+	faultKeys    = []string{"exchange", "for", "backoff", "latency", "user"}
+)
+
+// contactStepKeys are the keys of the map of each contact step.
+var contactStepKeys = map[string][]string{
+	"addContact":        {"user", "uri", "name", "group"},
+	"removeContact":     {"user", "uri"},
+	"outlookAddContact": {"user", "uri", "name"},
+}
+
+// steps decodes the step list, tracking the earliest virtual time each step can start at, so
+// an `until:` in the past is caught before anything runs.
+func (d *decoder) steps(n *yaml.Node, w *World, start time.Time) []Step {
+	n = deref(n)
+	if n.Kind != yaml.SequenceNode {
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!null" {
+			d.errorf(n, "steps: expected a list, got %s", describe(n))
+		}
+		return nil
+	}
+	var out []Step
+	now := start
+	for _, item := range n.Content {
+		s, ok := d.step(item, w, start, &now)
+		if ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (d *decoder) step(n *yaml.Node, w *World, start time.Time, now *time.Time) (Step, bool) {
+	errsBefore := len(d.errs)
+	f := d.mapping(n, "a step", stepKeys)
+	if f == nil {
+		return Step{}, false
+	}
+	s := Step{Pos: pos(f.node)}
+	var actions []string
+	for _, k := range f.order {
+		if contains(actionKeys, k) {
+			actions = append(actions, k)
+		}
+	}
+	switch len(actions) {
+	case 0:
+		d.errorf(f.node, "step has no action: give exactly one of %s", strings.Join(actionKeys, ", "))
+		return Step{}, false
+	case 1:
+	default:
+		d.errorf(f.key[actions[1]], "step has two actions, %q and %q: give each its own step", actions[0], actions[1])
+		return Step{}, false
+	}
+	kind := actions[0]
+	s.Kind = StepKind(kind)
+	for _, k := range f.order {
+		allowed, isOption := optionSteps[k]
+		if isOption && allowed != nil && !contains(allowed, kind) {
+			d.errorf(f.key[k], "%q does not apply to a %s step (only to %s)", k, kind, strings.Join(allowed, ", "))
+		}
+	}
+	if f.has("within") && f.has("throughout") {
+		d.errorf(f.key["throughout"], "within and throughout cannot be used together: within waits until the check holds, throughout checks it for the whole window")
+	}
+	if kind == "run" && f.has("error") && f.has("output") {
+		d.errorf(f.key["output"], "output cannot be checked on a run step that expects an error")
+	}
+	if v := f.val["note"]; v != nil {
+		s.Note, _ = d.str(v, "note")
+	}
+	v := f.val[kind]
+	switch s.Kind {
+	case StepRun:
+		d.run(f, &s)
+	case StepSignIn, StepSignOut, StepAcceptPrompt:
+		if name, ok := d.nonEmpty(v, kind); ok {
+			s.User = d.resolveUser(v, name, w)
+		}
+		if s.Kind == StepSignIn {
+			s.Client = "lync2013"
+			if c := f.val["client"]; c != nil {
+				s.Client, _ = d.enum(c, "client", clientValues)
+			}
+		}
+		s.Endpoint = "desktop"
+		if e := f.val["endpoint"]; e != nil {
+			s.Endpoint, _ = d.nonEmpty(e, "endpoint")
+		}
+	case StepAddContact, StepRemoveContact, StepOutlookAddContact:
+		d.contactStep(v, kind, w, &s)
+		if e := f.val["error"]; e != nil {
+			if str, ok := d.str(e, "error"); ok {
+				s.Error = &str
+			}
+		}
+	case StepFault:
+		d.fault(v, w, &s.Fault)
+	case StepWait:
+		if dur, ok := d.duration(v, "wait", true); ok {
+			s.Wait = dur
+			*now = now.Add(dur)
+		}
+	case StepUntil:
+		d.until(v, start, now, &s)
+	case StepExpect:
+		s.Expect = d.expect(v, w)
+		if x := f.val["within"]; x != nil {
+			s.Within, _ = d.duration(x, "within", true)
+			// within may end as soon as the check holds: the earliest position does not move.
+		}
+		if x := f.val["throughout"]; x != nil {
+			if dur, ok := d.duration(x, "throughout", true); ok {
+				s.Throughout = dur
+				*now = now.Add(dur)
+			}
+		}
+	}
+	return s, len(d.errs) == errsBefore
+}
+
+func (d *decoder) run(f *fields, s *Step) {
+	v := f.val["run"]
+	line, ok := d.nonEmpty(v, "run")
+	if ok {
+		s.Command = line
+		d.checkCommand(v, line)
+	}
+	if e := f.val["error"]; e != nil {
+		if str, ok := d.str(e, "error"); ok {
+			s.Error = &str
+		}
+	}
+	if e := f.val["warning"]; e != nil {
+		if str, ok := d.str(e, "warning"); ok {
+			s.Warning = &str
+		}
+	}
+	if e := f.val["output"]; e != nil {
+		s.Output = d.output(e)
+	}
+}
+
+// output decodes `output: {Field: value, ...}` in file order; any field name is accepted
+// because each cmdlet prints its own.
+func (d *decoder) output(n *yaml.Node) []Field {
+	n = deref(n)
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "output: expected a mapping of field names to values, got %s", describe(n))
+		return nil
+	}
+	var out []Field
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := deref(n.Content[i]), deref(n.Content[i+1])
+		name, ok := d.nonEmpty(k, "output field name")
+		if !ok {
+			continue
+		}
+		if first := seen[strings.ToLower(name)]; first != nil {
+			d.errorf(k, "duplicate key %q in output (first at line %d)", name, first.Line)
+			continue
+		}
+		seen[strings.ToLower(name)] = k
+		if val, ok := d.str(v, name); ok {
+			out = append(out, Field{Name: name, Value: val})
+		}
+	}
+	if len(out) == 0 && len(n.Content) == 0 {
+		d.errorf(n, "output: give at least one field, e.g. {Result: Success}")
+	}
+	return out
+}
+
+func (d *decoder) contactStep(n *yaml.Node, kind string, w *World, s *Step) {
+	keys := contactStepKeys[kind]
+	f := d.mapping(n, kind, keys)
+	if f == nil {
+		return
+	}
+	d.require(f, kind, "user", "uri")
+	if v := f.val["user"]; v != nil {
+		if name, ok := d.nonEmpty(v, "user"); ok {
+			s.User = d.resolveUser(v, name, w)
+		}
+	}
+	if v := f.val["uri"]; v != nil {
+		if uri, ok := d.nonEmpty(v, "uri"); ok {
+			if err := checkSIP(uri); err != nil {
+				d.errorf(v, "%v", err)
+			}
+			s.Contact.URI = uri
+		}
+	}
+	if v := f.val["name"]; v != nil {
+		s.Contact.Name, _ = d.str(v, "name")
+	}
+	if v := f.val["group"]; v != nil {
+		if g, ok := d.nonEmpty(v, "group"); ok {
+			s.Contact.Groups = []string{g}
+		}
+	}
+}
+
+// fault decodes a `fault:` map. Extension to SCENARIO-FORMAT.md: an optional `user:` limits the
+// fault to that user's mailbox; without it the whole Exchange server misbehaves.
+func (d *decoder) fault(n *yaml.Node, w *World, x *Fault) {
+	f := d.mapping(n, "fault", faultKeys)
+	if f == nil {
+		return
+	}
+	d.require(f, "fault", "exchange", "for")
+	if v := f.val["exchange"]; v != nil {
+		x.Kind, _ = d.enum(v, "fault kind", faultValues)
+	}
+	if v := f.val["for"]; v != nil {
+		x.For, _ = d.duration(v, "for", true)
+	}
+	if v := f.val["backoff"]; v != nil {
+		x.BackOff, _ = d.duration(v, "backoff", false)
+		if x.Kind != "" && x.Kind != "busy" {
+			d.errorf(f.key["backoff"], "backoff applies only to exchange: busy (this fault is %s)", x.Kind)
+		}
+	}
+	if v := f.val["latency"]; v != nil {
+		x.Latency, _ = d.duration(v, "latency", true)
+		if x.Kind != "" && x.Kind != "slow" {
+			d.errorf(f.key["latency"], "latency applies only to exchange: slow (this fault is %s)", x.Kind)
+		}
+	}
+	if v := f.val["user"]; v != nil {
+		if name, ok := d.nonEmpty(v, "user"); ok {
+			x.User = d.resolveUser(v, name, w)
+		}
+	}
+}
+
+func (d *decoder) until(n *yaml.Node, start time.Time, now *time.Time, s *Step) {
+	str, ok := d.str(n, "until")
+	if !ok {
+		return
+	}
+	in, err := ParseInstant(str)
+	if err != nil {
+		d.errorf(n, "until: %v", err)
+		return
+	}
+	s.Until = in
+	at := in.At(start)
+	if at.Before(*now) {
+		d.errorf(n, "until %q is in the past: the steps before it already reach %s (%s)", str, offset(now.Sub(start)), now.Format(time.RFC3339))
+		return
+	}
+	*now = at
+}
+
+// offset prints a duration from the start as the files write it: +7d, +1d2h, +15m, +0s.
+func offset(d time.Duration) string {
+	return "+" + FormatDuration(d)
+}
+
+// FormatDuration prints a duration in the scenario syntax, compactly: 7d, 1d2h, 1h30m, 90s is 1m30s.
+func FormatDuration(d time.Duration) string {
+	if d == 0 {
+		return "0s"
+	}
+	var b strings.Builder
+	if d < 0 {
+		b.WriteByte('-')
+		d = -d
+	}
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := d / u.unit; n > 0 {
+			fmt.Fprintf(&b, "%d%s", n, u.name)
+			d -= n * u.unit
+		}
+	}
+	if d > 0 {
+		b.WriteString(d.String())
+	}
+	return b.String()
+}
+
+// resolveUser finds a user of the world by display name or SIP address (with or without
+// "sip:"), case-insensitively, and returns its SIP address.
+func (d *decoder) resolveUser(n *yaml.Node, id string, w *World) string {
+	var names []string
+	for _, u := range w.Users {
+		if strings.EqualFold(u.Name, id) || strings.EqualFold(u.SIP, NormalizeSIP(id)) {
+			return u.SIP
+		}
+		if u.Name != "" {
+			names = append(names, u.Name)
+		}
+		names = append(names, u.SIP)
+	}
+	d.errorf(n, "unknown user %q: not in world.users%s", id, didYouMean(id, names))
+	return ""
+}

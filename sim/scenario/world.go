@@ -1,0 +1,201 @@
+package scenario
+
+import (
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// DefaultPool is the Front End pool FQDN when `world.pool` is not given.
+const DefaultPool = "atl-cs-001.litwareinc.com"
+
+// DefaultSite is the site name when `world.site` is not given.
+const DefaultSite = "Redmond"
+
+var (
+	worldKeys     = []string{"pool", "legacyPools", "site", "serverToServerAuth", "migration", "exchange", "policies", "users"}
+	migrationKeys = []string{"duration", "perContact", "jitter", "hold", "remigration", "dailyTask"}
+	exchangeKeys  = []string{"maxContacts", "maxGroups"}
+	policyKeys    = []string{"identity", "ucsAllowed"}
+	userKeys      = []string{"name", "sip", "mailbox", "policy", "store", "contacts", "groups"}
+	contactKeys   = []string{"uri", "name", "groups"}
+
+	remigrationValues = []string{"timer", "next-signin"}
+	mailboxValues     = []string{"exchange2013", "exchange2010", "none"}
+	storeValues       = []string{"lync", "exchange"}
+)
+
+func defaultWorld() World {
+	return World{
+		Pool:               DefaultPool,
+		Site:               DefaultSite,
+		ServerToServerAuth: true,
+		Migration: Migration{
+			Duration:    10 * time.Minute,
+			Hold:        168 * time.Hour,
+			Remigration: "timer",
+			DailyTask:   time.Hour,
+		},
+		Exchange: Exchange{MaxContacts: 1000, MaxGroups: 64},
+	}
+}
+
+func (d *decoder) world(n *yaml.Node, w *World) {
+	f := d.mapping(n, "world", worldKeys)
+	if f == nil {
+		return
+	}
+	if v := f.val["pool"]; v != nil {
+		if s, ok := d.nonEmpty(v, "pool"); ok {
+			w.Pool = s
+		}
+	}
+	if v := f.val["legacyPools"]; v != nil {
+		w.LegacyPools, _ = d.strList(v, "legacyPools", true)
+	}
+	if v := f.val["site"]; v != nil {
+		if s, ok := d.nonEmpty(v, "site"); ok {
+			w.Site = s
+		}
+	}
+	if v := f.val["serverToServerAuth"]; v != nil {
+		if b, ok := d.boolean(v, "serverToServerAuth"); ok {
+			w.ServerToServerAuth = b
+		}
+	}
+	if v := f.val["migration"]; v != nil {
+		d.migration(v, &w.Migration)
+	}
+	if v := f.val["exchange"]; v != nil {
+		d.exchange(v, &w.Exchange)
+	}
+	if v := f.val["policies"]; v != nil {
+		w.Policies = d.policies(v)
+	}
+	if v := f.val["users"]; v != nil {
+		w.Users = d.users(v, w.Policies)
+	}
+}
+
+func (d *decoder) migration(n *yaml.Node, m *Migration) {
+	f := d.mapping(n, "world.migration", migrationKeys)
+	if f == nil {
+		return
+	}
+	for _, k := range []struct {
+		key string
+		dst *time.Duration
+	}{{"duration", &m.Duration}, {"perContact", &m.PerContact}, {"jitter", &m.Jitter}, {"hold", &m.Hold}} {
+		if v := f.val[k.key]; v != nil {
+			if dur, ok := d.duration(v, k.key, false); ok {
+				*k.dst = dur
+			}
+		}
+	}
+	if v := f.val["remigration"]; v != nil {
+		if s, ok := d.enum(v, "remigration", remigrationValues); ok {
+			m.Remigration = s
+		}
+	}
+	if v := f.val["dailyTask"]; v != nil {
+		if s, ok := d.str(v, "dailyTask"); ok {
+			if off, err := parseTimeOfDay(s); err != nil {
+				d.errorf(v, "%v", err)
+			} else {
+				m.DailyTask = off
+			}
+		}
+	}
+}
+
+func (d *decoder) exchange(n *yaml.Node, x *Exchange) {
+	f := d.mapping(n, "world.exchange", exchangeKeys)
+	if f == nil {
+		return
+	}
+	if v := f.val["maxContacts"]; v != nil {
+		if i, ok := d.integer(v, "maxContacts"); ok {
+			x.MaxContacts = i
+		}
+	}
+	if v := f.val["maxGroups"]; v != nil {
+		if i, ok := d.integer(v, "maxGroups"); ok {
+			x.MaxGroups = i
+		}
+	}
+}
+
+// policyScope classifies an identity: "global", "tag" (per-user, with or without tag:),
+// "site", "service" (UserServer:), or "" for an unknown scope prefix.
+func policyScope(identity string) (scope, name string) {
+	if strings.EqualFold(identity, "global") {
+		return "global", "global"
+	}
+	prefix, rest, ok := strings.Cut(identity, ":")
+	if !ok {
+		return "tag", identity
+	}
+	switch strings.ToLower(prefix) {
+	case "tag":
+		return "tag", rest
+	case "site":
+		return "site", rest
+	case "userserver":
+		return "service", rest
+	}
+	return "", identity
+}
+
+func (d *decoder) policies(n *yaml.Node) []Policy {
+	n = deref(n)
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "policies: expected a list, got %s", describe(n))
+		return nil
+	}
+	var out []Policy
+	seen := map[string]*yaml.Node{}
+	for _, item := range n.Content {
+		f := d.mapping(item, "a policy", policyKeys)
+		if f == nil || !d.require(f, "a policy", "identity") {
+			continue
+		}
+		p := Policy{Pos: pos(f.node), UcsAllowed: true}
+		id, ok := d.nonEmpty(f.val["identity"], "identity")
+		if ok {
+			scope, name := policyScope(id)
+			switch {
+			case scope == "global":
+				d.errorf(f.val["identity"], "policy \"global\" always exists and is not created in world.policies; change it with a step: run: Set-CsUserServicesPolicy -Identity global -UcsAllowed $False")
+				ok = false
+			case scope == "":
+				d.errorf(f.val["identity"], "bad policy identity %q (per-user name, tag:<name>, site:<name> or UserServer:<pool fqdn>)", id)
+				ok = false
+			case strings.TrimSpace(name) == "":
+				d.errorf(f.val["identity"], "policy identity %q has no name after the scope", id)
+				ok = false
+			}
+			if ok {
+				k := scope + ":" + strings.ToLower(name)
+				if first := seen[k]; first != nil {
+					d.errorf(f.val["identity"], "duplicate policy %q (first at line %d)", id, first.Line)
+					ok = false
+				} else {
+					seen[k] = f.val["identity"]
+				}
+			}
+			p.Identity = id
+		}
+		if v := f.val["ucsAllowed"]; v != nil {
+			b, good := d.boolean(v, "ucsAllowed")
+			p.UcsAllowed = b
+			ok = ok && good
+		}
+		if ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func pos(n *yaml.Node) Pos { return Pos{Line: n.Line, Col: n.Column} }
