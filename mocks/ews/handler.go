@@ -1,0 +1,244 @@
+package ews
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ucssim/ucssim/engine"
+)
+
+const (
+	pathEWS          = "/ews/exchange.asmx"
+	pathAutodiscover = "/autodiscover/autodiscover.xml"
+	// HeaderHeld carries the quiescence units the caller holds while blocked on the request.
+	HeaderHeld = "X-Ucssim-Held"
+	// HeaderAnchor names the target mailbox (alias@domain).
+	HeaderAnchor = "X-AnchorMailbox"
+)
+
+// caller is an authenticated principal.
+type caller struct {
+	name     string // Basic user (lower case), or "server"
+	byServer bool
+}
+
+// exchange is one request in flight.
+type exchange struct {
+	s        *Server
+	w        http.ResponseWriter
+	r        *http.Request
+	arrival  time.Time
+	entry    JournalEntry
+	recorded bool
+}
+
+// record journals the request once, before its answer is written, so a caller that has its
+// answer always finds it in the journal.
+func (x *exchange) record() {
+	if !x.recorded {
+		x.recorded = true
+		x.s.journalAdd(x.entry)
+	}
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Counter != nil {
+		end := s.cfg.Counter.Begin("ews.request")
+		defer end()
+	}
+	x := &exchange{s: s, w: w, r: r, arrival: s.cfg.Clock.Now()}
+	x.entry.Time = x.arrival
+	defer x.record()
+
+	path := strings.ToLower(r.URL.Path)
+	if path != pathEWS && path != pathAutodiscover {
+		x.status(http.StatusNotFound)
+		return
+	}
+	if path == pathAutodiscover {
+		x.entry.Operation = "Autodiscover"
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		x.status(http.StatusMethodNotAllowed)
+		return
+	}
+	if f, ok := s.effectiveFault("", x.arrival); ok && s.refuseByFault(x, f) {
+		return
+	}
+	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var tree *node
+	var parseErr error
+	if readErr == nil {
+		tree, parseErr = parseXML(body)
+	}
+	if path == pathEWS && tree != nil {
+		if op := soapOperation(tree); op != nil {
+			x.entry.Operation = op.Local
+		}
+	}
+	who, ok := s.authenticate(r, x.arrival)
+	x.entry.Caller = who.name
+	if !ok {
+		x.unauthorized()
+		return
+	}
+	if path == pathAutodiscover {
+		s.serveAutodiscover(x, who, tree, readErr, parseErr)
+		return
+	}
+	s.serveEWS(x, who, tree, readErr, parseErr)
+}
+
+// refuseByFault answers down and unauthorized faults; it reports whether it answered.
+func (s *Server) refuseByFault(x *exchange, f Fault) bool {
+	switch f.Kind {
+	case FaultDown:
+		x.status(http.StatusServiceUnavailable)
+		return true
+	case FaultUnauthorized:
+		x.unauthorized()
+		return true
+	}
+	return false
+}
+
+// hold parks a request under the slow fault until arrival + latency; false if the caller left.
+func (s *Server) hold(x *exchange, f Fault) bool {
+	if f.Kind != FaultSlow || s.cfg.Sleeper == nil {
+		return true
+	}
+	d := x.arrival.Add(f.Latency).Sub(s.cfg.Clock.Now())
+	if d <= 0 {
+		return true
+	}
+	held, _ := strconv.Atoi(x.r.Header.Get(HeaderHeld))
+	held = max(0, min(held, 16))
+	units := held
+	if s.cfg.Counter != nil {
+		units++
+	}
+	if err := s.cfg.Sleeper.Sleep(x.r.Context(), d, units); err != nil {
+		x.entry.Result = "canceled"
+		return false
+	}
+	return true
+}
+
+func (x *exchange) status(code int) {
+	x.entry.Result = "HTTP " + strconv.Itoa(code)
+	x.record()
+	x.w.WriteHeader(code)
+}
+
+func (x *exchange) unauthorized() {
+	h := x.w.Header()
+	h.Add("WWW-Authenticate", `Basic realm="ucssim"`)
+	h.Add("WWW-Authenticate", "Bearer")
+	x.status(http.StatusUnauthorized)
+}
+
+func (x *exchange) writeXML(code int, contentType string, body []byte) {
+	x.w.Header().Set("Content-Type", contentType)
+	x.w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	x.record()
+	x.w.WriteHeader(code)
+	x.w.Write(body) //nolint:errcheck // the client may have gone
+}
+
+func (x *exchange) fault(e *ewsError) {
+	x.entry.Result = e.Code
+	x.writeXML(http.StatusInternalServerError, "text/xml; charset=utf-8", writeFault(e))
+}
+
+// soapOperation is the first element child of soap:Body, or nil.
+func soapOperation(env *node) *node {
+	if env.Local != "Envelope" || env.Space != NSSoap {
+		return nil
+	}
+	body := env.child("Body")
+	if body == nil || len(body.Children) == 0 {
+		return nil
+	}
+	return body.Children[0]
+}
+
+func (s *Server) serveEWS(x *exchange, who caller, env *node, readErr, parseErr error) {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(readErr, &mbe):
+		x.fault(faultErr(engine.CodeInvalidRequest, fmt.Sprintf("the request body exceeds %d bytes", MaxBodyBytes)))
+		return
+	case readErr != nil:
+		x.fault(faultErr(engine.CodeSchemaValidation, "the request body could not be read: "+readErr.Error()))
+		return
+	case parseErr != nil:
+		x.fault(faultErr(engine.CodeSchemaValidation, "the request is not well-formed XML: "+parseErr.Error()))
+		return
+	}
+	if env.Local != "Envelope" || env.Space != NSSoap {
+		x.fault(faultErr(engine.CodeSchemaValidation, fmt.Sprintf("the root element is {%s}%s, not a SOAP 1.1 Envelope", env.Space, env.Local)))
+		return
+	}
+	op := soapOperation(env)
+	if op == nil {
+		x.fault(faultErr(engine.CodeSchemaValidation, "the SOAP Body has no operation element"))
+		return
+	}
+	if op.Space != NSMessages {
+		x.fault(faultErr(engine.CodeSchemaValidation, fmt.Sprintf("the operation element %s is in namespace %q, not %s", op.Local, op.Space, NSMessages)))
+		return
+	}
+	h, known := operations[op.Local]
+	if !known {
+		x.fault(faultErr(engine.CodeInvalidRequest, fmt.Sprintf("the operation %s is not offered by this server", op.Local)))
+		return
+	}
+	mb, e := s.target(x.r, who, env)
+	if mb != nil {
+		x.entry.Mailbox = mb.smtp
+	}
+	if e != nil {
+		x.fault(e)
+		return
+	}
+	if op.Local == "SetImListMigrationCompleted" && !who.byServer {
+		x.fault(faultErr(engine.CodeAccessDenied, "only the Lync Server may call SetImListMigrationCompleted"))
+		return
+	}
+	f, faulted := s.effectiveFault(mb.smtp, x.arrival)
+	if faulted {
+		if s.refuseByFault(x, f) {
+			return
+		}
+		if !s.hold(x, f) {
+			return
+		}
+		if f.Kind == FaultBusy {
+			x.fault(&ewsError{Code: engine.CodeServerBusy, Fault: true, BackOff: f.BackOff,
+				Message: "the server cannot service this request right now; try again later"})
+			return
+		}
+	}
+	c := &call{s: s, mb: mb, op: op, byServer: who.byServer, now: s.cfg.Clock.Now()}
+	var w xmlWriter
+	beginEnvelope(&w)
+	mb.mu.Lock()
+	code, changed, fe := h(c, &w)
+	mb.mu.Unlock()
+	if fe != nil {
+		x.fault(fe)
+		return
+	}
+	endEnvelope(&w)
+	if changed && s.cfg.OnChange != nil {
+		s.cfg.OnChange(mb.smtp, who.byServer)
+	}
+	x.entry.Result = code
+	x.writeXML(http.StatusOK, "text/xml; charset=utf-8", w.bytes())
+}

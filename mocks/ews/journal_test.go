@@ -1,0 +1,36 @@
+package ews_test
+
+import (
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/mocks/ews"
+)
+
+var _ = Describe("journal", func() {
+	It("records who called what, when, on which mailbox, and with what result", func() {
+		w := newWorld()
+		lx := w.engineClient()
+		t0 := w.sched.Now()
+		_, err := lx.GetImItemList(ctx, ken)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(w.sched.Advance(time.Minute)).To(Succeed())
+		err = w.userClient(ken).RemoveImGroup(ctx, "", engine.ItemID{ID: "bm90IGFuIGlk"})
+		Expect(code(err)).To(Equal(engine.CodeInvalidIDMalformed))
+		_, _ = w.userClient("stranger@litwareinc.com").GetImItemList(ctx, "")
+		w.srv.SetFault(ews.Fault{Kind: ews.FaultBusy, Until: w.sched.Now().Add(time.Second)})
+		_, _ = lx.AddImGroup(ctx, pilar, "Team")
+		Expect(w.srv.OutlookAddContact(ken, "ben@litwareinc.com", "Ben")).To(Succeed())
+
+		Expect(w.srv.Journal()).To(Equal([]ews.JournalEntry{
+			{Time: t0, Caller: "server", Mailbox: ken, Operation: "GetImItemList", Result: "NoError"},
+			{Time: t0.Add(time.Minute), Caller: ken, Mailbox: ken, Operation: "RemoveImGroup", Result: "ErrorInvalidIdMalformed"},
+			{Time: t0.Add(time.Minute), Caller: "stranger@litwareinc.com", Operation: "GetImItemList", Result: "HTTP 401"},
+			{Time: t0.Add(time.Minute), Caller: "server", Mailbox: pilar, Operation: "AddImGroup", Result: "ErrorServerBusy"},
+			{Time: t0.Add(time.Minute), Caller: "outlook", Mailbox: ken, Operation: "OutlookAddContact", Result: "NoError"},
+		}))
+	})
+})
