@@ -2,13 +2,11 @@ package sim
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/mocks/ews"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -92,10 +90,9 @@ func Run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 }
 
 type runner struct {
-	w       *World
-	f       *scenario.File
-	ctx     context.Context
-	signins int
+	w   *World
+	f   *scenario.File
+	ctx context.Context
 }
 
 func (r *runner) fail(s scenario.Step, expected, seen string) *Failure {
@@ -103,47 +100,6 @@ func (r *runner) fail(s scenario.Step, expected, seen string) *Failure {
 		Path: r.f.Path, Line: s.Pos.Line, Col: s.Pos.Col,
 		Step: describeStep(s), Expected: expected, Seen: seen,
 		LastEvents: r.w.Trace.Last(lastEventsShown),
-	}
-}
-
-// do runs fn as a step goroutine holding one unit of quiescence, while the driver moves virtual time
-// whenever the step is parked on it (an Exchange latency fault, a back-off).
-func (r *runner) do(fn func(ctx context.Context) error) error {
-	done := make(chan error, 1)
-	end := r.w.Sched.Tracker().Begin("step")
-	go func() {
-		var err error
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("internal error: %v", p)
-			}
-			done <- err
-			end()
-		}()
-		err = fn(r.ctx)
-	}()
-	far := r.w.Sched.Now().Add(366 * 24 * time.Hour)
-	for {
-		if err := r.w.Sched.Settle(); err != nil {
-			return err
-		}
-		select {
-		case err := <-done:
-			return err
-		default:
-		}
-		ran, err := r.w.Sched.Step(far)
-		if err != nil {
-			return err
-		}
-		if !ran {
-			select {
-			case err := <-done:
-				return err
-			default:
-			}
-			return errors.New("the step is waiting on virtual time but nothing is scheduled")
-		}
 	}
 }
 
@@ -155,21 +111,27 @@ func (r *runner) step(s scenario.Step) *Failure {
 	switch s.Kind {
 	case scenario.StepRun:
 		return r.runCmdlet(s)
-	case scenario.StepSignIn, scenario.StepSignOut, scenario.StepAcceptPrompt:
-		return r.session(s)
-	case scenario.StepAddContact, scenario.StepRemoveContact:
-		return r.edit(s)
-	case scenario.StepOutlookAddContact:
-		sip, err := r.user(s.User)
-		if err != nil {
-			return r.fail(s, "a known user", err.Error())
+	case scenario.StepSignIn:
+		return r.checkErr(s, r.w.SignIn(r.ctx, s.User, s.Endpoint, clientKind(s.Client)))
+	case scenario.StepSignOut:
+		return r.checkErr(s, r.w.SignOut(r.ctx, s.User, s.Endpoint))
+	case scenario.StepAcceptPrompt:
+		return r.checkErr(s, r.w.AcceptPrompt(r.ctx, s.User, s.Endpoint))
+	case scenario.StepAddContact:
+		group := ""
+		if len(s.Contact.Groups) > 0 {
+			group = s.Contact.Groups[0]
 		}
-		err = r.do(func(context.Context) error {
-			return r.w.Exchange.OutlookAddContact(strings.TrimPrefix(sip, "sip:"), strings.TrimPrefix(normalizeSIP(s.Contact.URI), "sip:"), s.Contact.Name)
-		})
-		return r.checkErr(s, err)
+		return r.checkErr(s, r.w.AddContact(r.ctx, s.User, s.Contact.URI, s.Contact.Name, group))
+	case scenario.StepRemoveContact:
+		return r.checkErr(s, r.w.RemoveContact(r.ctx, s.User, s.Contact.URI))
+	case scenario.StepOutlookAddContact:
+		return r.checkErr(s, r.w.OutlookAddContact(r.ctx, s.User, s.Contact.URI, s.Contact.Name))
 	case scenario.StepFault:
-		return r.fault(s)
+		f := s.Fault
+		if err := r.w.Fault(FaultSpec{Kind: f.Kind, For: f.For, BackOff: f.BackOff, Latency: f.Latency, User: f.User}); err != nil {
+			return r.fail(s, "a fault", err.Error())
+		}
 	case scenario.StepWait:
 		if err := r.w.Sched.Advance(s.Wait); err != nil {
 			return r.fail(s, "the clock to advance", err.Error())
@@ -204,12 +166,7 @@ func (r *runner) checkErr(s scenario.Step, err error) *Failure {
 }
 
 func (r *runner) runCmdlet(s scenario.Step) *Failure {
-	var res *engine.Result
-	err := r.do(func(ctx context.Context) error {
-		var err error
-		res, err = r.w.Engine.Run(ctx, s.Command, engine.RunOptions{})
-		return err
-	})
+	res, err := r.w.RunCmdlet(r.ctx, s.Command, nil)
 	if f := r.checkErr(s, err); f != nil || err != nil {
 		return f
 	}
@@ -268,106 +225,6 @@ func clientKind(s string) engine.ClientKind {
 	default:
 		return engine.Lync2013
 	}
-}
-
-func (r *runner) session(s scenario.Step) *Failure {
-	sip, err := r.user(s.User)
-	if err != nil {
-		return r.fail(s, "a known user", err.Error())
-	}
-	name := s.Endpoint
-	if name == "" {
-		name = "desktop"
-	}
-	switch s.Kind {
-	case scenario.StepSignIn:
-		ep, err := r.w.endpointFor(sip, name, clientKind(s.Client))
-		if err != nil {
-			return r.fail(s, "a client", err.Error())
-		}
-		if ep.signedIn {
-			return r.checkErr(s, fmt.Errorf("endpoint %q of %s is already signed in", name, sip))
-		}
-		err = r.do(ep.c.SignIn)
-		if err == nil {
-			ep.signedIn = true
-			r.signins++
-			ep.signInSeq = r.signins
-		}
-		return r.checkErr(s, err)
-	default:
-		var ep *endpoint
-		for _, e := range r.w.signedIn(sip) {
-			if e.name == name {
-				ep = e
-			}
-		}
-		if ep == nil {
-			return r.checkErr(s, fmt.Errorf("endpoint %q of %s is not signed in", name, sip))
-		}
-		if s.Kind == scenario.StepSignOut {
-			err = r.do(ep.c.SignOut)
-			if err == nil {
-				ep.signedIn = false
-			}
-			return r.checkErr(s, err)
-		}
-		err = r.do(ep.c.AcceptPrompt)
-		if err == nil {
-			r.signins++
-			ep.signInSeq = r.signins
-		}
-		return r.checkErr(s, err)
-	}
-}
-
-func (r *runner) edit(s scenario.Step) *Failure {
-	sip, err := r.user(s.User)
-	if err != nil {
-		return r.fail(s, "a known user", err.Error())
-	}
-	eps := r.w.signedIn(sip)
-	if len(eps) == 0 {
-		return r.checkErr(s, fmt.Errorf("%s has no signed-in client to edit contacts with", sip))
-	}
-	c := eps[0].c
-	uri := normalizeSIP(s.Contact.URI)
-	err = r.do(func(ctx context.Context) error {
-		if s.Kind == scenario.StepAddContact {
-			group := ""
-			if len(s.Contact.Groups) > 0 {
-				group = s.Contact.Groups[0]
-			}
-			return c.AddContact(ctx, uri, s.Contact.Name, group)
-		}
-		return c.RemoveContact(ctx, uri)
-	})
-	return r.checkErr(s, err)
-}
-
-func (r *runner) fault(s scenario.Step) *Failure {
-	fl := ews.Fault{Kind: s.Fault.Kind, Until: r.w.Sched.Now().Add(s.Fault.For), BackOff: s.Fault.BackOff, Latency: s.Fault.Latency}
-	details := map[string]any{"exchange": s.Fault.Kind, "for": s.Fault.For.String()}
-	if s.Fault.User != "" {
-		sip, err := r.user(s.Fault.User)
-		if err != nil {
-			return r.fail(s, "a known user", err.Error())
-		}
-		fl.Mailbox = strings.TrimPrefix(sip, "sip:")
-		details["mailbox"] = fl.Mailbox
-	}
-	if s.Fault.BackOff > 0 {
-		details["backoff"] = s.Fault.BackOff.String()
-	}
-	if s.Fault.Latency > 0 {
-		details["latency"] = s.Fault.Latency.String()
-	}
-	r.w.Exchange.SetFault(fl)
-	r.w.Trace.Record(engine.Event{Time: r.w.Sched.Now(), Type: "fault.started", Details: details})
-	r.w.Sched.At(fl.Until, "fault.ended", func() {
-		r.w.Trace.Record(engine.Event{Time: r.w.Sched.Now(), Type: "fault.ended", Details: map[string]any{"exchange": s.Fault.Kind}})
-	})
-	return nil
 }
 
 func describeStep(s scenario.Step) string {

@@ -47,6 +47,7 @@ type World struct {
 	FrontEnd  *frontend.Server
 	Trace     *Trace
 	endpoints []*endpoint // in creation order
+	signins   int         // sign-ins so far, to order endpoints by recency
 	httpc     *http.Client
 	logger    *slog.Logger
 }

@@ -1,0 +1,235 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/mocks/ews"
+	"github.com/ucssim/ucssim/sim/client"
+)
+
+// The world's actions: what a scenario step, the shell or a Go test does to a world. Each runs on
+// the driver goroutine (the one that moves time) and returns when the action is over; virtual time
+// moves during it only while it is parked on the clock (an Exchange latency fault, a back-off).
+
+// Do runs fn as one unit of work while the driver moves virtual time whenever fn is parked on it.
+func (w *World) Do(ctx context.Context, fn func(ctx context.Context) error) error {
+	done := make(chan error, 1)
+	end := w.Sched.Tracker().Begin("action")
+	go func() {
+		var err error
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("internal error: %v", p)
+			}
+			done <- err // before end(): a settled world with an empty channel means fn is parked
+			end()
+		}()
+		err = fn(ctx)
+	}()
+	far := w.Sched.Now().Add(366 * 24 * time.Hour)
+	for {
+		if err := w.Sched.Settle(); err != nil {
+			return err
+		}
+		select {
+		case err := <-done:
+			return err
+		default:
+		}
+		ran, err := w.Sched.Step(far)
+		if err != nil {
+			return err
+		}
+		if !ran {
+			select {
+			case err := <-done:
+				return err
+			default:
+			}
+			return errors.New("the action is waiting on virtual time but nothing is scheduled")
+		}
+	}
+}
+
+// RunCmdlet runs one Management Shell line. confirm answers confirmation questions (nil: yes).
+func (w *World) RunCmdlet(ctx context.Context, line string, confirm func(question string) bool) (*engine.Result, error) {
+	var res *engine.Result
+	err := w.Do(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = w.Engine.Run(ctx, line, engine.RunOptions{Confirm: confirm})
+		return err
+	})
+	return res, err
+}
+
+// SignIn signs the user's endpoint in with that kind of client (endpoint "" = "desktop").
+func (w *World) SignIn(ctx context.Context, user, endpointName string, kind engine.ClientKind) error {
+	sip, err := w.Engine.ResolveUser(user)
+	if err != nil {
+		return err
+	}
+	if endpointName == "" {
+		endpointName = "desktop"
+	}
+	if kind == "" {
+		kind = engine.Lync2013
+	}
+	ep, err := w.endpointFor(sip, endpointName, kind)
+	if err != nil {
+		return err
+	}
+	if ep.signedIn {
+		return fmt.Errorf("endpoint %q of %s is already signed in", endpointName, sip)
+	}
+	if err := w.Do(ctx, ep.c.SignIn); err != nil {
+		return err
+	}
+	ep.signedIn = true
+	w.signins++
+	ep.signInSeq = w.signins
+	return nil
+}
+
+func (w *World) signedInEndpoint(user, endpointName string) (*endpoint, error) {
+	sip, err := w.Engine.ResolveUser(user)
+	if err != nil {
+		return nil, err
+	}
+	if endpointName == "" {
+		endpointName = "desktop"
+	}
+	for _, ep := range w.signedIn(sip) {
+		if ep.name == endpointName {
+			return ep, nil
+		}
+	}
+	return nil, fmt.Errorf("endpoint %q of %s is not signed in", endpointName, sip)
+}
+
+// SignOut signs the user's endpoint out.
+func (w *World) SignOut(ctx context.Context, user, endpointName string) error {
+	ep, err := w.signedInEndpoint(user, endpointName)
+	if err != nil {
+		return err
+	}
+	if err := w.Do(ctx, ep.c.SignOut); err != nil {
+		return err
+	}
+	ep.signedIn = false
+	return nil
+}
+
+// AcceptPrompt answers the log-off prompt of the user's endpoint: it signs out and back in.
+func (w *World) AcceptPrompt(ctx context.Context, user, endpointName string) error {
+	ep, err := w.signedInEndpoint(user, endpointName)
+	if err != nil {
+		return err
+	}
+	if err := w.Do(ctx, ep.c.AcceptPrompt); err != nil {
+		return err
+	}
+	w.signins++
+	ep.signInSeq = w.signins
+	return nil
+}
+
+// editor is the client a user edits contacts with: the most recently signed-in endpoint.
+func (w *World) editor(user string) (*endpoint, error) {
+	sip, err := w.Engine.ResolveUser(user)
+	if err != nil {
+		return nil, err
+	}
+	eps := w.signedIn(sip)
+	if len(eps) == 0 {
+		return nil, fmt.Errorf("%s has no signed-in client to edit contacts with", sip)
+	}
+	return eps[0], nil
+}
+
+// AddContact adds a contact through the user's signed-in client: SIP SERVICE while the list is in
+// Lync, EWS once the client reads from Exchange.
+func (w *World) AddContact(ctx context.Context, user, uri, name, group string) error {
+	ep, err := w.editor(user)
+	if err != nil {
+		return err
+	}
+	return w.Do(ctx, func(ctx context.Context) error { return ep.c.AddContact(ctx, normalizeSIP(uri), name, group) })
+}
+
+// RemoveContact removes a contact through the user's signed-in client.
+func (w *World) RemoveContact(ctx context.Context, user, uri string) error {
+	ep, err := w.editor(user)
+	if err != nil {
+		return err
+	}
+	return w.Do(ctx, func(ctx context.Context) error { return ep.c.RemoveContact(ctx, normalizeSIP(uri)) })
+}
+
+// OutlookAddContact adds a contact from Outlook / Outlook Web App straight into the user's Lync
+// Contacts folder.
+func (w *World) OutlookAddContact(ctx context.Context, user, uri, name string) error {
+	sip, err := w.Engine.ResolveUser(user)
+	if err != nil {
+		return err
+	}
+	return w.Do(ctx, func(context.Context) error {
+		return w.Exchange.OutlookAddContact(strings.TrimPrefix(sip, "sip:"), strings.TrimPrefix(normalizeSIP(uri), "sip:"), name)
+	})
+}
+
+// FaultSpec is Exchange misbehaving for a window of virtual time.
+type FaultSpec struct {
+	Kind    string // down | busy | slow | unauthorized
+	For     time.Duration
+	BackOff time.Duration // busy
+	Latency time.Duration // slow
+	User    string        // only this user's mailbox; "" = the whole server
+}
+
+// Fault starts an Exchange fault now; it ends by itself after f.For (fault.started / fault.ended).
+func (w *World) Fault(f FaultSpec) error {
+	fl := ews.Fault{Kind: f.Kind, Until: w.Sched.Now().Add(f.For), BackOff: f.BackOff, Latency: f.Latency}
+	details := map[string]any{"exchange": f.Kind, "for": f.For.String()}
+	if f.User != "" {
+		sip, err := w.Engine.ResolveUser(f.User)
+		if err != nil {
+			return err
+		}
+		fl.Mailbox = strings.TrimPrefix(sip, "sip:")
+		details["mailbox"] = fl.Mailbox
+	}
+	if f.BackOff > 0 {
+		details["backoff"] = f.BackOff.String()
+	}
+	if f.Latency > 0 {
+		details["latency"] = f.Latency.String()
+	}
+	w.Exchange.SetFault(fl)
+	w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "fault.started", Details: details})
+	w.Sched.At(fl.Until, "fault.ended", func() {
+		w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "fault.ended", Details: map[string]any{"exchange": f.Kind}})
+	})
+	return nil
+}
+
+// EndpointView is one endpoint of the world and what its client shows.
+type EndpointView struct {
+	User, Name string
+	Kind       engine.ClientKind
+	SignedIn   bool
+	View       client.View
+}
+
+// Endpoints lists the world's endpoints in the order they were first signed in.
+func (w *World) Endpoints() []EndpointView {
+	out := make([]EndpointView, 0, len(w.endpoints))
+	for _, ep := range w.endpoints {
+		out = append(out, EndpointView{User: ep.user, Name: ep.name, Kind: ep.kind, SignedIn: ep.signedIn, View: ep.c.View()})
+	}
+	return out
+}
