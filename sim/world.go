@@ -320,6 +320,9 @@ func (w *World) newClient(user, name string, kind engine.ClientKind) (*client.Cl
 		Server:     w.FrontEnd.TCPAddr(),
 		EWSBaseURL: w.EWSURL,
 		Counter:    w.Sched.Tracker(),
+		Scheduler:  w.Sched,
+		Clock:      w.Sched.Clock(),
+		Logger:     w.logger,
 	})
 }
 
