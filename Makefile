@@ -11,7 +11,7 @@ run:
 	$(GO) run ./cmd/ucssim run
 
 test:
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 $(GOTESTFLAGS) $(PKGS)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
