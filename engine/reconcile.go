@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"context"
+	"sort"
+)
+
+// otherKey names Other Contacts (Lync group 1) among group keys, which are lower-case names.
+const otherKey = "\x00other"
+
+// reconcileFor runs reconcile with the user's owned set and records target as owned afterwards
+// (a failed attempt may have written any part of it).
+func (e *Engine) reconcileFor(ctx context.Context, u *user, mbox string, target lyncList) error {
+	e.lock()
+	var owned map[string]bool // nil: everything is a leftover
+	if !u.purge {
+		owned = make(map[string]bool, len(u.owned))
+		for k := range u.owned {
+			owned[k] = true
+		}
+	}
+	e.unlock()
+	err := e.reconcile(ctx, mbox, target, owned)
+	e.lock()
+	for k := range target.contacts {
+		u.owned[k] = true
+	}
+	if err == nil && owned == nil {
+		u.purge = false
+	}
+	e.unlock()
+	return err
+}
+
+// reconcile makes the mailbox's IM list hold target (PROTOCOLS.md 4 decision 6): leftovers of an
+// earlier attempt that target no longer holds go (only contacts in owned: others were added from
+// Outlook and stay), then groups and contacts are added. Every step is idempotent, so a retried
+// attempt never duplicates.
+func (e *Engine) reconcile(ctx context.Context, mbox string, target lyncList, owned map[string]bool) error {
+	var im ImList
+	if err := e.call(ctx, func() (err error) { im, err = e.ex.GetImItemList(ctx, mbox); return }); err != nil {
+		return err
+	}
+	keyOf := map[string]string{} // group item id → key
+	groupItem := map[string]ItemID{}
+	for _, g := range im.Groups {
+		var k string
+		switch g.Type {
+		case GroupOtherContacts:
+			k = otherKey
+		case GroupFavorites:
+			k = "favorites"
+		case GroupTagged:
+			k = "tagged"
+		case GroupUser:
+			k = lower(g.DisplayName)
+		default:
+			continue
+		}
+		keyOf[g.ID.ID] = k
+		if _, seen := groupItem[k]; !seen {
+			groupItem[k] = g.ID
+		}
+	}
+	lyncKey := func(id int) string {
+		if id == DefaultGroupID {
+			return otherKey
+		}
+		return lower(target.groups[id].Name)
+	}
+	want := map[string]map[string]bool{} // contact key → group keys
+	for k, c := range target.contacts {
+		set := map[string]bool{}
+		for _, id := range c.Groups {
+			set[lyncKey(id)] = true
+		}
+		want[k] = set
+	}
+	have := map[string]map[string]bool{} // contact item id → group keys
+	for _, g := range im.Groups {
+		if k, ok := keyOf[g.ID.ID]; ok {
+			for _, m := range g.Members {
+				if have[m.ID] == nil {
+					have[m.ID] = map[string]bool{}
+				}
+				have[m.ID][k] = true
+			}
+		}
+	}
+	kept := map[string]bool{}
+	for _, c := range im.Contacts {
+		k := lower(normURI(c.IMAddress))
+		w, inTarget := want[k]
+		if inTarget && !kept[k] && sameKeys(w, have[c.ID.ID]) {
+			kept[k] = true
+			continue
+		}
+		if !inTarget && owned != nil && !owned[k] {
+			continue
+		}
+		id := c.ID
+		if err := e.call(ctx, func() error { return e.ex.RemoveContactFromImList(ctx, mbox, id) }); err != nil && !goneCode(err) {
+			return err
+		}
+	}
+	wantGroups := map[string]bool{}
+	for _, g := range target.groups {
+		if g.ID != DefaultGroupID {
+			wantGroups[lower(g.Name)] = true
+		}
+	}
+	for _, g := range im.Groups {
+		if g.Type == GroupUser && !wantGroups[lower(g.DisplayName)] {
+			id := g.ID
+			if err := e.call(ctx, func() error { return e.ex.RemoveImGroup(ctx, mbox, id) }); err != nil && !goneCode(err) {
+				return err
+			}
+			delete(groupItem, lower(g.DisplayName))
+		}
+	}
+	for _, gid := range sortedGroupIDs(target.groups) {
+		g := target.groups[gid]
+		k := lyncKey(gid)
+		if _, ok := groupItem[k]; ok {
+			continue
+		}
+		var ig ImGroup
+		if err := e.call(ctx, func() (err error) { ig, err = e.ex.AddImGroup(ctx, mbox, g.Name); return }); err != nil {
+			return err
+		}
+		groupItem[k] = ig.ID
+	}
+	for _, k := range target.sortedKeys() {
+		if kept[k] {
+			continue
+		}
+		c := target.contacts[k]
+		keys := make([]string, 0, len(c.Groups))
+		for _, id := range c.Groups {
+			keys = append(keys, lyncKey(id))
+		}
+		sort.Strings(keys)
+		var ic ImContact
+		first := groupItem[keys[0]]
+		if err := e.call(ctx, func() (err error) {
+			ic, err = e.ex.AddNewImContactToGroup(ctx, mbox, c.URI, c.Name, first)
+			return
+		}); err != nil {
+			return err
+		}
+		for _, gk := range keys[1:] {
+			gi := groupItem[gk]
+			if err := e.call(ctx, func() error { return e.ex.AddImContactToGroup(ctx, mbox, ic.ID, gi) }); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func sameKeys(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// goneCode reports an id that no longer exists: for a removal, that counts as done.
+func goneCode(err error) bool {
+	switch ExchangeCode(err) {
+	case CodeInvalidImContactID, CodeInvalidImGroupID, CodeInvalidIDMalformed:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,174 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// rollbackOutcome is what a rollback did, for the cmdlet's output.
+type rollbackOutcome struct {
+	warnings []string
+}
+
+// rollback moves a user's contacts out of Exchange and back into Lync Server (BEHAVIOR.md section
+// 4). It runs on the calling goroutine, which holds its unit of quiescence. The commit point is
+// the write into the Lync store; the Exchange clean-up follows it.
+func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) (rollbackOutcome, error) {
+	var out rollbackOutcome
+	e.lock()
+	switch {
+	case u.rollingBack:
+		e.unlock()
+		return out, fmt.Errorf("a rollback of %s is already in progress", u.sip)
+	case u.phase == phaseMigrating:
+		e.cancelAttemptLocked(u)
+		u.phase = phaseLync
+		n := len(u.lync.contacts)
+		e.emitLocked("rollback.started", u.sip, map[string]any{"force": force, "trigger": why, "cancelsMigration": true})
+		e.emitLocked("rollback.completed", u.sip, map[string]any{"contacts": n, "cancelledMigration": true})
+		e.startHoldLocked(u)
+		e.unlock()
+		out.warnings = append(out.warnings, fmt.Sprintf("The migration of %s was in progress and has been cancelled; its contacts stay in Lync Server.", u.sip))
+		return out, nil
+	case u.phase != phaseMigrated:
+		e.unlock()
+		out.warnings = append(out.warnings, fmt.Sprintf("The contacts of %s are not in the unified contact store; there is nothing to roll back.", u.sip))
+		return out, nil
+	}
+	u.rollingBack = true
+	known := len(u.mirror.contacts)
+	mbox := u.mailboxAddr()
+	e.emitLocked("rollback.started", u.sip, map[string]any{"force": force, "trigger": why})
+	e.unlock()
+
+	var im ImList
+	err := e.call(ctx, func() (err error) { im, err = e.ex.GetImItemList(ctx, mbox); return })
+	lost := 0
+	if err != nil {
+		if !force {
+			e.lock()
+			u.rollingBack = false
+			e.refreshMirrorLocked(u) // a refresh skipped during the attempt must still happen
+			e.unlock()
+			return out, fmt.Errorf("cannot read the contact list of %s from Exchange (%s); nothing was changed. -Force rolls back anyway and the contacts are lost", u.sip, failReason(err))
+		}
+		im, lost = ImList{}, known
+	}
+
+	e.lock()
+	for _, c := range im.Contacts {
+		u.owned[lower(normURI(c.IMAddress))] = true
+	}
+	old := u.mirror
+	next := fromImList(im, old)
+	u.rollingBack = false
+	e.cancelAttemptLocked(u)
+	u.phase = phaseLync
+	u.lync = next
+	u.mirror = newLyncList()
+	d, changed := u.bumpAndDiff(old, next)
+	if !changed {
+		u.deltaNum++
+	}
+	e.emitLocked("rollback.completed", u.sip, map[string]any{"contacts": len(next.contacts)})
+	if lost > 0 || err != nil {
+		u.lost += lost
+		u.purge = true
+		e.emitLocked("contacts.lost", u.sip, map[string]any{"contacts": lost, "reason": failReason(err)})
+		out.warnings = append(out.warnings, fmt.Sprintf("Exchange could not be read (%s): %d contacts of %s were lost (-Force).", failReason(err), lost, u.sip))
+	}
+	e.startHoldLocked(u)
+	full := u.lync.list(u.deltaNum)
+	for _, id := range sortedEndpointIDs(u) {
+		ep := u.endpoints[id]
+		switch {
+		case ep.kind == Lync2013 && ep.readsFrom == ReadsExchange:
+			ep.prompt = true
+			l := full
+			e.notifyLocked(Notification{Kind: NotifyRollbackPrompt, User: u.sip, Endpoint: id, List: &l})
+			e.emitLocked("prompt.shown", u.sip, map[string]any{"endpoint": id, "diag": 2166})
+		case ep.kind == Lync2013:
+			ep.prompt = false
+			l := full
+			e.notifyLocked(Notification{Kind: NotifyFullList, User: u.sip, Endpoint: id, List: &l})
+		default:
+			ep.readsFrom = ReadsLync
+			if changed {
+				dd := d
+				e.notifyLocked(Notification{Kind: NotifyDelta, User: u.sip, Endpoint: id, Delta: &dd})
+			}
+		}
+	}
+	e.unlock()
+
+	if err == nil {
+		if cerr := e.cleanExchange(ctx, mbox, im); cerr != nil {
+			out.warnings = append(out.warnings, fmt.Sprintf("The contacts of %s are back in Lync Server, but removing them from Exchange failed (%s); the next migration removes the leftovers.", u.sip, failReason(cerr)))
+		}
+	}
+	return out, nil
+}
+
+// cleanExchange empties the mailbox's IM list after a rollback commit; an id already gone counts
+// as done.
+func (e *Engine) cleanExchange(ctx context.Context, mbox string, im ImList) error {
+	for _, c := range im.Contacts {
+		id := c.ID
+		if err := e.call(ctx, func() error { return e.ex.RemoveContactFromImList(ctx, mbox, id) }); err != nil && !goneCode(err) {
+			return err
+		}
+	}
+	for _, g := range im.Groups {
+		if g.Type != GroupUser {
+			continue
+		}
+		id := g.ID
+		if err := e.call(ctx, func() error { return e.ex.RemoveImGroup(ctx, mbox, id) }); err != nil && !goneCode(err) {
+			return err
+		}
+	}
+	return e.call(ctx, func() error { return e.ex.SetImListMigrationCompleted(ctx, mbox, false) })
+}
+
+// startHoldLocked starts the rollback hold, counted from now (the rollback's completion).
+func (e *Engine) startHoldLocked(u *user) {
+	if u.holdCancel != nil {
+		u.holdCancel()
+	}
+	until := e.now().Add(e.mig.Hold)
+	u.holdUntil = until
+	e.emitLocked("hold.started", u.sip, map[string]any{"holdUntil": until.UTC().Format(time.RFC3339)})
+	u.holdCancel = e.sched.At(until, "hold expiry "+u.sip, func() { e.holdExpired(u, until) })
+}
+
+// holdExpired re-checks the effective policy at the end of the hold: True migrates again (at once,
+// or at the next Lync 2013 sign-in with remigration next-signin); False leaves the contacts in Lync.
+func (e *Engine) holdExpired(u *user, until time.Time) {
+	e.lock()
+	defer e.unlock()
+	if !u.holdUntil.Equal(until) {
+		return
+	}
+	u.holdUntil, u.holdCancel = time.Time{}, nil
+	e.emitLocked("hold.expired", u.sip, nil)
+	p := e.effectivePolicyLocked(u)
+	ok, why := e.eligibleLocked(u)
+	action := "migrate"
+	switch {
+	case !p.ucsAllowed:
+		action, why = "none", "UcsAllowed is False: the rollback is permanent"
+	case e.mig.Remigration == RemigrationNextSignIn && ok:
+		action, why = "next-signin", "re-migration waits for the next Lync 2013 sign-in"
+	case !ok:
+		action = "none"
+	}
+	details := map[string]any{"policy": p.statusName(), "ucsAllowed": p.ucsAllowed, "action": action}
+	if why != "" {
+		details["reason"] = why
+	}
+	e.emitLocked("remigration.check", u.sip, details)
+	if action == "migrate" {
+		e.startMigrationLocked(u, "hold expired")
+	}
+}

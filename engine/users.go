@@ -1,0 +1,344 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// phase is where a user's contacts are, as the state machine tracks it; State adds the policy view.
+type phase int
+
+const (
+	phaseLync      phase = iota // contacts in Lync (Disabled or Allowed)
+	phaseFailed                 // last attempt failed; contacts in Lync
+	phaseMigrating              // an attempt is in flight; Lync stays authoritative
+	phaseMigrated               // contacts in Exchange; the engine keeps a mirror
+)
+
+// user is one Lync user and its unified contact store state.
+type user struct {
+	name, sip, upn string
+	site, pool     string
+	mailbox        MailboxKind
+	grant          string // policy key of the per-user grant, "" none
+
+	phase        phase
+	rollingBack  bool // a rollback is between its snapshot and its commit
+	epoch        int  // bumped by every attempt start, cancel and rollback commit
+	cancel       context.CancelFunc
+	refreshing   bool // a mirror refresh job runs
+	refreshAgain bool
+	deltaNum     int
+	lync         lyncList // the Lync store (authoritative unless migrated)
+	mirror       lyncList // the engine's copy of the Exchange list while migrated
+	// owned holds the (lower-case) URIs the engine has written to or read back from the mailbox:
+	// only those are leftovers a later attempt may remove; others were added from Outlook.
+	owned map[string]bool
+	// purge: a forced rollback could not read the mailbox, so whatever it still holds was recorded
+	// as lost; the next attempt removes everything the Lync list does not hold.
+	purge bool
+
+	attempts    int
+	lastAttempt time.Time
+	lastError   string
+	holdUntil   time.Time
+	holdCancel  func()
+	lost        int
+
+	endpoints map[string]*endpoint
+}
+
+type endpoint struct {
+	id        string
+	kind      ClientKind
+	readsFrom ReadsFrom
+	prompt    bool
+}
+
+// mailboxAddr is the user's SMTP address alias@domain.
+func (u *user) mailboxAddr() string { return normURI(u.sip) }
+
+// UserSpec describes a user of the world at set-up.
+type UserSpec struct {
+	Name, SIP, UPN string      // SIP "sip:alias@domain"; UPN default alias@domain
+	Site, Pool     string      // default Config.Site/Pool
+	Mailbox        MailboxKind // default exchange2013
+	Policy         string      // per-user grant at start ("" none)
+	Contacts       []ContactSpec
+	// InExchange: the world has seeded the mailbox; the engine marks the user Migrated and
+	// refreshes its mirror with a job.
+	InExchange bool
+}
+
+// ContactSpec is a contact of a user's list at set-up; group names "" or "~" mean the default group.
+type ContactSpec struct {
+	URI, Name string
+	Groups    []string
+}
+
+// AddUser adds a user of the world. Nothing changes when it returns an error.
+func (e *Engine) AddUser(s UserSpec) error {
+	if !strings.HasPrefix(lower(s.SIP), "sip:") {
+		return fmt.Errorf("user %q: SIP address %q must start with sip:", s.Name, s.SIP)
+	}
+	addr, err := checkURI(s.SIP)
+	if err != nil {
+		return fmt.Errorf("user %q: %v", s.Name, err)
+	}
+	sip := "sip:" + addr
+	if strings.TrimSpace(s.Name) == "" {
+		s.Name = addr
+	}
+	if s.UPN == "" {
+		s.UPN = addr
+	}
+	if s.Site == "" {
+		s.Site = e.cfg.Site
+	}
+	if s.Pool == "" {
+		s.Pool = e.cfg.Pool
+	}
+	switch s.Mailbox {
+	case "":
+		s.Mailbox = MailboxExchange2013
+	case MailboxExchange2013, MailboxExchange2010, MailboxNone:
+	default:
+		return fmt.Errorf("user %q: unknown mailbox kind %q (exchange2013, exchange2010 or none)", s.Name, s.Mailbox)
+	}
+	if s.InExchange && s.Mailbox != MailboxExchange2013 {
+		return fmt.Errorf("user %q: contacts can start in Exchange only with an exchange2013 mailbox", s.Name)
+	}
+	list := newLyncList()
+	for i, c := range s.Contacts {
+		uri, err := checkURI(c.URI)
+		if err != nil {
+			return fmt.Errorf("user %q: contact %d: %v", s.Name, i+1, err)
+		}
+		if _, dup := list.contacts[lower(uri)]; dup {
+			return fmt.Errorf("user %q: contact %q is listed twice", s.Name, uri)
+		}
+		ct := Contact{URI: uri, Name: c.Name, Subscribed: true}
+		for _, gn := range c.Groups {
+			id := DefaultGroupID
+			if gn != "" && gn != "~" {
+				g, ok := list.groupByName(gn)
+				if !ok {
+					if g.ID = list.freeGroupID(); g.ID == 0 {
+						return fmt.Errorf("user %q: more than %d groups", s.Name, MaxLyncGroups)
+					}
+					g.Name = gn
+					list.groups[g.ID] = g
+				}
+				id = g.ID
+			}
+			if !containsInt(ct.Groups, id) {
+				ct.Groups = append(ct.Groups, id)
+			}
+		}
+		if len(ct.Groups) == 0 {
+			ct.Groups = []int{DefaultGroupID}
+		}
+		sort.Ints(ct.Groups)
+		list.contacts[lower(uri)] = ct
+	}
+	if len(list.contacts) > e.cfg.MaxLyncContacts {
+		return fmt.Errorf("user %q: %d contacts exceed the Lync contact cap of %d", s.Name, len(list.contacts), e.cfg.MaxLyncContacts)
+	}
+
+	e.lock()
+	defer e.unlock()
+	if _, dup := e.users[lower(sip)]; dup {
+		return fmt.Errorf("user %q: SIP address %s is already in use", s.Name, sip)
+	}
+	for _, u := range e.users {
+		if strings.EqualFold(u.name, s.Name) {
+			return fmt.Errorf("user %q: the display name is already in use by %s", s.Name, u.sip)
+		}
+		if strings.EqualFold(u.upn, s.UPN) {
+			return fmt.Errorf("user %q: UPN %s is already in use by %s", s.Name, s.UPN, u.sip)
+		}
+	}
+	u := &user{
+		name: s.Name, sip: sip, upn: s.UPN, site: s.Site, pool: s.Pool, mailbox: s.Mailbox,
+		deltaNum: 1, lync: list, mirror: newLyncList(), endpoints: map[string]*endpoint{}, owned: map[string]bool{},
+	}
+	if s.Policy != "" {
+		p, err := e.grantablePolicyLocked(s.Policy)
+		if err != nil {
+			return fmt.Errorf("user %q: %v", s.Name, err)
+		}
+		u.grant = p.key()
+	}
+	e.users[lower(sip)] = u
+	if s.InExchange {
+		u.phase = phaseMigrated
+		u.lync = newLyncList()
+		e.refreshMirrorLocked(u)
+	}
+	return nil
+}
+
+func containsInt(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// ResolveUser finds a user by display name, SIP address (with or without sip:) or UPN.
+func (e *Engine) ResolveUser(identity string) (string, error) {
+	e.lock()
+	defer e.unlock()
+	u, err := e.resolveLocked(identity)
+	if err != nil {
+		return "", err
+	}
+	return u.sip, nil
+}
+
+func (e *Engine) resolveLocked(identity string) (*user, error) {
+	id := strings.TrimSpace(identity)
+	if id == "" {
+		return nil, fmt.Errorf("the user identity is empty")
+	}
+	if u, ok := e.users[lower("sip:"+normURI(id))]; ok {
+		return u, nil
+	}
+	var found *user
+	for _, k := range e.sortedUserKeysLocked() {
+		u := e.users[k]
+		if strings.EqualFold(u.name, id) || strings.EqualFold(u.upn, id) {
+			if found != nil && found != u {
+				return nil, fmt.Errorf("user identity %q is ambiguous (%s, %s)", identity, found.sip, u.sip)
+			}
+			found = u
+		}
+	}
+	if found == nil {
+		return nil, fmt.Errorf("cannot find user %q", identity)
+	}
+	return found, nil
+}
+
+func (e *Engine) sortedUserKeysLocked() []string {
+	keys := make([]string, 0, len(e.users))
+	for k := range e.users {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Users lists the SIP addresses of all users, sorted.
+func (e *Engine) Users() []string {
+	e.lock()
+	defer e.unlock()
+	out := make([]string, 0, len(e.users))
+	for _, k := range e.sortedUserKeysLocked() {
+		out = append(out, e.users[k].sip)
+	}
+	return out
+}
+
+// UserStatus is a user's state as Debug-CsUnifiedContactStore and scenario expectations see it.
+type UserStatus struct {
+	Name, SIP       string
+	State           State
+	ContactsIn      Store
+	Attempts        int
+	LastAttempt     time.Time // zero if none
+	LastError       string    // reason of the last failed attempt
+	HoldUntil       time.Time // zero if no hold
+	EffectivePolicy string    // "global", "tag:X", "site:X", "UserServer:fqdn"
+	LostContacts    int       // discarded by -Force so far
+	Endpoints       []EndpointStatus
+}
+
+// EndpointStatus is one signed-in endpoint.
+type EndpointStatus struct {
+	ID        string
+	Kind      ClientKind
+	ReadsFrom ReadsFrom
+	Prompt    bool
+}
+
+// Status reports a user's state.
+func (e *Engine) Status(identity string) (UserStatus, error) {
+	e.lock()
+	defer e.unlock()
+	u, err := e.resolveLocked(identity)
+	if err != nil {
+		return UserStatus{}, err
+	}
+	return e.statusLocked(u), nil
+}
+
+func (e *Engine) statusLocked(u *user) UserStatus {
+	st := UserStatus{
+		Name: u.name, SIP: u.sip, State: e.stateLocked(u), ContactsIn: StoreLync,
+		Attempts: u.attempts, LastAttempt: u.lastAttempt, LastError: u.lastError,
+		HoldUntil: u.holdUntil, EffectivePolicy: e.effectivePolicyLocked(u).statusName(), LostContacts: u.lost,
+	}
+	if u.phase == phaseMigrated {
+		st.ContactsIn = StoreExchange
+	}
+	for _, id := range sortedEndpointIDs(u) {
+		ep := u.endpoints[id]
+		st.Endpoints = append(st.Endpoints, EndpointStatus{ID: ep.id, Kind: ep.kind, ReadsFrom: ep.readsFrom, Prompt: ep.prompt})
+	}
+	return st
+}
+
+func (e *Engine) stateLocked(u *user) State {
+	switch u.phase {
+	case phaseMigrated:
+		return Migrated
+	case phaseMigrating:
+		return Migrating
+	case phaseFailed:
+		return Failed
+	}
+	if e.effectivePolicyLocked(u).ucsAllowed {
+		return Allowed
+	}
+	return Disabled
+}
+
+func sortedEndpointIDs(u *user) []string {
+	ids := make([]string, 0, len(u.endpoints))
+	for id := range u.endpoints {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// LyncContacts is the Lync store of a user, authoritative or not, sorted by URI.
+func (e *Engine) LyncContacts(identity string) ([]Contact, error) {
+	e.lock()
+	defer e.unlock()
+	u, err := e.resolveLocked(identity)
+	if err != nil {
+		return nil, err
+	}
+	return u.lync.list(u.deltaNum).Contacts, nil
+}
+
+// MirrorContacts is the engine's copy of a migrated user's Exchange list (empty otherwise).
+func (e *Engine) MirrorContacts(identity string) ([]Contact, error) {
+	e.lock()
+	defer e.unlock()
+	u, err := e.resolveLocked(identity)
+	if err != nil {
+		return nil, err
+	}
+	if u.phase != phaseMigrated {
+		return nil, nil
+	}
+	return u.mirror.list(u.deltaNum).Contacts, nil
+}
