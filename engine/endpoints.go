@@ -24,11 +24,13 @@ func (e *Engine) SignIn(userID, endpointID string, kind ClientKind) (View, error
 	}
 	ep := &endpoint{id: endpointID, kind: kind}
 	u.endpoints[endpointID] = ep
+	// The sign-in is traced before the migration check it triggers; the check cannot complete a
+	// migration synchronously, so where the endpoint reads from is already settled here.
+	ep.readsFrom = readsFor(kind, u.phase == phaseMigrated)
+	e.emitLocked("signin", u.sip, map[string]any{"endpoint": endpointID, "client": string(kind), "reads": string(ep.readsFrom)})
 	if kind == Lync2013 {
 		e.signInCheckLocked(u)
 	}
-	ep.readsFrom = readsFor(kind, u.phase == phaseMigrated)
-	e.emitLocked("signin", u.sip, map[string]any{"endpoint": endpointID, "client": string(kind), "reads": string(ep.readsFrom)})
 	return e.viewLocked(u, ep), nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -18,7 +19,25 @@ import (
 
 // Do runs fn as one unit of work while the driver moves virtual time whenever fn is parked on it.
 func (w *World) Do(ctx context.Context, fn func(ctx context.Context) error) error {
+	return w.DoAsking(ctx, func(ctx context.Context, _ func(string) bool) error { return fn(ctx) }, nil)
+}
+
+// DoAsking is Do for work that may ask the operator a question (a cmdlet's confirmation). fn gets a
+// confirm function; the question is answered by ask on the driver goroutine, with fn's unit parked
+// and the clock standing still however long the answer takes. A nil ask answers yes.
+func (w *World) DoAsking(ctx context.Context, fn func(ctx context.Context, confirm func(string) bool) error, ask func(question string) bool) error {
 	done := make(chan error, 1)
+	questions := make(chan string, 1)
+	parked := make(chan func(), 1)
+	answers := make(chan bool)
+	confirm := func(q string) bool {
+		if ask == nil {
+			return true
+		}
+		questions <- q // sent before parking, so the driver sees it as soon as the world is idle
+		parked <- w.Sched.Tracker().Park(1)
+		return <-answers
+	}
 	end := w.Sched.Tracker().Begin("action")
 	go func() {
 		var err error
@@ -29,7 +48,7 @@ func (w *World) Do(ctx context.Context, fn func(ctx context.Context) error) erro
 			done <- err // before end(): a settled world with an empty channel means fn is parked
 			end()
 		}()
-		err = fn(ctx)
+		err = fn(ctx, confirm)
 	}()
 	far := w.Sched.Now().Add(366 * 24 * time.Hour)
 	for {
@@ -39,6 +58,12 @@ func (w *World) Do(ctx context.Context, fn func(ctx context.Context) error) erro
 		select {
 		case err := <-done:
 			return err
+		case q := <-questions:
+			// Take fn's unit back before answering, so the next settle waits for fn again
+			// instead of letting the clock run while it goes on.
+			(<-parked)()
+			answers <- ask(q)
+			continue
 		default:
 		}
 		ran, err := w.Sched.Step(far)
@@ -56,14 +81,14 @@ func (w *World) Do(ctx context.Context, fn func(ctx context.Context) error) erro
 	}
 }
 
-// RunCmdlet runs one Management Shell line. confirm answers confirmation questions (nil: yes).
-func (w *World) RunCmdlet(ctx context.Context, line string, confirm func(question string) bool) (*engine.Result, error) {
+// RunCmdlet runs one Management Shell line. ask answers confirmation questions (nil: yes).
+func (w *World) RunCmdlet(ctx context.Context, line string, ask func(question string) bool) (*engine.Result, error) {
 	var res *engine.Result
-	err := w.Do(ctx, func(ctx context.Context) error {
+	err := w.DoAsking(ctx, func(ctx context.Context, confirm func(string) bool) error {
 		var err error
 		res, err = w.Engine.Run(ctx, line, engine.RunOptions{Confirm: confirm})
 		return err
-	})
+	}, ask)
 	return res, err
 }
 
@@ -84,7 +109,7 @@ func (w *World) SignIn(ctx context.Context, user, endpointName string, kind engi
 		return err
 	}
 	if ep.signedIn {
-		return fmt.Errorf("endpoint %q of %s is already signed in", endpointName, sip)
+		return fmt.Errorf("endpoint %q of %s is already signed in", endpointName, w.display(sip))
 	}
 	if err := w.Do(ctx, ep.c.SignIn); err != nil {
 		return err
@@ -95,25 +120,45 @@ func (w *World) SignIn(ctx context.Context, user, endpointName string, kind engi
 	return nil
 }
 
-func (w *World) signedInEndpoint(user, endpointName string) (*endpoint, error) {
+// signedInEndpoint finds the user's signed-in endpoint of that name. An empty name means the
+// only signed-in endpoint, or else the one called "desktop"; pick, if set, prefers an endpoint it
+// accepts (AcceptPrompt: the one showing the prompt).
+func (w *World) signedInEndpoint(user, endpointName string, pick func(*endpoint) bool) (*endpoint, error) {
 	sip, err := w.Engine.ResolveUser(user)
 	if err != nil {
 		return nil, err
 	}
+	on := w.signedIn(sip)
+	if len(on) == 0 {
+		return nil, fmt.Errorf("%s is not signed in", w.display(sip))
+	}
 	if endpointName == "" {
+		if len(on) == 1 {
+			return on[0], nil
+		}
+		if pick != nil {
+			for _, ep := range on {
+				if pick(ep) {
+					return ep, nil
+				}
+			}
+		}
 		endpointName = "desktop"
 	}
-	for _, ep := range w.signedIn(sip) {
+	names := make([]string, 0, len(on))
+	for _, ep := range on {
 		if ep.name == endpointName {
 			return ep, nil
 		}
+		names = append(names, ep.name)
 	}
-	return nil, fmt.Errorf("endpoint %q of %s is not signed in", endpointName, sip)
+	sort.Strings(names)
+	return nil, fmt.Errorf("endpoint %q of %s is not signed in (signed in: %s)", endpointName, w.display(sip), strings.Join(names, ", "))
 }
 
-// SignOut signs the user's endpoint out.
+// SignOut signs the user's endpoint out (endpoint "": see signedInEndpoint).
 func (w *World) SignOut(ctx context.Context, user, endpointName string) error {
-	ep, err := w.signedInEndpoint(user, endpointName)
+	ep, err := w.signedInEndpoint(user, endpointName, nil)
 	if err != nil {
 		return err
 	}
@@ -126,9 +171,12 @@ func (w *World) SignOut(ctx context.Context, user, endpointName string) error {
 
 // AcceptPrompt answers the log-off prompt of the user's endpoint: it signs out and back in.
 func (w *World) AcceptPrompt(ctx context.Context, user, endpointName string) error {
-	ep, err := w.signedInEndpoint(user, endpointName)
+	ep, err := w.signedInEndpoint(user, endpointName, func(ep *endpoint) bool { return ep.c.View().Prompt })
 	if err != nil {
 		return err
+	}
+	if !ep.c.View().Prompt {
+		return fmt.Errorf("no log-off prompt is showing on %s's %s endpoint", w.display(ep.user), ep.name)
 	}
 	if err := w.Do(ctx, ep.c.AcceptPrompt); err != nil {
 		return err
@@ -146,7 +194,7 @@ func (w *World) editor(user string) (*endpoint, error) {
 	}
 	eps := w.signedIn(sip)
 	if len(eps) == 0 {
-		return nil, fmt.Errorf("%s has no signed-in client to edit contacts with", sip)
+		return nil, fmt.Errorf("%s has no signed-in client to edit contacts with", w.display(sip))
 	}
 	return eps[0], nil
 }
@@ -232,4 +280,12 @@ func (w *World) Endpoints() []EndpointView {
 		out = append(out, EndpointView{User: ep.user, Name: ep.name, Kind: ep.kind, SignedIn: ep.signedIn, View: ep.c.View()})
 	}
 	return out
+}
+
+// display is the user's display name, or the SIP address if the user has none.
+func (w *World) display(sip string) string {
+	if st, err := w.Engine.Status(sip); err == nil && st.Name != "" {
+		return st.Name
+	}
+	return sip
 }

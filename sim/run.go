@@ -114,9 +114,9 @@ func (r *runner) step(s scenario.Step) *Failure {
 	case scenario.StepSignIn:
 		return r.checkErr(s, r.w.SignIn(r.ctx, s.User, s.Endpoint, clientKind(s.Client)))
 	case scenario.StepSignOut:
-		return r.checkErr(s, r.w.SignOut(r.ctx, s.User, s.Endpoint))
+		return r.checkErr(s, r.w.SignOut(r.ctx, s.User, endpointOf(s)))
 	case scenario.StepAcceptPrompt:
-		return r.checkErr(s, r.w.AcceptPrompt(r.ctx, s.User, s.Endpoint))
+		return r.checkErr(s, r.w.AcceptPrompt(r.ctx, s.User, endpointOf(s)))
 	case scenario.StepAddContact:
 		group := ""
 		if len(s.Contact.Groups) > 0 {
@@ -214,6 +214,14 @@ func outputMatches(records []engine.Record, want []scenario.Field) bool {
 		}
 	}
 	return false
+}
+
+// endpointOf is the step's endpoint; the format's default is "desktop".
+func endpointOf(s scenario.Step) string {
+	if s.Endpoint == "" {
+		return "desktop"
+	}
+	return s.Endpoint
 }
 
 func clientKind(s string) engine.ClientKind {

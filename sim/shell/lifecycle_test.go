@@ -1,0 +1,44 @@
+package shell_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/ucssim/ucssim/sim/shell"
+)
+
+// stuckReader cancels the shell's context on its first read, then blocks like an idle terminal
+// until released.
+type stuckReader struct {
+	cancel  context.CancelFunc
+	release chan struct{}
+}
+
+func (r *stuckReader) Read([]byte) (int, error) {
+	r.cancel()
+	<-r.release
+	return 0, io.EOF
+}
+
+var _ = Describe("leaving the shell", func() {
+	It("stops waiting for a line when its context ends (Ctrl-C at the prompt)", func() {
+		var out bytes.Buffer
+		s, err := shell.New(shell.Options{}, &out)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		ctx, cancel := context.WithCancel(context.Background())
+		r := &stuckReader{cancel: cancel, release: make(chan struct{})}
+		DeferCleanup(func() { close(r.release) })
+
+		Expect(s.Serve(ctx, r)).To(MatchError(context.Canceled))
+	})
+
+	It("ends at the end of the input without an error, even in the middle of a confirmation", func() {
+		out := transcript("signin Ken Myer\nwait 10m\nInvoke-CsUcsRollback -Identity \"Ken Myer\"", shell.Options{})
+		Expect(out).To(HaveSuffix(`(default is "Y"): ` + "\n"))
+	})
+})

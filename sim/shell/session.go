@@ -1,0 +1,100 @@
+package shell
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ucssim/ucssim/engine"
+)
+
+// resolveUser takes the user from the front of args: the longest run of words that names a user
+// (so `signin Ken Myer mobile` works unquoted), and returns its SIP address and the other words.
+func (s *Shell) resolveUser(args []string) (string, []string, error) {
+	if len(args) == 0 {
+		return "", nil, errors.New("which user? give a display name, SIP address or user principal name")
+	}
+	for k := len(args); k >= 1; k-- {
+		if sip, err := s.world.Engine.ResolveUser(strings.Join(args[:k], " ")); err == nil {
+			return sip, args[k:], nil
+		}
+	}
+	_, err := s.world.Engine.ResolveUser(args[0])
+	if len(args) > 1 {
+		_, err = s.world.Engine.ResolveUser(strings.Join(args, " "))
+	}
+	return "", nil, err
+}
+
+func parseKind(word string) (engine.ClientKind, bool) {
+	switch strings.ToLower(word) {
+	case "lync2013":
+		return engine.Lync2013, true
+	case "lync2010":
+		return engine.Lync2010, true
+	case "mobile":
+		return engine.Mobile, true
+	}
+	return "", false
+}
+
+func (s *Shell) signIn(ctx context.Context, args []string) error {
+	sip, rest, err := s.resolveUser(args)
+	if err != nil {
+		return err
+	}
+	kind, name := engine.Lync2013, "desktop"
+	if len(rest) > 0 {
+		k, ok := parseKind(rest[0])
+		if !ok {
+			return fmt.Errorf("client %q is not lync2013, lync2010 or mobile", rest[0])
+		}
+		kind, rest = k, rest[1:]
+	}
+	if len(rest) > 0 {
+		name, rest = rest[0], rest[1:]
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected %q: usage signin <user> [lync2013|lync2010|mobile] [endpoint]", strings.Join(rest, " "))
+	}
+	return s.world.SignIn(ctx, sip, name, kind)
+}
+
+func (s *Shell) signOut(ctx context.Context, args []string) error {
+	sip, rest, err := s.resolveUser(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 1 {
+		return fmt.Errorf("unexpected %q: usage signout <user> [endpoint]", strings.Join(rest[1:], " "))
+	}
+	name := ""
+	if len(rest) == 1 {
+		name = rest[0]
+	}
+	return s.world.SignOut(ctx, sip, name)
+}
+
+func (s *Shell) accept(ctx context.Context, args []string) error {
+	sip, rest, err := s.resolveUser(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 1 {
+		return fmt.Errorf("unexpected %q: usage accept <user> [endpoint]", strings.Join(rest[1:], " "))
+	}
+	name := ""
+	if len(rest) == 1 {
+		name = rest[0]
+	}
+	return s.world.AcceptPrompt(ctx, sip, name)
+}
+
+// display is the user's display name, or the SIP address.
+func (s *Shell) display(sip string) string {
+	if n := s.names[sip]; n != "" {
+		return n
+	}
+	return sip
+}

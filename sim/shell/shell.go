@@ -1,0 +1,260 @@
+package shell
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/scenario"
+)
+
+// Options tune a shell.
+type Options struct {
+	// File supplies the world (and its name, description, start and seed); nil: DefaultWorld.
+	File *scenario.File
+	// Seed, when not nil, overrides the file's seed.
+	Seed *uint64
+	// Replay runs the file's steps before reading input.
+	Replay bool
+	// Prompt prints `PS <virtual time> > ` before each line (stdin is a terminal).
+	Prompt bool
+	// Echo repeats each input line after a `> ` so that a transcript reads as a dialogue (stdin is a file).
+	Echo bool
+	// Color prints errors in red (a terminal without NO_COLOR).
+	Color bool
+}
+
+// Shell is one Management Shell session over its own simulated world.
+type Shell struct {
+	opt   Options
+	file  *scenario.File
+	world *sim.World
+
+	outMu    sync.Mutex
+	out      io.Writer
+	lines    <-chan input    // while serving: the input, line by line
+	serving  context.Context // while serving: its context
+	inputErr error           // how the input ended, once it has
+
+	printed int               // trace events already printed
+	names   map[string]string // sip -> display name, for event lines
+	autoYes bool              // replaying a file: confirmations are answered yes
+}
+
+// New builds the world of opt.File (or the default world) on loopback and returns a shell that
+// writes to out. Close it when done.
+func New(opt Options, out io.Writer) (*Shell, error) {
+	f := opt.File
+	if f == nil {
+		var err error
+		if f, err = DefaultWorld(); err != nil {
+			return nil, err
+		}
+	}
+	seed := f.Seed
+	if opt.Seed != nil {
+		seed = *opt.Seed
+	}
+	w, err := sim.NewWorld(f.World, f.Start, seed, sim.WorldOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("build the world of %s: %w", f.Path, err)
+	}
+	s := &Shell{opt: opt, file: f, world: w, out: out, names: map[string]string{}}
+	for _, sip := range w.Engine.Users() {
+		if st, err := w.Engine.Status(sip); err == nil {
+			s.names[sip] = st.Name
+		}
+	}
+	return s, nil
+}
+
+// World is the shell's simulated world (for Go callers that want to look inside).
+func (s *Shell) World() *sim.World { return s.world }
+
+// Close stops the shell's clients and the world's servers.
+func (s *Shell) Close() {
+	s.world.Close()
+}
+
+// Run builds a shell, prints its banner, replays the file's steps if asked, serves in until EOF or
+// exit, and closes it. Only a world that cannot be built is an error: bad lines print and go on.
+func Run(ctx context.Context, in io.Reader, out io.Writer, opt Options) error {
+	s, err := New(opt, out)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	s.banner()
+	if opt.Replay {
+		s.replay(ctx)
+	}
+	return s.Serve(ctx, in)
+}
+
+func (s *Shell) banner() {
+	name := s.file.Name
+	s.printf("ucssim shell: %s (seed %d, pool %s)\n", name, s.world.Seed, s.file.World.Pool)
+	if d := strings.TrimSpace(s.file.Description); d != "" {
+		for _, l := range strings.Split(d, "\n") {
+			s.printf("  %s\n", l)
+		}
+	}
+	s.printf("Virtual time %s. Type help for the shell verbs; cmdlets work as in the Lync Server Management Shell.\n", s.clock())
+}
+
+// Serve reads and executes lines until EOF (nil), exit/quit (nil) or ctx ends (its error, even
+// while waiting for a line).
+func (s *Shell) Serve(ctx context.Context, in io.Reader) error {
+	lines := make(chan input)
+	stop := make(chan struct{})
+	defer close(stop)
+	go readLines(bufio.NewReader(in), lines, stop)
+	s.lines, s.serving, s.inputErr = lines, ctx, nil
+	defer func() { s.lines, s.serving = nil, nil }()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if s.opt.Prompt {
+			s.printf("PS %s > ", s.world.Sched.Now().Format("2006-01-02 15:04:05"))
+		}
+		line, err := s.readLine()
+		if err != nil {
+			if s.opt.Prompt {
+				s.printf("\n")
+			}
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		if s.opt.Echo && strings.TrimSpace(line) != "" {
+			s.printf("> %s\n", line)
+		}
+		if s.Exec(ctx, line) {
+			return nil
+		}
+	}
+}
+
+// input is one line read, or why there is none.
+type input struct {
+	line string
+	err  error
+}
+
+// readLines feeds the lines of r to out until an error (sent too) or stop. It runs on its own
+// goroutine so that the shell can give up waiting when its context ends.
+func readLines(r *bufio.Reader, out chan<- input, stop <-chan struct{}) {
+	for {
+		line, err := r.ReadString('\n')
+		in := input{line: strings.TrimRight(line, "\r\n")}
+		if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
+			in = input{err: err}
+		}
+		select {
+		case out <- in:
+		case <-stop:
+			return
+		}
+		if err != nil {
+			if in.err == nil {
+				select { // a last line without a newline, then EOF
+				case out <- input{err: io.EOF}:
+				case <-stop:
+				}
+			}
+			return
+		}
+	}
+}
+
+// readLine returns the next input line without its end; io.EOF at the end of the input or
+// outside Serve; ctx's error when it ends first.
+func (s *Shell) readLine() (string, error) {
+	if s.lines == nil {
+		return "", io.EOF
+	}
+	if s.inputErr != nil {
+		return "", s.inputErr
+	}
+	select {
+	case in := <-s.lines:
+		s.inputErr = in.err // the reader has stopped: every later read ends the same way
+		return in.line, in.err
+	case <-s.serving.Done():
+		return "", s.serving.Err()
+	}
+}
+
+func (s *Shell) printf(format string, args ...any) {
+	s.outMu.Lock()
+	defer s.outMu.Unlock()
+	fmt.Fprintf(s.out, format, args...)
+}
+
+// errorf prints an error like PowerShell does: on its own line, red on a terminal.
+func (s *Shell) errorf(format string, args ...any) {
+	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
+	if s.opt.Color {
+		msg = "\x1b[31m" + msg + "\x1b[0m"
+	}
+	s.printf("%s\n", msg)
+}
+
+// clock is the current virtual time with its offset from the start, for people.
+func (s *Shell) clock() string {
+	now := s.world.Sched.Now()
+	return fmt.Sprintf("%s (start +%s)", now.Format("Mon 2006-01-02 15:04:05 MST"), scenario.FormatDuration(now.Sub(s.world.Start)))
+}
+
+// flush prints the trace events recorded since the last flush, in order.
+func (s *Shell) flush() {
+	ev := s.world.Trace.Events()
+	for _, e := range ev[s.printed:] {
+		s.printf("%s\n", s.formatEvent(e))
+	}
+	s.printed = len(ev)
+}
+
+// formatEvent renders an event for the live timeline:
+// `[Mon Jan 05 09:10:00] migration.completed  Ken Myer  attempts=1 contacts=12`.
+func (s *Shell) formatEvent(e sim.TraceEvent) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "[%s] %s", e.Time.Format("Mon Jan 02 15:04:05"), e.Type)
+	if e.User != "" {
+		who := s.names[e.User]
+		if who == "" {
+			who = e.User
+		}
+		b.WriteString("  " + who)
+	}
+	if d := details(e.Details); d != "" {
+		b.WriteString("  " + d)
+	}
+	return b.String()
+}
+
+func details(m map[string]any) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		v := m[k]
+		if t, ok := v.(time.Time); ok {
+			v = t.UTC().Format(time.RFC3339)
+		}
+		parts[i] = fmt.Sprintf("%s=%v", k, v)
+	}
+	return strings.Join(parts, " ")
+}
