@@ -132,7 +132,8 @@ func (c *Client) groupID(ctx context.Context, name string) (int, error) {
 	return id, nil
 }
 
-// service sends one SERVICE write. A 403 with ms-diagnostics 2165 marks the view read-only.
+// service sends one SERVICE write. A 403 with ms-diagnostics 2165 marks the view read-only; an
+// accepted write marks it writable again.
 func (c *Client) service(ctx context.Context, op engine.Op) (*sip.Response, error) {
 	c.mu.Lock()
 	op.DeltaNum = c.deltaNum
@@ -143,12 +144,17 @@ func (c *Client) service(ctx context.Context, op engine.Op) (*sip.Response, erro
 	req.SetBody(frontend.EncodeServiceOp(op))
 	res, err := c.do(ctx, req)
 	var se *SIPError
-	if errors.As(err, &se) && se.Status == 403 && se.Diag == frontend.DiagReadOnly {
-		c.mu.Lock()
+	c.mu.Lock()
+	switch {
+	case errors.As(err, &se) && se.Status == 403 && se.Diag == frontend.DiagReadOnly:
 		if c.readsFrom == engine.ReadsLync {
 			c.readsFrom = engine.ReadsReadOnly
 		}
-		c.mu.Unlock()
+	case err == nil && c.readsFrom == engine.ReadsReadOnly:
+		// An accepted write means the Lync store is authoritative again (after a rollback a
+		// Lync 2010 endpoint is told nothing unless its list changed).
+		c.readsFrom = engine.ReadsLync
 	}
+	c.mu.Unlock()
 	return res, err
 }

@@ -70,6 +70,9 @@ func (c *Client) applyLocked(doc *frontend.RoamingDoc, diag int) (reread bool) {
 	case l.Migrated:
 		return c.readsFrom == engine.ReadsExchange && !c.prompt
 	case c.readsFrom != engine.ReadsExchange && !c.prompt:
+		// A full list without ms-diagnostics comes from a Lync store that is authoritative again
+		// (a rollback): a read-only Lync 2010 endpoint can edit once more.
+		c.readsFrom = engine.ReadsLync
 		c.setListLocked(l)
 	}
 	return false
