@@ -1,0 +1,12 @@
+// Package scenarios is ucssim's bundled scenario suite: small YAML scenario files, grouped by topic
+// (policy, migration, prompts, rollback, remigration, clients, faults, limits, checks, seed), that
+// together demonstrate every rule of BEHAVIOR.md and every sentence of the TechNet seed document.
+// FS embeds them so the CLI and other Go programs can run the suite without a checkout.
+package scenarios
+
+import "embed"
+
+// FS holds every bundled scenario file, as <topic>/<name>.yaml.
+//
+//go:embed */*.yaml
+var FS embed.FS
