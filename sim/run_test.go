@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/ucssim/ucssim/scenarios"
 	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
@@ -58,29 +59,6 @@ func at(offset string) time.Time {
 	return time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC).Add(d)
 }
 
-const seedStory = `
-name: Per-user policy enables the store while global disables it
-labels: [seed, policy, migration, prompt]
-world:
-  users:
-    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 12}
-    - {name: Pilar Ackerman, sip: "sip:pilar@litwareinc.com", contacts: 5}
-steps:
-  - run: Set-CsUserServicesPolicy -Identity global -UcsAllowed $False
-  - run: New-CsUserServicesPolicy -Identity "AllowUnifiedContactStore" -UcsAllowed $True
-  - run: Grant-CsUserServicesPolicy -Identity "Ken Myer" -PolicyName "AllowUnifiedContactStore"
-  - signIn: Ken Myer
-  - signIn: Pilar Ackerman
-  - expect: {user: Ken Myer, state: Migrating, contactsIn: lync}
-  - expect: {user: Ken Myer, contactsIn: exchange, prompt: logoff}
-    within: 15m
-  - expect: {user: Pilar Ackerman, state: Disabled, contactsIn: lync}
-  - acceptPrompt: Ken Myer
-  - expect: {user: Ken Myer, clientReads: exchange, prompt: none, contacts: 12}
-  - run: Test-CsUnifiedContactStore -UserSipAddress "sip:kenmyer@litwareinc.com" -TargetFqdn "atl-cs-001.litwareinc.com"
-    output: {Result: Success}
-`
-
 const rollbackStory = `
 name: Rollback without a policy change is temporary
 seed: 7
@@ -104,7 +82,9 @@ steps:
 
 var _ = Describe("Running a scenario", func() {
 	It("runs the seed document's story end to end over SIP and EWS", func() {
-		res := run(seedStory)
+		f, err := scenario.LoadFS(scenarios.FS, "seed/per-user-policy-story.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		res := sim.Run(context.Background(), f, sim.RunOptions{})
 		Expect(res.Failure).To(BeNil())
 		Expect(res.Passed).To(BeTrue())
 		completed := events(res, "migration.completed")
