@@ -1,10 +1,10 @@
 // Package vclock is ucssim's virtual time: a discrete-event scheduler that owns the queue of
-// future work, ordered by (time, order scheduled), and moves a clock.Mock once per distinct
+// future work, ordered by (time, order scheduled), and moves the virtual clock once per distinct
 // instant, only when the world is quiescent (see Tracker).
 //
-// Business timers never use clock.Mock's own AfterFunc (it runs callbacks on new goroutines and
-// orders equal deadlines unstably; see reference/TOOLING-NOTES.md): they go through At, and the
-// driver goroutine runs each callback inline, one at a time.
+// Business timers never use clock timers (clock.Mock's AfterFunc runs callbacks on new goroutines
+// and orders equal deadlines unstably; see reference/TOOLING-NOTES.md): they go through At, and
+// the driver goroutine runs each callback inline, one at a time.
 package vclock
 
 import (
@@ -28,7 +28,7 @@ var DefaultStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 // goroutine; Settle, Step, RunUntil, RunWhile and Advance only from the one driver goroutine.
 type Scheduler struct {
 	mu      sync.Mutex
-	mock    *clock.Mock
+	clock   *Clock
 	queue   eventQueue
 	seq     uint64
 	tracker *Tracker
@@ -47,16 +47,14 @@ type event struct {
 
 // New returns a scheduler whose clock reads start.
 func New(start time.Time) *Scheduler {
-	m := clock.NewMock()
-	m.Set(start)
-	return &Scheduler{mock: m, tracker: NewTracker()}
+	return &Scheduler{clock: newClock(start), tracker: NewTracker()}
 }
 
 // Clock is the virtual clock; engine code reads time only through it.
-func (s *Scheduler) Clock() clock.Clock { return s.mock }
+func (s *Scheduler) Clock() clock.Clock { return s.clock }
 
 // Now is the current virtual time.
-func (s *Scheduler) Now() time.Time { return s.mock.Now() }
+func (s *Scheduler) Now() time.Time { return s.clock.Now() }
 
 // Tracker counts in-flight work for quiescence.
 func (s *Scheduler) Tracker() *Tracker { return s.tracker }
@@ -66,7 +64,7 @@ func (s *Scheduler) Tracker() *Tracker { return s.tracker }
 func (s *Scheduler) At(t time.Time, name string, fn func()) (cancel func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if now := s.mock.Now(); t.Before(now) {
+	if now := s.clock.Now(); t.Before(now) {
 		t = now
 	}
 	s.seq++
@@ -176,8 +174,8 @@ func (s *Scheduler) Step(limit time.Time) (bool, error) {
 	}
 	e := heap.Pop(&s.queue).(*event)
 	s.mu.Unlock()
-	if e.at.After(s.mock.Now()) {
-		s.mock.Set(e.at)
+	if e.at.After(s.clock.Now()) {
+		s.clock.set(e.at)
 	}
 	if err := s.run(e); err != nil {
 		return true, err
@@ -228,7 +226,7 @@ func (s *Scheduler) RunWhile(t time.Time, stop func() bool) (stopped bool, err e
 		}
 	}
 	if t.After(s.Now()) {
-		s.mock.Set(t)
+		s.clock.set(t)
 	}
 	return false, s.Settle()
 }
