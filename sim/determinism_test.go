@@ -2,6 +2,8 @@ package sim_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -22,8 +24,8 @@ var _ = Describe("Determinism of the bundled suite", func() {
 			files[i], err = scenario.LoadFS(scenarios.FS, p)
 			Expect(err).NotTo(HaveOccurred())
 		}
-		runAll := func(parallel int) [][]byte {
-			traces := make([][]byte, len(files))
+		runAll := func(parallel int) []*sim.Result {
+			results := make([]*sim.Result, len(files))
 			sem := make(chan struct{}, parallel)
 			var wg sync.WaitGroup
 			for i, f := range files {
@@ -32,19 +34,39 @@ var _ = Describe("Determinism of the bundled suite", func() {
 				go func() {
 					defer wg.Done()
 					defer func() { <-sem }()
-					traces[i] = sim.Run(context.Background(), f, sim.RunOptions{}).Trace
+					results[i] = sim.Run(context.Background(), f, sim.RunOptions{})
 				}()
 			}
 			wg.Wait()
-			return traces
+			return results
 		}
 		alone := runAll(1)
 		again := runAll(1)
 		together := runAll(len(files))
 		for i, p := range paths {
-			Expect(alone[i]).NotTo(BeEmpty(), p)
-			Expect(string(again[i])).To(Equal(string(alone[i])), "run twice: %s", p)
-			Expect(string(together[i])).To(Equal(string(alone[i])), "run in parallel: %s", p)
+			for _, r := range []*sim.Result{alone[i], again[i], together[i]} {
+				Expect(r.Failure).To(BeNil(), p)
+			}
+			Expect(firstDifference(again[i].Trace, alone[i].Trace)).To(BeEmpty(), "run twice: %s", p)
+			Expect(firstDifference(together[i].Trace, alone[i].Trace)).To(BeEmpty(), "run in parallel: %s", p)
 		}
 	})
 })
+
+// firstDifference names the first line where two traces differ, or "" when they are identical.
+func firstDifference(a, b []byte) string {
+	la, lb := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := 0; i < len(la) || i < len(lb); i++ {
+		var x, y string
+		if i < len(la) {
+			x = la[i]
+		}
+		if i < len(lb) {
+			y = lb[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d:\n  %s\nvs\n  %s", i+1, x, y)
+		}
+	}
+	return ""
+}
