@@ -52,7 +52,13 @@ func (e *Engine) startMigrationLocked(u *user, trigger string) {
 	n := len(u.lync.contacts)
 	dur := e.mig.Duration + time.Duration(n)*e.mig.PerContact
 	if j := e.mig.Jitter; j > 0 {
-		dur += time.Duration(e.rnd.Int64N(int64(2*j)+1)) - j
+		// Whole seconds when the jitter allows it, so a scenario can pin the drawn instant.
+		unit := time.Second
+		if j < unit {
+			unit = time.Nanosecond
+		}
+		steps := int64(j / unit)
+		dur += time.Duration(e.rnd.Int64N(2*steps+1)-steps) * unit
 	}
 	if dur < 0 {
 		dur = 0
