@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"sort"
@@ -63,6 +64,23 @@ type endpoint struct {
 // WorldOptions tune a world beyond its scenario spec.
 type WorldOptions struct {
 	Logger *slog.Logger // default: discard
+	// Listen addresses, loopback only; default 127.0.0.1:0 (an ephemeral port). `ucssim serve`
+	// sets fixed ports so outside clients (SIPp, EWS libraries) can find them.
+	SIPTCP, SIPUDP, EWS string
+}
+
+func (o WorldOptions) addr(a string) (string, error) {
+	if a == "" {
+		return "127.0.0.1:0", nil
+	}
+	host, _, err := net.SplitHostPort(a)
+	if err != nil {
+		return "", fmt.Errorf("listen address %q: %w", a, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return "", fmt.Errorf("listen address %q: ucssim listens on loopback only (127.0.0.1)", a)
+	}
+	return a, nil
 }
 
 // NewWorld builds and starts a world: servers listen on 127.0.0.1 with ephemeral ports.
@@ -106,7 +124,19 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		Seed:        seed,
 		OnChange:    w.exchangeChanged,
 	})
-	url, err := w.Exchange.Start("127.0.0.1:0")
+	ewsAddr, err := opt.addr(opt.EWS)
+	if err != nil {
+		return nil, err
+	}
+	sipTCP, err := opt.addr(opt.SIPTCP)
+	if err != nil {
+		return nil, err
+	}
+	sipUDP, err := opt.addr(opt.SIPUDP)
+	if err != nil {
+		return nil, err
+	}
+	url, err := w.Exchange.Start(ewsAddr)
 	if err != nil {
 		return nil, fmt.Errorf("start the EWS mock: %w", err)
 	}
@@ -152,7 +182,7 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	if err != nil {
 		return nil, err
 	}
-	if err := w.FrontEnd.Start("127.0.0.1:0", "127.0.0.1:0"); err != nil {
+	if err := w.FrontEnd.Start(sipTCP, sipUDP); err != nil {
 		return nil, fmt.Errorf("start the SIP front end: %w", err)
 	}
 	w.Engine.SetListener(w.FrontEnd)

@@ -26,6 +26,7 @@ type Runner func(ctx context.Context, f *scenario.File, seed *uint64) report.Cas
 
 // App is the CLI with its outputs and collaborators.
 type App struct {
+	Stdin          io.Reader // the shell's and serve's input; nil means os.Stdin
 	Stdout, Stderr io.Writer
 	Runner         Runner
 	// Bundled is the suite run when no PATH is given (scenarios.FS in the real binary), and
@@ -51,6 +52,9 @@ func (a *App) Execute(ctx context.Context, args []string) int {
 	root.SetArgs(args)
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)
+	if a.Stdin != nil {
+		root.SetIn(a.Stdin)
+	}
 	err := root.ExecuteContext(ctx)
 	var ee exitError
 	switch {
@@ -83,7 +87,7 @@ Exit codes: 0 all scenarios passed, 1 some failed, 2 a file was invalid or the c
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.runCmd(), a.validateCmd(), a.shellCmd(), a.versionCmd())
+	root.AddCommand(a.runCmd(), a.validateCmd(), a.shellCmd(), a.serveCmd(), a.versionCmd())
 	return root
 }
 

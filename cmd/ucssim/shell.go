@@ -46,25 +46,7 @@ The end of the input (or Ctrl-C) leaves the shell with exit code 0; a world file
   PS 2026-01-12 09:10:00 > status`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opt := shell.Options{Replay: fl.replay, Color: report.OptionsFor(a.Stdout).Color}
-			if fl.world != "" {
-				f, err := scenario.Load(fl.world)
-				if err != nil {
-					return err
-				}
-				opt.File = f
-			}
-			if cmd.Flags().Changed("seed") {
-				opt.Seed = &fl.seed
-			}
-			in := cmd.InOrStdin()
-			opt.Prompt = isTerminalInput(in)
-			opt.Echo = !opt.Prompt
-			err := shell.Run(cmd.Context(), in, a.Stdout, opt)
-			if errors.Is(err, context.Canceled) {
-				return nil // Ctrl-C leaves the shell like the end of the input
-			}
-			return err
+			return a.runShell(cmd, fl, shell.Options{})
 		},
 	}
 	f := cmd.Flags()
@@ -72,6 +54,30 @@ The end of the input (or Ctrl-C) leaves the shell with exit code 0; a world file
 	f.Uint64Var(&fl.seed, "seed", 0, "override the world's seed")
 	f.BoolVar(&fl.replay, "replay", false, "replay the file's steps before reading input")
 	return cmd
+}
+
+// runShell loads the world, then serves the shell on the command's input until it ends.
+func (a *App) runShell(cmd *cobra.Command, fl shellFlags, opt shell.Options) error {
+	opt.Replay = fl.replay
+	opt.Color = report.OptionsFor(a.Stdout).Color
+	if fl.world != "" {
+		f, err := scenario.Load(fl.world)
+		if err != nil {
+			return err
+		}
+		opt.File = f
+	}
+	if cmd.Flags().Changed("seed") {
+		opt.Seed = &fl.seed
+	}
+	in := cmd.InOrStdin()
+	opt.Prompt = isTerminalInput(in)
+	opt.Echo = !opt.Prompt
+	err := shell.Run(cmd.Context(), in, a.Stdout, opt)
+	if errors.Is(err, context.Canceled) {
+		return nil // Ctrl-C leaves the shell like the end of the input
+	}
+	return err
 }
 
 // isTerminalInput reports whether in is an interactive terminal (the prompt is shown only then).

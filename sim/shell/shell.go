@@ -29,6 +29,10 @@ type Options struct {
 	Echo bool
 	// Color prints errors in red (a terminal without NO_COLOR).
 	Color bool
+	// World tunes the world: `ucssim serve` gives it fixed loopback ports.
+	World sim.WorldOptions
+	// ShowEndpoints adds the world's SIP and EWS addresses to the banner.
+	ShowEndpoints bool
 }
 
 // Shell is one Management Shell session over its own simulated world.
@@ -62,7 +66,7 @@ func New(opt Options, out io.Writer) (*Shell, error) {
 	if opt.Seed != nil {
 		seed = *opt.Seed
 	}
-	w, err := sim.NewWorld(f.World, f.Start, seed, sim.WorldOptions{})
+	w, err := sim.NewWorld(f.World, f.Start, seed, opt.World)
 	if err != nil {
 		return nil, fmt.Errorf("build the world of %s: %w", f.Path, err)
 	}
@@ -105,6 +109,12 @@ func (s *Shell) banner() {
 		for _, l := range strings.Split(d, "\n") {
 			s.printf("  %s\n", l)
 		}
+	}
+	if s.opt.ShowEndpoints {
+		w := s.world
+		s.printf("SIP front end  sip:%s (TCP), %s (UDP); request URI domain: the users' domain\n", w.FrontEnd.TCPAddr(), w.FrontEnd.UDPAddr())
+		s.printf("Exchange (EWS) %s/EWS/Exchange.asmx, autodiscover %s/autodiscover/autodiscover.xml (Basic auth: alias@domain)\n", w.EWSURL, w.EWSURL)
+		s.printf("The virtual clock moves only with wait/until: outside clients' requests are answered at the current instant.\n")
 	}
 	s.printf("Virtual time %s. Type help for the shell verbs; cmdlets work as in the Lync Server Management Shell.\n", s.clock())
 }

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/shell"
+)
+
+func (a *App) serveCmd() *cobra.Command {
+	var (
+		fl            shellFlags
+		sipTCP, sipUD string
+		ews           string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the SIP front end and the EWS mock on fixed loopback ports, clock under your control",
+		Long: `Start a simulated world whose SIP front end and Exchange Web Services mock listen on fixed
+loopback ports, so outside clients (SIPp, EWS libraries such as ews-javascript-api) can talk to
+them, and take commands on the standard input exactly as ucssim shell does: cmdlets, sign-ins,
+faults, and wait/until to move the virtual clock. Outside requests are answered at the current
+virtual instant; time moves only when you say so. Addresses must be loopback.`,
+		Example: `  ucssim serve
+  ucssim serve --sip 127.0.0.1:5070 --ews 127.0.0.1:8081 --world scenarios/seed/per-user-policy-story.yaml
+
+  # from another terminal: register and subscribe over TCP with SIPp
+  sipp -t t1 -m 1 -sf sim/frontend/testdata/sipp/register-subscribe.xml 127.0.0.1:5060`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runShell(cmd, fl, shell.Options{
+				World:         sim.WorldOptions{SIPTCP: sipTCP, SIPUDP: sipUD, EWS: ews},
+				ShowEndpoints: true,
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&fl.world, "world", "", "scenario file whose world: (name, description, start, seed) to load")
+	f.Uint64Var(&fl.seed, "seed", 0, "override the world's seed")
+	f.BoolVar(&fl.replay, "replay", false, "replay the file's steps before reading input")
+	f.StringVar(&sipTCP, "sip", "127.0.0.1:5060", "SIP front end TCP address (loopback)")
+	f.StringVar(&sipUD, "sip-udp", "127.0.0.1:5060", "SIP front end UDP address (loopback)")
+	f.StringVar(&ews, "ews", "127.0.0.1:8080", "EWS mock HTTP address (loopback)")
+	return cmd
+}

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+var _ = Describe("ucssim serve", func() {
+	serve := func(stdin string, args ...string) result {
+		app := defaultApp()
+		app.Stdin = strings.NewReader(stdin)
+		return execute(app, append([]string{"serve"}, args...)...)
+	}
+	ephemeral := []string{"--sip", "127.0.0.1:0", "--sip-udp", "127.0.0.1:0", "--ews", "127.0.0.1:0"}
+
+	It("announces where outside clients find the SIP front end and EWS, then takes shell commands", func() {
+		res := serve("signin Ken Myer\nwait 10m\nstatus Ken Myer\n", ephemeral...)
+		Expect(res.code).To(Equal(0), res.stderr)
+		Expect(res.stdout).To(MatchRegexp(`SIP front end  sip:127\.0\.0\.1:\d+ \(TCP\), 127\.0\.0\.1:\d+ \(UDP\)`))
+		Expect(res.stdout).To(MatchRegexp(`Exchange \(EWS\) http://127\.0\.0\.1:\d+/EWS/Exchange\.asmx`))
+		Expect(res.stdout).To(ContainSubstring("migration.completed  Ken Myer"))
+		Expect(res.stdout).To(MatchRegexp(`Ken Myer\s+Migrated\s+exchange`))
+	})
+
+	It("listens on loopback only", func() {
+		res := serve("", "--sip", "127.0.0.1:0", "--sip-udp", "127.0.0.1:0", "--ews", "0.0.0.0:8080")
+		Expect(res.code).To(Equal(2))
+		Expect(res.stderr).To(ContainSubstring(`listen address "0.0.0.0:8080": ucssim listens on loopback only`))
+	})
+})
