@@ -21,8 +21,14 @@ lint:
 	$(GO) vet $(PKGS)
 
 FUZZTIME ?= 30s
+# Each target runs for FUZZTIME; a failing input is saved to the package's testdata/fuzz/ (the corpus).
+FUZZ_TARGETS := \
+	./engine/pwsh:FuzzParseCommand ./engine:FuzzParseCommand ./engine:FuzzRun \
+	./mocks/ews:FuzzDecodeRequest ./sim/scenario:FuzzParse ./sim/frontend:FuzzServiceBody \
+	./sim/shell:FuzzSplitWords ./sim/shell:FuzzExec
 fuzz:
-	$(GO) test ./engine -run '^$$' -fuzz FuzzParseCommand -fuzztime $(FUZZTIME)
-	$(GO) test ./mocks/ews -run '^$$' -fuzz FuzzDecodeRequest -fuzztime $(FUZZTIME)
-	$(GO) test ./sim/scenario -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
-	$(GO) test ./sim/frontend -run '^$$' -fuzz FuzzServiceBody -fuzztime $(FUZZTIME)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$pkg $$fn"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME); \
+	done
