@@ -19,11 +19,11 @@ const legend = `<div class="legend" aria-label="legend">` +
 	`<span><i class="sw hold"></i>rollback hold</span>` +
 	`<span><i class="sw signedin"></i>endpoint signed in</span>` +
 	`<span><i class="sw fault"></i>Exchange fault</span>` +
-	`<span><b class="gl p2165">◆</b>prompt 2165 (moved to Exchange)</span>` +
-	`<span><b class="gl p2166">◆</b>prompt 2166 (rolled back)</span>` +
-	`<span><b class="gl acc">▲</b>prompt accepted</span>` +
-	`<span><b class="gl cmd">■</b>cmdlet</span>` +
-	`<span><b class="gl ok">●</b>expectation held</span>` +
-	`<span><b class="gl bad">✖</b>failed step</span>` +
-	`<span><b class="gl brk">≈</b>idle time compressed</span>` +
+	`<span><b class="lg p2165">◆</b>prompt 2165 (moved to Exchange)</span>` +
+	`<span><b class="lg p2166">◆</b>prompt 2166 (rolled back)</span>` +
+	`<span><b class="lg acc">▲</b>prompt accepted</span>` +
+	`<span><b class="lg cmd">■</b>cmdlet</span>` +
+	`<span><b class="lg ok">●</b>expectation held</span>` +
+	`<span><b class="lg bad">✖</b>failed step</span>` +
+	`<span><b class="lg brk">≈</b>idle time compressed</span>` +
 	`</div>`

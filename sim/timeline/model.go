@@ -298,6 +298,11 @@ var spanNames = map[string]string{
 func (b *builder) open(s *userState, kind string, at time.Time, seq int, detail string) {
 	if c := s.cur; c != nil {
 		c.To, c.Open, c.EndSeq = at, false, seq
+		// a span that lasted no time at all is dropped when it was only a passage: the starting
+		// placeholder, or back in Lync on the way to a hold or a new migration at the same instant
+		if c.From.Equal(at) && (c.Seq == 0 || c.Kind == SpanLync) {
+			s.lane.Spans = s.lane.Spans[:len(s.lane.Spans)-1]
+		}
 	}
 	sp := Span{Kind: kind, From: at, Open: true, Label: spanNames[kind], Policy: b.policyText(s), Seq: seq, Detail: detail}
 	s.lane.Spans = append(s.lane.Spans, sp)
@@ -444,6 +449,7 @@ func (b *builder) event(e Event) {
 			s.cur.Until = u.UTC()
 			s.cur.Label = "Lync, rollback hold until " + Offset(u, b.t.Start)
 		}
+		s.lane.Marks = append(s.lane.Marks, b.mark(e, "hold", "hold starts", text))
 	case "hold.expired":
 		if s.cur.Kind == SpanHold {
 			b.open(s, SpanLync, e.Time, e.Seq, text)

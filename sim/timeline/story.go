@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
@@ -304,4 +305,27 @@ func FormatDuration(d time.Duration) string {
 // Offset is "+7d10m": the instant t relative to start.
 func Offset(t, start time.Time) string {
 	return "+" + FormatDuration(t.Sub(start))
+}
+
+// FromResult is the story of a run made with sim.Run (for Go callers; the CLI goes through
+// report.Case), with the run's trace parsed into events.
+func FromResult(f *scenario.File, r *sim.Result) (Story, []Event, error) {
+	c := report.Case{Name: f.Name, Path: f.Path, Labels: f.Labels, Passed: r.Passed, Wall: r.Wall,
+		Virtual: r.Virtual, Trace: r.Trace, Err: r.Err, Start: r.Start}
+	for _, s := range r.Steps {
+		c.Steps = append(c.Steps, report.StepSpan{At: s.At, End: s.End, FirstSeq: s.FirstSeq, LastSeq: s.LastSeq})
+	}
+	if fl := r.Failure; fl != nil {
+		c.Failure = &report.Failure{Path: fl.Path, Line: fl.Line, Col: fl.Col, Step: fl.Step,
+			Expected: fl.Expected, Seen: fl.Seen, LastEvents: fl.LastEvents}
+	}
+	var events []Event
+	if len(bytes.TrimSpace(r.Trace)) > 0 {
+		ev, err := ParseJSONL(bytes.NewReader(r.Trace))
+		if err != nil {
+			return Story{}, nil, err
+		}
+		events = ev
+	}
+	return FromCase(f, c), events, nil
 }

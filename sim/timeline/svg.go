@@ -66,6 +66,32 @@ func (g group) class() string {
 	return best
 }
 
+// classes are the distinct classes of the group's marks, most important first (at most 4 drawn).
+func (g group) classes() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range g.marks {
+		if !seen[m.Class] {
+			seen[m.Class] = true
+			out = append(out, m.Class)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return classRank[out[i]] > classRank[out[j]] })
+	return out
+}
+
+// cluster draws one glyph per distinct class, side by side from x: the first exactly at x.
+func (g group) cluster(y float64) string {
+	var b strings.Builder
+	for i, c := range g.classes() {
+		if i == 4 {
+			break
+		}
+		fmt.Fprintf(&b, `<g class="gl %s">%s</g>`, c, glyph(c, g.x+float64(i)*9, y))
+	}
+	return b.String()
+}
+
 func (g group) attrs(t *Timeline) string {
 	var seqs, steps, kinds []string
 	var title []string
@@ -82,7 +108,8 @@ func (g group) attrs(t *Timeline) string {
 		title = append(title, Offset(m.At, t.Start)+"  "+m.Detail)
 	}
 	at := g.marks[0].At
-	s := fmt.Sprintf(` data-at="%s" data-offset="%s" data-kinds="%s"`, at.Format(time.RFC3339), esc(Offset(at, t.Start)), esc(strings.Join(kinds, " ")))
+	s := fmt.Sprintf(` data-at="%s" data-offset="%s" data-kinds="%s" data-classes="%s"`, at.Format(time.RFC3339), esc(Offset(at, t.Start)),
+		esc(strings.Join(kinds, " ")), esc(strings.Join(g.classes(), " ")))
 	if len(seqs) > 0 {
 		s += ` data-seqs="` + strings.Join(seqs, " ") + `"`
 	}
@@ -135,8 +162,7 @@ func (t *Timeline) SVG() string {
 	var b, lab strings.Builder // b: chart, lab: the lane labels (a group kept in view while scrolling)
 
 	y := axisH
-	// step labels packed in rows
-	stepGroups := groupMarks(ax, x0, t.Steps)
+	// step labels packed in rows; each step is its own marker
 	rowEnd := make([]float64, 0, maxLabelRows)
 	type placed struct {
 		g     group
@@ -144,37 +170,34 @@ func (t *Timeline) SVG() string {
 		label string
 	}
 	var steps []placed
-	for _, g := range stepGroups {
+	for i, m := range t.Steps {
+		g := group{x: x0 + ax.X(m.At), marks: []Mark{m}}
 		label := ""
-		for _, m := range g.marks {
-			if m.Class == "clock" {
-				continue
+		if m.Class != "clock" {
+			label = m.Label
+			if len([]rune(label)) > 48 {
+				label = string([]rune(label)[:47]) + "…"
 			}
-			if label == "" {
-				label = m.Label
-			} else {
-				label += "; " + m.Label
-			}
-		}
-		if len([]rune(label)) > 48 {
-			label = string([]rune(label)[:47]) + "…"
 		}
 		row := -1
-		if label != "" {
-			w := float64(len([]rune(label)))*charW + 16
-			for r := range rowEnd {
-				if rowEnd[r] <= g.x {
-					row = r
-					break
-				}
+		w := float64(len([]rune(label)))*charW + 16
+		if label == "" {
+			w = 6
+		}
+		for r := range rowEnd {
+			if rowEnd[r] <= g.x {
+				row = r
+				break
 			}
-			if row < 0 && len(rowEnd) < maxLabelRows {
-				rowEnd = append(rowEnd, 0)
-				row = len(rowEnd) - 1
-			}
-			if row >= 0 {
-				rowEnd[row] = g.x + w
-			}
+		}
+		if row < 0 && len(rowEnd) < maxLabelRows {
+			rowEnd = append(rowEnd, 0)
+			row = len(rowEnd) - 1
+		}
+		if row < 0 {
+			row, label = i%maxLabelRows, "" // no room: the marker alone, details on hover
+		} else {
+			rowEnd[row] = g.x + w
 		}
 		steps = append(steps, placed{g: g, row: row, label: label})
 	}
@@ -253,11 +276,8 @@ func (t *Timeline) SVG() string {
 	for _, p := range steps {
 		cls := p.g.class()
 		fmt.Fprintf(&b, `<g class="mark step %s"%s`, cls, p.g.attrs(t))
-		yy := stepsTop + 8
-		if p.row >= 0 {
-			yy = stepsTop + 8 + float64(p.row)*stepRowH
-		}
-		b.WriteString(glyph(cls, p.g.x, yy))
+		yy := stepsTop + 8 + float64(p.row)*stepRowH
+		fmt.Fprintf(&b, `<g class="gl %s">%s</g>`, cls, glyph(cls, p.g.x, yy))
 		if p.row >= 0 && p.label != "" {
 			fmt.Fprintf(&b, `<text x="%s" y="%s">%s</text>`, fx(p.g.x+9), fx(yy+4), esc(p.label))
 		}
@@ -273,8 +293,7 @@ func (t *Timeline) SVG() string {
 	if serverH > 0 {
 		fmt.Fprintf(&lab, `<text class="lane" x="10" y="%s">Server</text><text class="sub" x="60" y="%s">policies, cmdlet errors</text>`, fx(serverTop+16), fx(serverTop+16))
 		for _, g := range groupMarks(ax, x0, t.Server.Marks) {
-			cls := g.class()
-			fmt.Fprintf(&b, `<g class="mark server %s"%s%s</g>`, cls, g.attrs(t), glyph(cls, g.x, serverTop+12))
+			fmt.Fprintf(&b, `<g class="mark server"%s%s</g>`, g.attrs(t), g.cluster(serverTop+12))
 		}
 	}
 
@@ -289,6 +308,9 @@ func (t *Timeline) SVG() string {
 		for _, sp := range u.Spans {
 			x1, x2 := x0+ax.X(sp.From), x0+ax.X(sp.To)
 			w := x2 - x1
+			if w < 5 {
+				x1, w = x1-2.5, 5 // a state that lasted no virtual time: drawn thin but visible
+			}
 			title := sp.Label
 			if sp.Policy != "" {
 				title += "; policy " + sp.Policy
@@ -305,7 +327,7 @@ func (t *Timeline) SVG() string {
 				extra = fmt.Sprintf(` data-until="%s"`, sp.Until.Format(time.RFC3339))
 			}
 			fmt.Fprintf(&b, `<g class="span %s" data-from="%s" data-to="%s" data-seqs="%d"%s tabindex="0"><title>%s</title><rect x="%s" y="%s" width="%s" height="%s" rx="3"/>`,
-				sp.Kind, sp.From.Format(time.RFC3339), sp.To.Format(time.RFC3339), sp.Seq, extra, esc(title), fx(x1), fx(ly.store), fx(math.Max(w, 0.5)), fx(storeH))
+				sp.Kind, sp.From.Format(time.RFC3339), sp.To.Format(time.RFC3339), sp.Seq, extra, esc(title), fx(x1), fx(ly.store), fx(w), fx(storeH))
 			label := sp.Label
 			if sp.Policy != "" {
 				label += " · " + sp.Policy
@@ -318,8 +340,7 @@ func (t *Timeline) SVG() string {
 			b.WriteString(`</g>`)
 		}
 		for _, g := range groupMarks(ax, x0, u.Marks) {
-			cls := g.class()
-			fmt.Fprintf(&b, `<g class="mark ev %s"%s%s</g>`, cls, g.attrs(t), glyph(cls, g.x, ly.top+5))
+			fmt.Fprintf(&b, `<g class="mark ev"%s%s</g>`, g.attrs(t), g.cluster(ly.top+5))
 		}
 		for j, ep := range u.Endpoints {
 			ey := ly.store + storeH + float64(j)*epH + 3
@@ -346,8 +367,7 @@ func (t *Timeline) SVG() string {
 				marks = append(marks, m)
 			}
 			for _, g := range groupMarks(ax, x0, marks) {
-				cls := g.class()
-				fmt.Fprintf(&b, `<g class="mark ev %s"%s%s</g>`, cls, g.attrs(t), glyph(cls, g.x, ey+6.5))
+				fmt.Fprintf(&b, `<g class="mark ev"%s%s</g>`, g.attrs(t), g.cluster(ey+6.5))
 			}
 			b.WriteString(`</g>`)
 		}

@@ -22,6 +22,6 @@ es.addEventListener("trace",function(ev){
   redraw();
 });
 es.addEventListener("clock",function(){redraw();});
-es.onopen=function(){if(state){state.classList.remove("fail");}};
+es.onopen=function(){document.body.setAttribute("data-connected","1");if(state){state.textContent="live";}};
 es.onerror=function(){if(state){state.textContent="disconnected";}};
 })();

@@ -13,7 +13,10 @@ function selectStep(n,scroll){
   var first=null;
   all("[data-steps]").forEach(function(e){if(has(e,"data-steps",String(n))){e.classList.add("sel");if(!first&&e.closest("svg")){first=e;}}});
   if(first&&scroll!==false){var sc=document.getElementById("picture");var bb=first.getBoundingClientRect(),sb=sc.getBoundingClientRect();if(bb.left<sb.left+240||bb.right>sb.right){sc.scrollLeft+=bb.left-sb.left-sb.width/3;}}
-  if(li){showText("Step "+(n+1)+"  "+li.querySelector(".off").textContent+"\n"+li.innerText.replace(/^\s*\S+\s*/,""));}
+  if(li){var t="Step "+(n+1)+"  "+li.querySelector(".off").textContent+"\n"+li.querySelector("code").textContent;
+    Array.prototype.forEach.call(li.querySelectorAll("dt"),function(dt){t+="\n"+dt.textContent+": "+dt.nextElementSibling.textContent;});
+    var note=li.querySelector(".note");if(note){t+="\nnote: "+note.textContent;}
+    showText(t);}
 }
 function selectMark(g){
   clear();g.classList.add("sel");
