@@ -10,7 +10,7 @@ import (
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/mocks/ews"
-	"github.com/ucssim/ucssim/sim/client"
+	"github.com/ucssim/ucssim/sim/internal/client"
 )
 
 // The world's actions: what a scenario step, the shell or a Go test does to a world. Each runs on

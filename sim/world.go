@@ -22,8 +22,8 @@ import (
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/mocks/ews"
-	"github.com/ucssim/ucssim/sim/client"
-	"github.com/ucssim/ucssim/sim/frontend"
+	"github.com/ucssim/ucssim/sim/internal/client"
+	"github.com/ucssim/ucssim/sim/internal/frontend"
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/vclock"
 )

@@ -1,6 +1,3 @@
-// Package enginetest offers an in-memory Exchange 2013 mailbox server implementing engine.Exchange,
-// with fault injection (busy with back-off, unauthorized, down, slow) and the mailbox limits, for
-// the engine's own tests and for other packages' tests that need an engine without HTTP.
 package enginetest
 
 import (

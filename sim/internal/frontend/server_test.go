@@ -6,13 +6,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
+
 	"github.com/emiago/sipgo/sip"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/sim/frontend"
-	"github.com/ucssim/ucssim/sim/frontend/fakeengine"
+	"github.com/ucssim/ucssim/engine/enginetest"
+	"github.com/ucssim/ucssim/sim/internal/frontend"
 	"github.com/ucssim/ucssim/sim/vclock"
 )
 
@@ -21,14 +23,14 @@ const ucs = "Supported: ms-ucs\nAccept: application/vnd-microsoft-roaming-contac
 var _ = Describe("the SIP front end", func() {
 	var (
 		sched *vclock.Scheduler
-		eng   *fakeengine.Engine
+		eng   *enginetest.FakeEngine
 		srv   *frontend.Server
 		ua    *rawUA
 	)
 
 	BeforeEach(func() {
 		sched = vclock.New(vclock.DefaultStart)
-		eng = fakeengine.New()
+		eng = enginetest.NewFakeEngine()
 		eng.AddUser(kenURI, "pat@litwareinc.com")
 		var err error
 		srv, err = frontend.New(frontend.Config{Engine: eng, Counter: sched.Tracker(), Scheduler: sched, Clock: sched.Clock()})
@@ -42,7 +44,7 @@ var _ = Describe("the SIP front end", func() {
 
 	signIn := func(epid string) {
 		Expect(register(ua, epid, "").StatusCode).To(Equal(200))
-		_, res := subscribe(ua, epid, frontend.EventRoamingContacts, ucs)
+		_, res := subscribe(ua, epid, lyncwire.EventRoamingContacts, ucs)
 		Expect(res.StatusCode).To(Equal(200))
 	}
 
@@ -87,7 +89,7 @@ var _ = Describe("the SIP front end", func() {
 			_, res := ua.response()
 			Expect(res.StatusCode).To(Equal(404))
 			Expect(header(res, "Warning")).To(ContainSubstring("sip:nobody@litwareinc.com"))
-			_, sub := subscribe(ua, "0a1b2c3d4e", frontend.EventRoamingContacts, ucs)
+			_, sub := subscribe(ua, "0a1b2c3d4e", lyncwire.EventRoamingContacts, ucs)
 			Expect(sub.StatusCode).To(Equal(403), "the endpoint is not registered")
 			Expect(eng.Calls()).To(BeEmpty())
 		})
@@ -127,37 +129,37 @@ var _ = Describe("the SIP front end", func() {
 		BeforeEach(func() { Expect(register(ua, "desk", "").StatusCode).To(Equal(200)) })
 
 		It("signs a Lync 2013 endpoint in and piggybacks the full contact list", func() {
-			raw, res := subscribe(ua, "desk", frontend.EventRoamingContacts, ucs)
+			raw, res := subscribe(ua, "desk", lyncwire.EventRoamingContacts, ucs)
 			Expect(res.StatusCode).To(Equal(200))
 			Expect(header(res, "subscription-state")).To(Equal("active;expires=28800"))
 			Expect(eng.Calls()).To(Equal([]string{"SignIn sip:ken@litwareinc.com desk lync2013"}))
-			doc, err := frontend.ParseRoamingContacts(res.Body())
+			doc, err := lyncwire.ParseRoamingContacts(res.Body())
 			Expect(err).NotTo(HaveOccurred())
 			Expect(doc.List.Contacts).To(HaveLen(1))
 			matchGolden("subscribe-roaming-contacts-200.sip", raw)
 		})
 
 		It("reads Supported tokens from comma-joined and repeated headers", func() {
-			_, res := subscribe(ua, "desk", frontend.EventRoamingContacts, "Supported: ms-benotify, ms-ucs")
+			_, res := subscribe(ua, "desk", lyncwire.EventRoamingContacts, "Supported: ms-benotify, ms-ucs")
 			Expect(res.StatusCode).To(Equal(200))
 			Expect(eng.Calls()).To(Equal([]string{"SignIn sip:ken@litwareinc.com desk lync2013"}))
 		})
 
 		It("signs an endpoint without ms-ucs in as Lync 2010", func() {
-			_, res := subscribe(ua, "desk", frontend.EventRoamingContacts, "")
+			_, res := subscribe(ua, "desk", lyncwire.EventRoamingContacts, "")
 			Expect(res.StatusCode).To(Equal(200))
 			Expect(eng.Calls()).To(Equal([]string{"SignIn sip:ken@litwareinc.com desk lync2010"}))
 		})
 
 		It("answers provisioning with a terminated subscription and the provisionGroupList", func() {
-			raw, res := subscribe(ua, "desk", frontend.EventProvisioning, "Expires: 0")
+			raw, res := subscribe(ua, "desk", lyncwire.EventProvisioning, "Expires: 0")
 			Expect(res.StatusCode).To(Equal(200))
 			Expect(header(res, "subscription-state")).To(Equal("terminated;expires=0"))
 			matchGolden("subscribe-provisioning-200.sip", raw)
 		})
 
 		It("answers roaming-self with empty roamingData", func() {
-			_, res := subscribe(ua, "desk", frontend.EventRoamingSelf, "")
+			_, res := subscribe(ua, "desk", lyncwire.EventRoamingSelf, "")
 			Expect(res.StatusCode).To(Equal(200))
 			Expect(string(res.Body())).To(ContainSubstring("<roamingData"))
 		})
@@ -165,43 +167,43 @@ var _ = Describe("the SIP front end", func() {
 		It("refuses an unknown event package with 489 and Allow-Events, changing nothing", func() {
 			_, res := subscribe(ua, "desk", "vnd-microsoft-roaming-acls", "")
 			Expect(res.StatusCode).To(Equal(489))
-			Expect(header(res, "Allow-Events")).To(ContainSubstring(frontend.EventRoamingContacts))
+			Expect(header(res, "Allow-Events")).To(ContainSubstring(lyncwire.EventRoamingContacts))
 			Expect(eng.Calls()).To(BeEmpty())
 		})
 
 		It("gives a Lync 2013 endpoint of a migrated user the empty migrated list", func() {
 			eng.Migrate(kenURI)
-			_, res := subscribe(ua, "desk", frontend.EventRoamingContacts, ucs)
+			_, res := subscribe(ua, "desk", lyncwire.EventRoamingContacts, ucs)
 			Expect(string(res.Body())).To(Equal(`<contactList deltaNum="1" ucsMode="migrated"></contactList>`))
 		})
 
 		It("gives a Lync 2010 endpoint of a migrated user the full list, flagged read-only", func() {
 			eng.Migrate(kenURI)
-			_, res := subscribe(ua, "desk", frontend.EventRoamingContacts, "")
+			_, res := subscribe(ua, "desk", lyncwire.EventRoamingContacts, "")
 			Expect(string(res.Body())).NotTo(ContainSubstring("ucsMode"))
 			Expect(string(res.Body())).To(ContainSubstring(`uri="pat@litwareinc.com"`))
 			Expect(header(res, "ms-diagnostics")).To(HavePrefix("2165;"))
 		})
 
 		It("refreshes in the dialog, ends it with Expires: 0, and answers 481 to an unknown dialog", func() {
-			_, res := subscribe(ua, "desk", frontend.EventRoamingContacts, ucs)
+			_, res := subscribe(ua, "desk", lyncwire.EventRoamingContacts, ucs)
 			toTag, _ := res.To().Params.Get("tag")
 			refresh := strings.NewReplacer("tag=sub{n};", "tag=sub2;", "Call-ID: sub{n}", "Call-ID: sub2",
 				"To: <sip:ken@litwareinc.com>", "To: <sip:ken@litwareinc.com>;tag="+toTag).Replace(subTpl)
-			ua.send(fmt.Sprintf(refresh, "desk", frontend.EventRoamingContacts, "Expires: 600"), "")
+			ua.send(fmt.Sprintf(refresh, "desk", lyncwire.EventRoamingContacts, "Expires: 600"), "")
 			_, r := ua.response()
 			Expect(r.StatusCode).To(Equal(200))
 			Expect(header(r, "subscription-state")).To(Equal("active;expires=600"))
-			ua.send(fmt.Sprintf(refresh, "desk", frontend.EventRoamingContacts, "Expires: 0"), "")
+			ua.send(fmt.Sprintf(refresh, "desk", lyncwire.EventRoamingContacts, "Expires: 0"), "")
 			_, r = ua.response()
 			Expect(header(r, "subscription-state")).To(Equal("terminated;expires=0"))
-			ua.send(fmt.Sprintf(refresh, "desk", frontend.EventRoamingContacts, "Expires: 600"), "")
+			ua.send(fmt.Sprintf(refresh, "desk", lyncwire.EventRoamingContacts, "Expires: 600"), "")
 			_, r = ua.response()
 			Expect(r.StatusCode).To(Equal(481))
 		})
 
 		It("lets an unrefreshed subscription expire silently on the virtual clock", func() {
-			_, res := subscribe(ua, "desk", frontend.EventRoamingContacts, ucs+"\nExpires: 600")
+			_, res := subscribe(ua, "desk", lyncwire.EventRoamingContacts, ucs+"\nExpires: 600")
 			Expect(res.StatusCode).To(Equal(200))
 			Expect(sched.Advance(600 * time.Second)).To(Succeed())
 			eng.Migrate(kenURI)
@@ -218,10 +220,10 @@ var _ = Describe("the SIP front end", func() {
 			ua.send(big(fmt.Sprintf(regTpl, "bigdesk", "")), "")
 			_, r := ua.response()
 			Expect(r.StatusCode).To(Equal(200))
-			ua.send(big(fmt.Sprintf(subTpl, "bigdesk", frontend.EventRoamingContacts, ucs)), "")
+			ua.send(big(fmt.Sprintf(subTpl, "bigdesk", lyncwire.EventRoamingContacts, ucs)), "")
 			_, res := ua.response()
 			Expect(len(res.Body())).To(BeNumerically(">", 65535))
-			doc, err := frontend.ParseRoamingContacts(res.Body())
+			doc, err := lyncwire.ParseRoamingContacts(res.Body())
 			Expect(err).NotTo(HaveOccurred())
 			Expect(doc.List.Contacts).To(HaveLen(1000))
 		})
@@ -231,9 +233,9 @@ var _ = Describe("the SIP front end", func() {
 		BeforeEach(func() { signIn("desk") })
 
 		It("adds a group, answers its id, then pushes the delta on the same connection, holding virtual time until answered", func() {
-			raw, res := service(ua, "desk", string(frontend.EncodeServiceOp(engine.Op{Kind: engine.OpAddGroup, Name: "Project", DeltaNum: 1})))
+			raw, res := service(ua, "desk", string(lyncwire.EncodeServiceOp(engine.Op{Kind: engine.OpAddGroup, Name: "Project", DeltaNum: 1})))
 			Expect(res.StatusCode).To(Equal(200))
-			Expect(frontend.ParseAddGroupResult(res.Body())).To(Equal(2))
+			Expect(lyncwire.ParseAddGroupResult(res.Body())).To(Equal(2))
 			matchGolden("service-addgroup-200.sip", raw)
 
 			nraw, notify := ua.request()
@@ -250,7 +252,7 @@ var _ = Describe("the SIP front end", func() {
 
 		It("sends one notification at a time per subscription, in deltaNum order, each counted until answered", func() {
 			add := func(uri string) {
-				_, res := service(ua, "desk", string(frontend.EncodeServiceOp(engine.Op{Kind: engine.OpSetContact,
+				_, res := service(ua, "desk", string(lyncwire.EncodeServiceOp(engine.Op{Kind: engine.OpSetContact,
 					Contact: engine.Contact{URI: uri, Groups: []int{1}, Subscribed: true}, DeltaNum: 1})))
 				Expect(res.StatusCode).To(Equal(200))
 			}
@@ -279,9 +281,9 @@ var _ = Describe("the SIP front end", func() {
 		})
 
 		It("sends a delta as BENOTIFY to a subscriber that supports ms-benotify, unanswered", func() {
-			_, res := subscribe(ua, "desk", frontend.EventRoamingContacts, ucs+"\nSupported: ms-benotify\nProxy-Require: ms-benotify")
+			_, res := subscribe(ua, "desk", lyncwire.EventRoamingContacts, ucs+"\nSupported: ms-benotify\nProxy-Require: ms-benotify")
 			Expect(res.StatusCode).To(Equal(200))
-			_, r := service(ua, "desk", string(frontend.EncodeServiceOp(engine.Op{Kind: engine.OpDeleteContact, Contact: engine.Contact{URI: "pat@litwareinc.com"}})))
+			_, r := service(ua, "desk", string(lyncwire.EncodeServiceOp(engine.Op{Kind: engine.OpDeleteContact, Contact: engine.Contact{URI: "pat@litwareinc.com"}})))
 			Expect(r.StatusCode).To(Equal(200))
 			_, be := ua.request()
 			Expect(string(be.Method)).To(Equal("BENOTIFY"))
@@ -302,7 +304,7 @@ var _ = Describe("the SIP front end", func() {
 			eng.Migrate(kenURI)
 			_, notify := ua.request()
 			ua.answer(notify, 200, "OK")
-			raw, res := service(ua, "desk", string(frontend.EncodeServiceOp(engine.Op{Kind: engine.OpDeleteContact, Contact: engine.Contact{URI: "pat@litwareinc.com"}})))
+			raw, res := service(ua, "desk", string(lyncwire.EncodeServiceOp(engine.Op{Kind: engine.OpDeleteContact, Contact: engine.Contact{URI: "pat@litwareinc.com"}})))
 			Expect(res.StatusCode).To(Equal(403))
 			matchGolden("service-readonly-403.sip", raw)
 		})
@@ -323,7 +325,7 @@ var _ = Describe("the SIP front end", func() {
 		)
 
 		It("refuses an oversized body with 413", func() {
-			_, res := service(ua, "desk", soap(strings.Repeat(" ", frontend.MaxServiceBody)))
+			_, res := service(ua, "desk", soap(strings.Repeat(" ", lyncwire.MaxServiceBody)))
 			Expect(res.StatusCode).To(Equal(413))
 			Expect(eng.Calls()).NotTo(ContainElement(HavePrefix("Apply")))
 		})
@@ -356,7 +358,7 @@ var _ = Describe("the SIP front end", func() {
 			_, res := ua.response()
 			Expect(res.StatusCode).To(Equal(400))
 			Expect(header(res, "Warning")).To(ContainSubstring("Call-ID"))
-			_, sub := subscribe(ua, "desk", frontend.EventRoamingContacts, ucs)
+			_, sub := subscribe(ua, "desk", lyncwire.EventRoamingContacts, ucs)
 			Expect(sub.StatusCode).To(Equal(403))
 		})
 
@@ -372,7 +374,7 @@ var _ = Describe("the SIP front end", func() {
 			_, res := ua.response()
 			Expect(res.StatusCode).To(Equal(400))
 			Expect(header(res, "Warning")).To(ContainSubstring("CR or LF in header X-Note"))
-			_, sub := subscribe(ua, "desk", frontend.EventRoamingContacts, ucs)
+			_, sub := subscribe(ua, "desk", lyncwire.EventRoamingContacts, ucs)
 			Expect(sub.StatusCode).To(Equal(403), "the endpoint was not registered")
 		})
 	})

@@ -1,8 +1,4 @@
-// Package fakeengine is a small in-memory stand-in for the engine, for the front-end and client
-// specs: users with a Lync list, SERVICE writes with deltas, and hand-driven migration, rollback
-// and Exchange changes that emit the notifications of docs/PROTOCOLS.md 1.6. It records every call the
-// front end makes so specs can assert what reached the engine.
-package fakeengine
+package enginetest
 
 import (
 	"fmt"
@@ -14,8 +10,12 @@ import (
 	"github.com/ucssim/ucssim/engine"
 )
 
-// Engine is the fake. The zero value is not usable; call New.
-type Engine struct {
+// FakeEngine is a small in-memory stand-in for the engine, for the front-end and client specs:
+// users with a Lync list, SERVICE writes with deltas, and hand-driven migration, rollback and
+// Exchange changes that emit the notifications of docs/PROTOCOLS.md 1.6. It records every call the
+// front end makes so specs can assert what reached the engine. The zero value is not usable; call
+// NewFakeEngine.
+type FakeEngine struct {
 	mu       sync.Mutex
 	users    map[string]*user
 	listener engine.Listener
@@ -33,18 +33,18 @@ type endpoint struct {
 	reads engine.ReadsFrom
 }
 
-// New returns an engine with no users.
-func New() *Engine { return &Engine{users: map[string]*user{}} }
+// NewFakeEngine returns a fake engine with no users.
+func NewFakeEngine() *FakeEngine { return &FakeEngine{users: map[string]*user{}} }
 
 // SetListener sets where notifications go (the front end).
-func (e *Engine) SetListener(l engine.Listener) {
+func (e *FakeEngine) SetListener(l engine.Listener) {
 	e.mu.Lock()
 	e.listener = l
 	e.mu.Unlock()
 }
 
 // AddUser adds sip:alias@domain with group 1 and the given contacts (in group 1).
-func (e *Engine) AddUser(sip string, contacts ...string) {
+func (e *FakeEngine) AddUser(sip string, contacts ...string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	u := &user{list: engine.ContactList{DeltaNum: 1, Groups: []engine.Group{{ID: 1, Name: "~"}}}, endpoints: map[string]*endpoint{}}
@@ -55,14 +55,14 @@ func (e *Engine) AddUser(sip string, contacts ...string) {
 }
 
 // Calls is every front-end call so far, e.g. "SignIn sip:a@b desktop lync2013".
-func (e *Engine) Calls() []string {
+func (e *FakeEngine) Calls() []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return slices.Clone(e.calls)
 }
 
 // Endpoints lists a user's signed-in endpoints as "id kind reads", sorted.
-func (e *Engine) Endpoints(sip string) []string {
+func (e *FakeEngine) Endpoints(sip string) []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var out []string
@@ -76,7 +76,7 @@ func (e *Engine) Endpoints(sip string) []string {
 }
 
 // ResolveUser accepts sip:alias@domain or alias@domain, case-insensitively.
-func (e *Engine) ResolveUser(identity string) (string, error) {
+func (e *FakeEngine) ResolveUser(identity string) (string, error) {
 	sip := "sip:" + strings.ToLower(strings.TrimPrefix(identity, "sip:"))
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -87,7 +87,7 @@ func (e *Engine) ResolveUser(identity string) (string, error) {
 }
 
 // SignIn records the endpoint and answers its view.
-func (e *Engine) SignIn(sip, ep string, kind engine.ClientKind) (engine.View, error) {
+func (e *FakeEngine) SignIn(sip, ep string, kind engine.ClientKind) (engine.View, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.calls = append(e.calls, fmt.Sprintf("SignIn %s %s %s", sip, ep, kind))
@@ -111,7 +111,7 @@ func (e *Engine) SignIn(sip, ep string, kind engine.ClientKind) (engine.View, er
 }
 
 // SignOut forgets the endpoint.
-func (e *Engine) SignOut(sip, ep string) {
+func (e *FakeEngine) SignOut(sip, ep string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.calls = append(e.calls, fmt.Sprintf("SignOut %s %s", sip, ep))
@@ -121,7 +121,7 @@ func (e *Engine) SignOut(sip, ep string) {
 }
 
 // ContactList is the user's list, flagged migrated once Migrate ran.
-func (e *Engine) ContactList(sip string) (engine.ContactList, error) {
+func (e *FakeEngine) ContactList(sip string) (engine.ContactList, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	u := e.users[sip]
@@ -134,7 +134,7 @@ func (e *Engine) ContactList(sip string) (engine.ContactList, error) {
 }
 
 // Apply performs a SERVICE write and pushes the delta to every endpoint reading from Lync.
-func (e *Engine) Apply(sip, ep string, op engine.Op) (engine.OpResult, error) {
+func (e *FakeEngine) Apply(sip, ep string, op engine.Op) (engine.OpResult, error) {
 	e.mu.Lock()
 	e.calls = append(e.calls, fmt.Sprintf("Apply %s %s %s", sip, ep, op.Kind))
 	u := e.users[sip]
@@ -206,7 +206,7 @@ func (u *user) hasGroup(id int) bool {
 }
 
 // Migrate marks the list migrated and prompts the Lync 2013 endpoints reading from Lync.
-func (e *Engine) Migrate(sip string) {
+func (e *FakeEngine) Migrate(sip string) {
 	e.mu.Lock()
 	u := e.users[sip]
 	u.migrated = true
@@ -222,7 +222,7 @@ func (e *Engine) Migrate(sip string) {
 
 // Rollback moves the list back to Lync (new deltaNum) and prompts Lync 2013 endpoints reading
 // from Exchange; others get the full list.
-func (e *Engine) Rollback(sip string) {
+func (e *FakeEngine) Rollback(sip string) {
 	e.mu.Lock()
 	u := e.users[sip]
 	u.migrated = false
@@ -242,7 +242,7 @@ func (e *Engine) Rollback(sip string) {
 }
 
 // ExchangeChanged sends a trigger to Lync 2013 endpoints reading from Exchange.
-func (e *Engine) ExchangeChanged(sip string) {
+func (e *FakeEngine) ExchangeChanged(sip string) {
 	e.mu.Lock()
 	u := e.users[sip]
 	ns := e.notesLocked(sip, u, func(ep *endpoint) *engine.Notification {
@@ -256,7 +256,7 @@ func (e *Engine) ExchangeChanged(sip string) {
 }
 
 // notesLocked builds one notification per endpoint, in endpoint-id order.
-func (e *Engine) notesLocked(sip string, u *user, f func(*endpoint) *engine.Notification) []engine.Notification {
+func (e *FakeEngine) notesLocked(sip string, u *user, f func(*endpoint) *engine.Notification) []engine.Notification {
 	ids := make([]string, 0, len(u.endpoints))
 	for id := range u.endpoints {
 		ids = append(ids, id)
@@ -272,7 +272,7 @@ func (e *Engine) notesLocked(sip string, u *user, f func(*endpoint) *engine.Noti
 	return out
 }
 
-func (e *Engine) send(ns []engine.Notification) {
+func (e *FakeEngine) send(ns []engine.Notification) {
 	e.mu.Lock()
 	l := e.listener
 	e.mu.Unlock()

@@ -7,10 +7,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
+
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/sim/frontend"
 )
 
 // AddContact adds uri (sip:alias@domain or alias@domain) to group ("" = the default group),
@@ -120,7 +121,7 @@ func (c *Client) groupID(ctx context.Context, name string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	id, err := frontend.ParseAddGroupResult(res.Body())
+	id, err := lyncwire.ParseAddGroupResult(res.Body())
 	if err != nil {
 		return 0, fmt.Errorf("client %s: %w", c.cfg.Endpoint, err)
 	}
@@ -138,15 +139,15 @@ func (c *Client) service(ctx context.Context, op engine.Op) (*sip.Response, erro
 	c.mu.Lock()
 	op.DeltaNum = c.deltaNum
 	c.mu.Unlock()
-	req := c.newRequest(frontend.MethodService, c.userURI(), sip.GenerateTagN(16), sip.GenerateTagN(10), 1)
+	req := c.newRequest(lyncwire.MethodService, c.userURI(), sip.GenerateTagN(16), sip.GenerateTagN(10), 1)
 	req.AppendHeader(c.gruuContact())
-	req.AppendHeader(sip.NewHeader("Content-Type", frontend.ContentTypeSOAP))
-	req.SetBody(frontend.EncodeServiceOp(op))
+	req.AppendHeader(sip.NewHeader("Content-Type", lyncwire.ContentTypeSOAP))
+	req.SetBody(lyncwire.EncodeServiceOp(op))
 	res, err := c.do(ctx, req)
 	var se *SIPError
 	c.mu.Lock()
 	switch {
-	case errors.As(err, &se) && se.Status == 403 && se.Diag == frontend.DiagReadOnly:
+	case errors.As(err, &se) && se.Status == 403 && se.Diag == lyncwire.DiagReadOnly:
 		if c.readsFrom == engine.ReadsLync {
 			c.readsFrom = engine.ReadsReadOnly
 		}

@@ -5,18 +5,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
+
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ucssim/ucssim/engine"
-)
-
-// Reasons of ms-diagnostics on SERVICE refusals (docs/PROTOCOLS.md 1.5, decision 3).
-const (
-	DiagReadOnly       = 2165
-	DiagRollback       = 2166
-	ReasonReadOnly     = "Contact list is read-only: it has migrated to Exchange"
-	ReasonMigratedList = "Contact list has migrated to Exchange"
-	ReasonRolledBack   = "Contact list has moved back to Lync Server"
 )
 
 func (s *Server) onService(req *sip.Request, tx sip.ServerTransaction) {
@@ -55,21 +48,21 @@ func (a serviceAnswer) send(s *Server, tx sip.ServerTransaction, req *sip.Reques
 		return
 	}
 	if a.body != nil {
-		hdrs = append(hdrs, sip.NewHeader("Content-Type", ContentTypeSOAP))
+		hdrs = append(hdrs, sip.NewHeader("Content-Type", lyncwire.ContentTypeSOAP))
 	}
 	s.respond(tx, req, a.code, a.reason, a.body, hdrs...)
 }
 
 func (s *Server) service(key endpointKey, req *sip.Request) serviceAnswer {
 	ct := req.GetHeader("Content-Type")
-	if ct == nil || !strings.EqualFold(strings.TrimSpace(strings.SplitN(ct.Value(), ";", 2)[0]), ContentTypeSOAP) {
-		return serviceAnswer{code: 400, reason: "Bad Request", why: "Content-Type must be " + ContentTypeSOAP}
+	if ct == nil || !strings.EqualFold(strings.TrimSpace(strings.SplitN(ct.Value(), ";", 2)[0]), lyncwire.ContentTypeSOAP) {
+		return serviceAnswer{code: 400, reason: "Bad Request", why: "Content-Type must be " + lyncwire.ContentTypeSOAP}
 	}
-	if len(req.Body()) > MaxServiceBody {
+	if len(req.Body()) > lyncwire.MaxServiceBody {
 		return serviceAnswer{code: 413, reason: "Request Entity Too Large",
-			why: fmt.Sprintf("SERVICE body of %d bytes exceeds %d", len(req.Body()), MaxServiceBody)}
+			why: fmt.Sprintf("SERVICE body of %d bytes exceeds %d", len(req.Body()), lyncwire.MaxServiceBody)}
 	}
-	op, err := ParseServiceOp(req.Body())
+	op, err := lyncwire.ParseServiceOp(req.Body())
 	if err != nil {
 		return serviceAnswer{code: 400, reason: "Bad Request", why: err.Error()}
 	}
@@ -79,7 +72,7 @@ func (s *Server) service(key endpointKey, req *sip.Request) serviceAnswer {
 		if errors.As(err, &r) {
 			a := serviceAnswer{code: r.Status, reason: statusText(r.Status), why: r.Reason}
 			if r.Diag != 0 {
-				a.diag = diagnostics(r.Diag, r.Reason)
+				a.diag = lyncwire.Diagnostics(r.Diag, r.Reason)
 			}
 			return a
 		}
@@ -87,7 +80,7 @@ func (s *Server) service(key endpointKey, req *sip.Request) serviceAnswer {
 	}
 	a := serviceAnswer{code: 200, reason: "OK"}
 	if op.Kind == engine.OpAddGroup {
-		a.body = EncodeAddGroupResult(result.GroupID)
+		a.body = lyncwire.EncodeAddGroupResult(result.GroupID)
 	}
 	return a
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 	. "github.com/onsi/gomega"
 
-	"github.com/ucssim/ucssim/sim/frontend"
+	"github.com/ucssim/ucssim/sim/internal/frontend"
 )
 
 // rawUA is a hand-written SIP endpoint on one TCP connection: it sends exactly the bytes a spec

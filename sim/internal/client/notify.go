@@ -3,10 +3,11 @@ package client
 import (
 	"context"
 
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
+
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/sim/frontend"
 )
 
 // Prompts a client records in View.Prompts.
@@ -21,7 +22,7 @@ func (c *Client) onNotify(req *sip.Request, tx sip.ServerTransaction) {
 	end := c.cfg.Counter.Begin("client.notify")
 	defer end()
 	answer := func(code int, reason string) {
-		if tx == nil || req.Method == frontend.MethodBENOTIFY {
+		if tx == nil || req.Method == lyncwire.MethodBENOTIFY {
 			return
 		}
 		_ = tx.Respond(sip.NewResponseFromRequest(req, code, reason, nil))
@@ -38,13 +39,13 @@ func (c *Client) onNotify(req *sip.Request, tx sip.ServerTransaction) {
 		answer(481, "Call/Transaction Does Not Exist")
 		return
 	}
-	doc, err := frontend.ParseRoamingContacts(req.Body())
+	doc, err := lyncwire.ParseRoamingContacts(req.Body())
 	if err != nil {
 		c.mu.Unlock()
 		answer(400, "Bad Request")
 		return
 	}
-	reread := c.applyLocked(doc, diagOf(req))
+	reread := c.applyLocked(doc, lyncwire.DiagnosticsCode(req))
 	c.mu.Unlock()
 	if reread {
 		c.startReread()
@@ -54,7 +55,7 @@ func (c *Client) onNotify(req *sip.Request, tx sip.ServerTransaction) {
 
 // applyLocked updates the view from a notification (docs/PROTOCOLS.md 1.6, 1.7) and reports whether
 // the client must re-read its list from Exchange.
-func (c *Client) applyLocked(doc *frontend.RoamingDoc, diag int) (reread bool) {
+func (c *Client) applyLocked(doc *lyncwire.RoamingDoc, diag int) (reread bool) {
 	if d := doc.Delta; d != nil {
 		if c.readsFrom != engine.ReadsExchange {
 			c.applyDeltaLocked(*d)
@@ -63,9 +64,9 @@ func (c *Client) applyLocked(doc *frontend.RoamingDoc, diag int) (reread bool) {
 	}
 	l := *doc.List
 	switch {
-	case diag == frontend.DiagReadOnly && c.readsFrom != engine.ReadsExchange:
+	case diag == lyncwire.DiagReadOnly && c.readsFrom != engine.ReadsExchange:
 		c.showPromptLocked(PromptMigrated)
-	case diag == frontend.DiagRollback && c.readsFrom == engine.ReadsExchange:
+	case diag == lyncwire.DiagRollback && c.readsFrom == engine.ReadsExchange:
 		c.showPromptLocked(PromptRolledBack)
 	case l.Migrated:
 		return c.readsFrom == engine.ReadsExchange && !c.prompt

@@ -9,6 +9,7 @@
 // handles and every notification it sends is counted on Config.Counter so virtual time does not
 // move while one is in flight.
 //
-// The package also holds the wire codecs the simulated clients share: contact-list documents
-// (contactList / contactDelta) and the SOAP bodies of SERVICE.
+// The wire codecs it shares with the simulated clients (contact-list documents, SERVICE bodies,
+// event packages, ms-diagnostics) are package lyncwire; the fake engine its specs drive it with is
+// engine/enginetest.FakeEngine. Only package sim builds one (it is internal to the simulator).
 package frontend

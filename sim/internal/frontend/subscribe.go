@@ -5,19 +5,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
+
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ucssim/ucssim/engine"
 )
 
-// Event packages (docs/PROTOCOLS.md 1.3).
-const (
-	EventProvisioning    = "vnd-microsoft-provisioning-v2"
-	EventRoamingContacts = "vnd-microsoft-roaming-contacts"
-	EventRoamingSelf     = "vnd-microsoft-roaming-self"
-	EventPresence        = "presence"
-	allowEvents          = EventProvisioning + ", " + EventRoamingContacts + ", " + EventRoamingSelf + ", " + EventPresence
-)
+// allowEvents is the Allow-Events header value (docs/PROTOCOLS.md 1.2).
+const allowEvents = lyncwire.EventProvisioning + ", " + lyncwire.EventRoamingContacts + ", " + lyncwire.EventRoamingSelf + ", " + lyncwire.EventPresence
 
 type dialogKey struct{ callID, remoteTag, localTag string }
 
@@ -113,7 +109,7 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 	case "":
 		s.refuse(tx, req, 400, "Bad Request", "SUBSCRIBE has no Event header")
 		return
-	case EventProvisioning, EventRoamingContacts, EventRoamingSelf, EventPresence:
+	case lyncwire.EventProvisioning, lyncwire.EventRoamingContacts, lyncwire.EventRoamingSelf, lyncwire.EventPresence:
 	default:
 		s.refuse(tx, req, 489, "Bad Event", fmt.Sprintf("event package %q is not supported", ev),
 			sip.NewHeader("Allow-Events", allowEvents))
@@ -145,7 +141,7 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 		s.refuse(tx, req, 403, "Forbidden", fmt.Sprintf("endpoint %s of %s is not registered", key.epid, key.user))
 		return
 	}
-	if ev == EventProvisioning || (has && secs == 0) {
+	if ev == lyncwire.EventProvisioning || (has && secs == 0) {
 		body, ctype, err := s.state(ev, key, req)
 		if err != nil {
 			s.refuse(tx, req, 500, "Server Internal Error", err.Error())
@@ -189,7 +185,7 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 		s.refuse(tx, req, 503, "Service Unavailable", "connection is closing")
 		return
 	}
-	if ev == EventRoamingContacts {
+	if ev == lyncwire.EventRoamingContacts {
 		if old := s.roaming[key]; old != nil {
 			s.removeSubLocked(old)
 		}
@@ -204,7 +200,7 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 	s.mu.Lock()
 	readOnly, signedIn := reg.readsFrom == engine.ReadsReadOnly, reg.signedIn
 	s.mu.Unlock()
-	if ev == EventRoamingContacts && !signedIn {
+	if ev == lyncwire.EventRoamingContacts && !signedIn {
 		kind := clientKind(req)
 		view, err := s.cfg.Engine.SignIn(key.user, key.epid, kind)
 		if err != nil {
@@ -222,7 +218,7 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 		}
 		reg.signedIn, reg.kind, reg.readsFrom = true, kind, view.ReadsFrom
 		s.mu.Unlock()
-		body, ctype = EncodeContactList(view.List), ContentTypeRoamingContacts
+		body, ctype = lyncwire.EncodeContactList(view.List), lyncwire.ContentTypeRoamingContacts
 		readOnly = view.ReadsFrom == engine.ReadsReadOnly
 	} else {
 		if body, ctype, err = s.state(ev, key, req); err != nil {
@@ -233,9 +229,9 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 	}
 
 	hdrs := s.activeHeaders(granted, ctype)
-	if ev == EventRoamingContacts && readOnly {
+	if ev == lyncwire.EventRoamingContacts && readOnly {
 		// ucssim: tells a Lync 2010-class endpoint its list is read-only (decision 3).
-		hdrs = append(hdrs, diagnostics(DiagReadOnly, ReasonReadOnly))
+		hdrs = append(hdrs, lyncwire.Diagnostics(lyncwire.DiagReadOnly, lyncwire.ReasonReadOnly))
 	}
 	s.sendResponse(tx, req, res, body, hdrs...)
 	s.release(sub)
@@ -344,11 +340,11 @@ func (s *Server) resubscribe(req *sip.Request, tx sip.ServerTransaction, toTag s
 // state is the current document of a package for an endpoint, as piggybacked on a 200 OK.
 func (s *Server) state(ev string, key endpointKey, req *sip.Request) ([]byte, string, error) {
 	switch ev {
-	case EventProvisioning:
-		return provisioningDoc(s.cfg.Pool), ContentTypeProvisioning, nil
-	case EventRoamingSelf:
-		return roamingSelfDoc(), ContentTypeRoamingSelf, nil
-	case EventPresence:
+	case lyncwire.EventProvisioning:
+		return lyncwire.ProvisioningDoc(s.cfg.Pool), lyncwire.ContentTypeProvisioning, nil
+	case lyncwire.EventRoamingSelf:
+		return lyncwire.RoamingSelfDoc(), lyncwire.ContentTypeRoamingSelf, nil
+	case lyncwire.EventPresence:
 		return nil, "", nil
 	}
 	list, err := s.cfg.Engine.ContactList(key.user)
@@ -361,7 +357,7 @@ func (s *Server) state(ev string, key endpointKey, req *sip.Request) ([]byte, st
 		kind = reg.kind
 	}
 	s.mu.Unlock()
-	return EncodeContactList(viewFor(kind, list)), ContentTypeRoamingContacts, nil
+	return lyncwire.EncodeContactList(viewFor(kind, list)), lyncwire.ContentTypeRoamingContacts, nil
 }
 
 // viewFor is the list an endpoint of kind is shown: the empty migrated list for Lync 2013 when

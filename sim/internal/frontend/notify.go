@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
+
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ucssim/ucssim/engine"
 )
-
-// MethodBENOTIFY is Microsoft's best-effort NOTIFY, never answered.
-const MethodBENOTIFY = sip.RequestMethod("BENOTIFY")
 
 // notifyTimeout bounds the wait for a NOTIFY answer; sipgo's own Timer F (32 s) ends it first.
 const notifyTimeout = 40 * time.Second
@@ -107,25 +106,25 @@ func (s *Server) buildNotify(sub *subscription, n engine.Notification) (req *sip
 	switch n.Kind {
 	case engine.NotifyDelta:
 		if n.Delta != nil {
-			body = EncodeDelta(*n.Delta)
+			body = lyncwire.EncodeDelta(*n.Delta)
 		}
 		if sub.benotify {
-			method = MethodBENOTIFY
+			method = lyncwire.MethodBENOTIFY
 		}
 	case engine.NotifyMigratedPrompt:
-		body = EncodeContactList(migratedList(n.List))
-		diag = diagnostics(DiagReadOnly, ReasonMigratedList)
+		body = lyncwire.EncodeContactList(migratedList(n.List))
+		diag = lyncwire.Diagnostics(lyncwire.DiagReadOnly, lyncwire.ReasonMigratedList)
 	case engine.NotifyTrigger:
-		body = EncodeContactList(migratedList(n.List))
+		body = lyncwire.EncodeContactList(migratedList(n.List))
 	case engine.NotifyRollbackPrompt, engine.NotifyFullList:
 		l := engine.ContactList{}
 		if n.List != nil {
 			l = *n.List
 		}
 		l.Migrated = false
-		body = EncodeContactList(l)
+		body = lyncwire.EncodeContactList(l)
 		if n.Kind == engine.NotifyRollbackPrompt {
-			diag = diagnostics(DiagRollback, ReasonRolledBack)
+			diag = lyncwire.Diagnostics(lyncwire.DiagRollback, lyncwire.ReasonRolledBack)
 		}
 	}
 	req = sip.NewRequest(method, sub.contact)
@@ -141,10 +140,10 @@ func (s *Server) buildNotify(sub *subscription, n engine.Notification) (req *sip
 	req.AppendHeader(to)
 	req.AppendHeader(&callID)
 	req.AppendHeader(&sip.CSeqHeader{SeqNo: sub.cseq, MethodName: method})
-	req.AppendHeader(sip.NewHeader("Event", EventRoamingContacts))
+	req.AppendHeader(sip.NewHeader("Event", lyncwire.EventRoamingContacts))
 	req.AppendHeader(sip.NewHeader("subscription-state", fmt.Sprintf("active;expires=%d", max(remaining, 0))))
 	req.AppendHeader(sip.NewHeader("Contact", s.contactValue()))
-	req.AppendHeader(sip.NewHeader("Content-Type", ContentTypeRoamingContacts))
+	req.AppendHeader(sip.NewHeader("Content-Type", lyncwire.ContentTypeRoamingContacts))
 	if diag != nil {
 		req.AppendHeader(diag)
 	}

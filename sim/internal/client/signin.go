@@ -9,11 +9,12 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
+
 	"github.com/emiago/sipgo/sip"
 	"github.com/google/uuid"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/sim/frontend"
 )
 
 // Refresh margins (docs/PROTOCOLS.md 1.2, 1.3; pidgin-sipe).
@@ -49,13 +50,13 @@ func (c *Client) SignIn(ctx context.Context) error {
 	if err := c.register(ctx); err != nil {
 		return err
 	}
-	if _, err := c.subscribe(ctx, frontend.EventProvisioning, 0); err != nil {
+	if _, err := c.subscribe(ctx, lyncwire.EventProvisioning, 0); err != nil {
 		return c.abandon(ctx, err)
 	}
 	if err := c.subscribeContacts(ctx); err != nil {
 		return c.abandon(ctx, err)
 	}
-	if _, err := c.subscribe(ctx, frontend.EventRoamingSelf, 0); err != nil {
+	if _, err := c.subscribe(ctx, lyncwire.EventRoamingSelf, 0); err != nil {
 		return c.abandon(ctx, err)
 	}
 	c.mu.Lock()
@@ -179,9 +180,9 @@ func (c *Client) background(name string, fn func(ctx context.Context)) {
 func (c *Client) subscribe(ctx context.Context, event string, expires int) (*sip.Response, error) {
 	req := c.newRequest(sip.SUBSCRIBE, c.userURI(), sip.GenerateTagN(16), sip.GenerateTagN(10), 1)
 	c.selfHeaders(req, event)
-	if event == frontend.EventProvisioning {
+	if event == lyncwire.EventProvisioning {
 		req.AppendHeader(sip.NewHeader("Expires", "0"))
-		req.AppendHeader(sip.NewHeader("Content-Type", frontend.ContentTypeProvisioning))
+		req.AppendHeader(sip.NewHeader("Content-Type", lyncwire.ContentTypeProvisioning))
 		req.SetBody([]byte(`<provisioningGroupList xmlns="http://schemas.microsoft.com/2006/09/sip/provisioninggrouplist">` +
 			`<provisioningGroup name="ServerConfiguration"/><provisioningGroup name="meetingPolicy"/>` +
 			`<provisioningGroup name="persistentChatConfiguration"/><provisioningGroup name="ucPolicy"/></provisioningGroupList>`))
@@ -189,8 +190,8 @@ func (c *Client) subscribe(ctx context.Context, event string, expires int) (*sip
 		if expires > 0 {
 			req.AppendHeader(sip.NewHeader("Expires", strconv.Itoa(expires)))
 		}
-		if event == frontend.EventRoamingSelf {
-			req.AppendHeader(sip.NewHeader("Content-Type", frontend.ContentTypeRoamingSelf))
+		if event == lyncwire.EventRoamingSelf {
+			req.AppendHeader(sip.NewHeader("Content-Type", lyncwire.ContentTypeRoamingSelf))
 			req.SetBody([]byte(`<roamingList xmlns="http://schemas.microsoft.com/2006/09/sip/roaming-self">` +
 				`<roaming type="categories"/><roaming type="containers"/><roaming type="subscribers"/></roamingList>`))
 		} else {
@@ -203,28 +204,28 @@ func (c *Client) subscribe(ctx context.Context, event string, expires int) (*sip
 func (c *Client) selfHeaders(req *sip.Request, event string) {
 	req.AppendHeader(sip.NewHeader("Event", event))
 	switch event {
-	case frontend.EventProvisioning:
-		req.AppendHeader(sip.NewHeader("Accept", frontend.ContentTypeProvisioning))
-	case frontend.EventRoamingContacts:
-		req.AppendHeader(sip.NewHeader("Accept", frontend.ContentTypeRoamingContacts))
-	case frontend.EventRoamingSelf:
-		req.AppendHeader(sip.NewHeader("Accept", frontend.ContentTypeRoamingSelf))
+	case lyncwire.EventProvisioning:
+		req.AppendHeader(sip.NewHeader("Accept", lyncwire.ContentTypeProvisioning))
+	case lyncwire.EventRoamingContacts:
+		req.AppendHeader(sip.NewHeader("Accept", lyncwire.ContentTypeRoamingContacts))
+	case lyncwire.EventRoamingSelf:
+		req.AppendHeader(sip.NewHeader("Accept", lyncwire.ContentTypeRoamingSelf))
 	}
 	req.AppendHeader(c.gruuContact())
 	req.AppendHeader(sip.NewHeader("Supported", "com.microsoft.autoextend"))
 	req.AppendHeader(sip.NewHeader("Supported", "ms-piggyback-first-notify"))
-	if event == frontend.EventRoamingContacts && c.cfg.Kind == engine.Lync2013 {
+	if event == lyncwire.EventRoamingContacts && c.cfg.Kind == engine.Lync2013 {
 		req.AppendHeader(sip.NewHeader("Supported", "ms-ucs"))
 	}
 }
 
 // subscribeContacts opens the roaming-contacts dialog and takes the piggybacked list.
 func (c *Client) subscribeContacts(ctx context.Context) error {
-	res, err := c.subscribe(ctx, frontend.EventRoamingContacts, 0)
+	res, err := c.subscribe(ctx, lyncwire.EventRoamingContacts, 0)
 	if err != nil {
 		return err
 	}
-	doc, err := frontend.ParseRoamingContacts(res.Body())
+	doc, err := lyncwire.ParseRoamingContacts(res.Body())
 	if err != nil || doc.List == nil {
 		return fmt.Errorf("client %s: roaming-contacts answer has no contactList: %v", c.cfg.Endpoint, err)
 	}
@@ -239,7 +240,7 @@ func (c *Client) subscribeContacts(ctx context.Context) error {
 		c.deltaNum = doc.List.DeltaNum
 	default:
 		c.readsFrom = engine.ReadsLync
-		if diagOf(res) == frontend.DiagReadOnly {
+		if lyncwire.DiagnosticsCode(res) == lyncwire.DiagReadOnly {
 			c.readsFrom = engine.ReadsReadOnly
 		}
 		c.setListLocked(*doc.List)
@@ -287,7 +288,7 @@ func (c *Client) refreshContacts(ctx context.Context, dlg *dialog) {
 	req := c.newRequest(sip.SUBSCRIBE, c.userURI(), dlg.callID, dlg.localTag, dlg.cseq)
 	req.To().Params.Add("tag", dlg.remoteTag)
 	c.mu.Unlock()
-	c.selfHeaders(req, frontend.EventRoamingContacts)
+	c.selfHeaders(req, lyncwire.EventRoamingContacts)
 	req.SetBody(nil)
 	res, err := c.do(ctx, req)
 	if err != nil {

@@ -7,11 +7,13 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
+
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/sim/frontend"
+	"github.com/ucssim/ucssim/sim/internal/frontend"
 )
 
 // Client is one simulated endpoint. Its methods are safe for concurrent use; a client signs in
@@ -89,7 +91,7 @@ func New(cfg Config) (*Client, error) {
 		groups: map[int]engine.Group{}, contacts: map[string]engine.Contact{}}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	srv.OnNotify(c.onNotify)
-	srv.OnRequest(frontend.MethodBENOTIFY, c.onNotify)
+	srv.OnRequest(lyncwire.MethodBENOTIFY, c.onNotify)
 	srv.OnNoRoute(func(req *sip.Request, tx sip.ServerTransaction) {
 		if tx != nil {
 			_ = tx.Respond(sip.NewResponseFromRequest(req, 405, "Method Not Allowed", nil))
@@ -152,7 +154,7 @@ func (c *Client) do(ctx context.Context, req *sip.Request) (*sip.Response, error
 }
 
 func responseError(method string, res *sip.Response) *SIPError {
-	e := &SIPError{Method: method, Status: res.StatusCode, Reason: res.Reason, Diag: diagOf(res)}
+	e := &SIPError{Method: method, Status: res.StatusCode, Reason: res.Reason, Diag: lyncwire.DiagnosticsCode(res)}
 	if w := res.GetHeader("Warning"); w != nil {
 		v := w.Value()
 		if i := strings.IndexByte(v, '"'); i >= 0 {
@@ -161,19 +163,6 @@ func responseError(method string, res *sip.Response) *SIPError {
 		e.Warning = v
 	}
 	return e
-}
-
-// diagOf is the ms-diagnostics code of a message, or 0.
-func diagOf(m interface{ GetHeader(string) sip.Header }) int {
-	h := m.GetHeader("ms-diagnostics")
-	if h == nil {
-		return 0
-	}
-	var code int
-	if _, err := fmt.Sscanf(h.Value(), "%d", &code); err != nil {
-		return 0
-	}
-	return code
 }
 
 // newRequest builds an out-of-dialog request from the user to target.

@@ -9,4 +9,7 @@
 // Every request a client sends counts for quiescence until its answer arrives, and a
 // notification that starts an EWS re-read takes the re-read's unit before it is answered, so
 // virtual time cannot move in between.
+//
+// A client speaks the Lync wire of package lyncwire and never imports the front end; only package
+// sim builds one (it is internal to the simulator).
 package client

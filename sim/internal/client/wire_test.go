@@ -15,9 +15,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/sim/client"
-	"github.com/ucssim/ucssim/sim/frontend"
-	"github.com/ucssim/ucssim/sim/frontend/fakeengine"
+	"github.com/ucssim/ucssim/engine/enginetest"
+	"github.com/ucssim/ucssim/sim/internal/client"
+	"github.com/ucssim/ucssim/sim/internal/frontend"
 	"github.com/ucssim/ucssim/sim/vclock"
 )
 
@@ -139,7 +139,7 @@ func normalize(s string) string {
 }
 
 func matchGolden(name, got string) {
-	path := filepath.Join("..", "frontend", "testdata", "golden", name)
+	path := filepath.Join("testdata", "golden", name)
 	if os.Getenv("UPDATE_GOLDEN") == "1" {
 		Expect(os.WriteFile(path, []byte(got), 0o644)).To(Succeed())
 	}
@@ -151,7 +151,7 @@ func matchGolden(name, got string) {
 var _ = Describe("the simulated client on the wire", func() {
 	It("signs in, writes by SERVICE and gets the delta exactly as the golden transcripts show", func() {
 		sched := vclock.New(vclock.DefaultStart)
-		eng := fakeengine.New()
+		eng := enginetest.NewFakeEngine()
 		eng.AddUser(ken, "pat@litwareinc.com")
 		srv, err := frontend.New(frontend.Config{Engine: eng, Counter: sched.Tracker(), Scheduler: sched, Clock: sched.Clock()})
 		Expect(err).NotTo(HaveOccurred())

@@ -1,4 +1,4 @@
-package frontend
+package lyncwire
 
 import "fmt"
 
@@ -8,9 +8,9 @@ const (
 	ContentTypeRoamingSelf  = "application/vnd-microsoft-roaming-self+xml"
 )
 
-// provisioningDoc is the provisionGroupList of the pool ([MS-SIPREGE] 2.2.2.5.3). No UCS
+// ProvisioningDoc is the provisionGroupList of the pool ([MS-SIPREGE] 2.2.2.5.3). No UCS
 // property exists in any source, so none is added.
-func provisioningDoc(pool string) []byte {
+func ProvisioningDoc(pool string) []byte {
 	return fmt.Appendf(nil, `<provisionGroupList xmlns="http://schemas.microsoft.com/2006/09/sip/provisiongrouplist-notification">`+
 		`<provisionGroup name="ServerConfiguration"><propertyEntryList>`+
 		`<property name="serverVersion">5.0</property>`+
@@ -23,8 +23,8 @@ func provisioningDoc(pool string) []byte {
 		`</provisionGroupList>`, attr(pool))
 }
 
-// roamingSelfDoc is the roamingData answer: presence is not simulated.
-func roamingSelfDoc() []byte {
+// RoamingSelfDoc is the roamingData answer: presence is not simulated.
+func RoamingSelfDoc() []byte {
 	return []byte(`<roamingData xmlns="http://schemas.microsoft.com/2006/09/sip/roaming-self">` +
 		`<categories/><containers/><subscribers/></roamingData>`)
 }

@@ -11,8 +11,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/ucssim/ucssim/sim/frontend"
-	"github.com/ucssim/ucssim/sim/frontend/fakeengine"
+	"github.com/ucssim/ucssim/engine/enginetest"
+	"github.com/ucssim/ucssim/sim/internal/frontend"
 	"github.com/ucssim/ucssim/sim/vclock"
 )
 
@@ -22,7 +22,7 @@ var _ = Describe("interop with SIPp", func() {
 		Expect(err).NotTo(HaveOccurred(), "sipp is not installed: install the Debian package sip-tester (apt-get install -y sip-tester); .ci/run does this in CI")
 
 		sched := vclock.New(vclock.DefaultStart)
-		eng := fakeengine.New()
+		eng := enginetest.NewFakeEngine()
 		eng.AddUser(kenURI, "pat@litwareinc.com", "lee@litwareinc.com")
 		srv, err := frontend.New(frontend.Config{Engine: eng, Counter: sched.Tracker(), Scheduler: sched, Clock: sched.Clock()})
 		Expect(err).NotTo(HaveOccurred())

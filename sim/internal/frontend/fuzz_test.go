@@ -5,10 +5,12 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
+
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/sim/frontend/fakeengine"
+	"github.com/ucssim/ucssim/engine/enginetest"
 	"github.com/ucssim/ucssim/sim/vclock"
 )
 
@@ -24,11 +26,11 @@ func FuzzServiceBody(f *testing.F) {
 		{Kind: engine.OpDeleteGroup, GroupID: 2, DeltaNum: 1},
 	}
 	for _, op := range seeds {
-		f.Add(EncodeServiceOp(op))
+		f.Add(lyncwire.EncodeServiceOp(op))
 	}
 	f.Add([]byte("<x/>"))
 	sched := vclock.New(vclock.DefaultStart)
-	eng := fakeengine.New()
+	eng := enginetest.NewFakeEngine()
 	const ken = "sip:ken@litwareinc.com"
 	eng.AddUser(ken, "pat@litwareinc.com")
 	s, err := New(Config{Engine: eng, Scheduler: sched, Clock: sched.Clock()})
@@ -39,22 +41,22 @@ func FuzzServiceBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		before, _ := eng.ContactList(ken)
 		calls := len(eng.Calls())
-		req := sip.NewRequest(MethodService, sip.Uri{Scheme: "sip", User: "ken", Host: "litwareinc.com"})
-		req.AppendHeader(sip.NewHeader("Content-Type", ContentTypeSOAP))
+		req := sip.NewRequest(lyncwire.MethodService, sip.Uri{Scheme: "sip", User: "ken", Host: "litwareinc.com"})
+		req.AppendHeader(sip.NewHeader("Content-Type", lyncwire.ContentTypeSOAP))
 		req.SetBody(body)
 
 		a := s.service(endpointKey{user: ken, epid: "desk"}, req)
 
-		_, perr := ParseServiceOp(body)
+		_, perr := lyncwire.ParseServiceOp(body)
 		if perr == nil {
 			if a.code != 200 && a.code != 400 && a.code != 403 {
 				t.Fatalf("parsed body answered %d %s", a.code, a.why)
 			}
 			return
 		}
-		var se *ServiceError
+		var se *lyncwire.ServiceError
 		if !errors.As(perr, &se) {
-			t.Fatalf("parse error is not a *ServiceError: %v", perr)
+			t.Fatalf("parse error is not a *lyncwire.ServiceError: %v", perr)
 		}
 		if a.code != 400 && a.code != 413 {
 			t.Fatalf("unparsable body answered %d, want 400/413 (%v)", a.code, perr)

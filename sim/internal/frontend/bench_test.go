@@ -6,11 +6,13 @@ import (
 	"net"
 	"testing"
 
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
+
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
-	"github.com/ucssim/ucssim/sim/frontend"
-	"github.com/ucssim/ucssim/sim/frontend/fakeengine"
+	"github.com/ucssim/ucssim/engine/enginetest"
+	"github.com/ucssim/ucssim/sim/internal/frontend"
 	"github.com/ucssim/ucssim/sim/vclock"
 )
 
@@ -18,7 +20,7 @@ import (
 // one roaming-contacts SUBSCRIBE (with the engine's sign-in and the piggybacked list) per op.
 func BenchmarkRegisterSubscribe(b *testing.B) {
 	sched := vclock.New(vclock.DefaultStart)
-	eng := fakeengine.New()
+	eng := enginetest.NewFakeEngine()
 	eng.AddUser(kenURI, "pat@litwareinc.com", "lee@litwareinc.com", "kim@litwareinc.com")
 	srv, err := frontend.New(frontend.Config{Engine: eng, Counter: sched.Tracker(), Scheduler: sched, Clock: sched.Clock()})
 	if err != nil {
@@ -95,7 +97,7 @@ func benchSignIns(b *testing.B, addr string) {
 	for i := range b.N {
 		epid := fmt.Sprintf("%x", i)
 		do(sip.REGISTER, sip.Uri{Scheme: "sip", Host: "litwareinc.com"}, epid, sip.NewHeader("Event", "registration"))
-		do(sip.SUBSCRIBE, user, epid, sip.NewHeader("Event", frontend.EventRoamingContacts), sip.NewHeader("Supported", "ms-ucs"))
+		do(sip.SUBSCRIBE, user, epid, sip.NewHeader("Event", lyncwire.EventRoamingContacts), sip.NewHeader("Supported", "ms-ucs"))
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "signins/s")
 }

@@ -10,9 +10,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/sim/client"
-	"github.com/ucssim/ucssim/sim/frontend"
-	"github.com/ucssim/ucssim/sim/frontend/fakeengine"
+	"github.com/ucssim/ucssim/engine/enginetest"
+	"github.com/ucssim/ucssim/sim/internal/client"
+	"github.com/ucssim/ucssim/sim/internal/frontend"
 	"github.com/ucssim/ucssim/sim/vclock"
 )
 
@@ -21,14 +21,14 @@ const ken = "sip:ken@litwareinc.com"
 var _ = Describe("a simulated client against the front end (fake engine)", func() {
 	var (
 		sched *vclock.Scheduler
-		eng   *fakeengine.Engine
+		eng   *enginetest.FakeEngine
 		srv   *frontend.Server
 		ctx   = context.Background()
 	)
 
 	BeforeEach(func() {
 		sched = vclock.New(vclock.DefaultStart)
-		eng = fakeengine.New()
+		eng = enginetest.NewFakeEngine()
 		eng.AddUser(ken, "pat@litwareinc.com")
 		var err error
 		srv, err = frontend.New(frontend.Config{Engine: eng, Counter: sched.Tracker(), Scheduler: sched, Clock: sched.Clock()})

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
+
 	"github.com/emiago/sipgo/sip"
 )
 
@@ -64,21 +66,5 @@ func parseUserURI(s string) sip.Uri {
 
 // warning is a Warning header carrying the precise reason of an error answer.
 func warning(agent, text string) sip.Header {
-	return sip.NewHeader("Warning", fmt.Sprintf("399 %s \"%s\"", agent, quotable(text)))
-}
-
-// diagnostics is an ms-diagnostics header.
-func diagnostics(code int, reason string) sip.Header {
-	return sip.NewHeader("ms-diagnostics", fmt.Sprintf("%d;reason=\"%s\"", code, quotable(reason)))
-}
-
-// quotable replaces what could break a quoted header value (quotes, backslashes, CR, LF and
-// other controls), since reasons may carry user data.
-func quotable(text string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '"' || r == '\\' || r < 0x20 || r == 0x7f {
-			return '\''
-		}
-		return r
-	}, text)
+	return sip.NewHeader("Warning", fmt.Sprintf("399 %s \"%s\"", agent, lyncwire.Quotable(text)))
 }

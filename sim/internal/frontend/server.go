@@ -8,15 +8,14 @@ import (
 	"net"
 	"sync"
 
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
+
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 )
 
 // Allow is the Allow header of 405 answers and OPTIONS.
 const Allow = "REGISTER, SUBSCRIBE, SERVICE, OPTIONS"
-
-// MethodService is Microsoft's SERVICE method, which sipgo has no constant for.
-const MethodService = sip.RequestMethod("SERVICE")
 
 // Server is the SIP front end. It is safe for concurrent use.
 type Server struct {
@@ -79,7 +78,7 @@ func New(cfg Config) (*Server, error) {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	srv.OnRegister(s.counted("REGISTER", s.onRegister))
 	srv.OnSubscribe(s.counted("SUBSCRIBE", s.onSubscribe))
-	srv.OnRequest(MethodService, s.counted("SERVICE", s.onService))
+	srv.OnRequest(lyncwire.MethodService, s.counted("SERVICE", s.onService))
 	srv.OnOptions(s.counted("OPTIONS", func(req *sip.Request, tx sip.ServerTransaction) {
 		s.respond(tx, req, 200, "OK", nil, sip.NewHeader("Allow", Allow))
 	}))
