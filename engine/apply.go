@@ -172,6 +172,7 @@ func (e *Engine) deleteGroupLocked(u *user, op Op) (OpResult, error) {
 		return OpResult{}, badRequest("unknown group id %d", op.GroupID)
 	}
 	moved := u.lync.clone()
+	// order does not matter: every contact is rewritten the same way
 	for k, c := range moved.contacts {
 		if i := slices.Index(c.Groups, op.GroupID); i >= 0 {
 			c.Groups = slices.Delete(c.Groups, i, i+1)

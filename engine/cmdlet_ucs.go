@@ -141,6 +141,7 @@ func (e *Engine) debugUCS(c *Command) (*Result, error) {
 		return nil, c.argError("PoolFqdn", "cannot find pool %q", pool)
 	}
 	counts := map[State]int{}
+	// order does not matter: counting
 	for _, u := range e.users {
 		if strings.EqualFold(u.pool, pool) {
 			counts[e.stateLocked(u)]++

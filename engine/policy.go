@@ -127,6 +127,7 @@ func (e *Engine) effectivePolicyLocked(u *user) *policy {
 // sortedPoliciesLocked lists policies as Get-CsUserServicesPolicy prints them.
 func (e *Engine) sortedPoliciesLocked() []*policy {
 	ps := make([]*policy, 0, len(e.policies))
+	// order does not matter: sorted below
 	for _, p := range e.policies {
 		ps = append(ps, p)
 	}
@@ -144,6 +145,7 @@ func (e *Engine) knownSiteLocked(name string) bool {
 	if strings.EqualFold(name, e.cfg.Site) {
 		return true
 	}
+	// order does not matter: a yes/no answer
 	for _, u := range e.users {
 		if strings.EqualFold(u.site, name) {
 			return true
@@ -156,6 +158,7 @@ func (e *Engine) knownPoolLocked(fqdn string) bool {
 	if strings.EqualFold(fqdn, e.cfg.Pool) || e.legacy[lower(fqdn)] {
 		return true
 	}
+	// order does not matter: a yes/no answer
 	for _, u := range e.users {
 		if strings.EqualFold(u.pool, fqdn) {
 			return true

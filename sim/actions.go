@@ -277,9 +277,13 @@ type EndpointView struct {
 func (w *World) Endpoints() []EndpointView {
 	out := make([]EndpointView, 0, len(w.endpoints))
 	for _, ep := range w.endpoints {
-		out = append(out, EndpointView{User: ep.user, Name: ep.name, Kind: ep.kind, SignedIn: ep.signedIn, View: ep.c.View()})
+		out = append(out, ep.view())
 	}
 	return out
+}
+
+func (ep *endpoint) view() EndpointView {
+	return EndpointView{User: ep.user, Name: ep.name, Kind: ep.kind, SignedIn: ep.signedIn, View: ep.c.View()}
 }
 
 // display is the user's display name, or the SIP address if the user has none.

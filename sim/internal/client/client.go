@@ -13,7 +13,6 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/sim/internal/frontend"
 )
 
 // Client is one simulated endpoint. Its methods are safe for concurrent use; a client signs in
@@ -67,7 +66,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	parser := sip.NewParser()
-	parser.MaxMessageLength = frontend.DefaultMaxMessageLength
+	parser.MaxMessageLength = lyncwire.MaxMessageLength
 	ua, err := sipgo.NewUA(
 		sipgo.WithUserAgent(userAgent(cfg.Kind)),
 		sipgo.WithUserAgentParser(parser),

@@ -8,6 +8,7 @@ import (
 	"github.com/benbjohnson/clock"
 
 	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
 )
 
 // Engine is what the front end needs of the engine; *engine.Engine satisfies it. None of these
@@ -34,7 +35,7 @@ type Scheduler interface {
 const (
 	DefaultRegisterExpiry   = 3600 * time.Second
 	DefaultSubscribeExpiry  = 28800 * time.Second
-	DefaultMaxMessageLength = 4 << 20
+	DefaultMaxMessageLength = lyncwire.MaxMessageLength
 	DefaultPool             = "atl-cs-001.litwareinc.com"
 )
 

@@ -21,6 +21,10 @@ const (
 	EventPresence        = "presence"
 )
 
+// MaxMessageLength is the largest SIP message either end parses: a full contact list of 1000
+// contacts exceeds sipgo's default of 65535 bytes (docs/PROTOCOLS.md section 3).
+const MaxMessageLength = 4 << 20
+
 // Microsoft's SIP methods, which sipgo has no constants for.
 const (
 	// MethodService is SERVICE, the contact-list write (docs/PROTOCOLS.md 1.5).

@@ -1,4 +1,4 @@
-package sim_test
+package runner_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/ucssim/ucssim/scenarios"
 	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -23,9 +24,9 @@ func load(yaml string) *scenario.File {
 	return f
 }
 
-func run(yaml string) *sim.Result {
+func run(yaml string) *runner.Result {
 	GinkgoHelper()
-	res := sim.Run(context.Background(), load(yaml), sim.RunOptions{})
+	res := runner.Run(context.Background(), load(yaml), runner.RunOptions{})
 	Expect(res.Err).NotTo(HaveOccurred())
 	return res
 }
@@ -38,7 +39,7 @@ type traceLine struct {
 	Details map[string]any `json:"details"`
 }
 
-func events(res *sim.Result, typ string) []traceLine {
+func events(res *runner.Result, typ string) []traceLine {
 	GinkgoHelper()
 	var out []traceLine
 	for _, line := range bytes.Split(bytes.TrimSpace(res.Trace), []byte("\n")) {
@@ -84,7 +85,7 @@ var _ = Describe("Running a scenario", func() {
 	It("runs the seed document's story end to end over SIP and EWS", func() {
 		f, err := scenario.LoadFS(scenarios.FS, "seed/per-user-policy-story.yaml")
 		Expect(err).NotTo(HaveOccurred())
-		res := sim.Run(context.Background(), f, sim.RunOptions{})
+		res := runner.Run(context.Background(), f, runner.RunOptions{})
 		Expect(res.Failure).To(BeNil())
 		Expect(res.Passed).To(BeTrue())
 		completed := events(res, "migration.completed")
@@ -170,7 +171,7 @@ steps:
 
 	It("gives a byte-identical trace for the same file and seed, alone or in parallel", func() {
 		f := load(rollbackStory)
-		first := sim.Run(context.Background(), f, sim.RunOptions{})
+		first := runner.Run(context.Background(), f, runner.RunOptions{})
 		Expect(first.Passed).To(BeTrue())
 		var wg sync.WaitGroup
 		traces := make([][]byte, 4)
@@ -178,7 +179,7 @@ steps:
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				traces[i] = sim.Run(context.Background(), load(rollbackStory), sim.RunOptions{}).Trace
+				traces[i] = runner.Run(context.Background(), load(rollbackStory), runner.RunOptions{}).Trace
 			}()
 		}
 		wg.Wait()

@@ -1,4 +1,8 @@
-package sim
+// Package runner runs a scenario file (docs/SCENARIO-FORMAT.md): it builds the file's world with
+// package sim, plays its steps in order on the world's actions, checks its expectations (with
+// within/throughout on virtual time) and returns the outcome with the trace. The world itself, and
+// everything a step does to it, is package sim; this package only reads the file and judges.
+package runner
 
 import (
 	"context"
@@ -7,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -55,7 +60,7 @@ func Run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 		seed = *opt.Seed
 	}
 	res := &Result{File: f, Seed: seed}
-	w, err := NewWorld(f.World, f.Start, seed, WorldOptions{})
+	w, err := sim.NewWorld(f.World, f.Start, seed, sim.WorldOptions{})
 	if err != nil {
 		res.Err = err
 		res.Failure = &Failure{Path: f.Path, Line: 1, Col: 1, Step: "world", Expected: "the world to start", Seen: err.Error()}
@@ -90,7 +95,7 @@ func Run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 }
 
 type runner struct {
-	w   *World
+	w   *sim.World
 	f   *scenario.File
 	ctx context.Context
 }
@@ -129,7 +134,7 @@ func (r *runner) step(s scenario.Step) *Failure {
 		return r.checkErr(s, r.w.OutlookAddContact(r.ctx, s.User, s.Contact.URI, s.Contact.Name))
 	case scenario.StepFault:
 		f := s.Fault
-		if err := r.w.Fault(FaultSpec{Kind: f.Kind, For: f.For, BackOff: f.BackOff, Latency: f.Latency, User: f.User}); err != nil {
+		if err := r.w.Fault(sim.FaultSpec{Kind: f.Kind, For: f.For, BackOff: f.BackOff, Latency: f.Latency, User: f.User}); err != nil {
 			return r.fail(s, "a fault", err.Error())
 		}
 	case scenario.StepWait:

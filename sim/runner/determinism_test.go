@@ -1,4 +1,4 @@
-package sim_test
+package runner_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/scenarios"
-	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -24,8 +24,8 @@ var _ = Describe("Determinism of the bundled suite", func() {
 			files[i], err = scenario.LoadFS(scenarios.FS, p)
 			Expect(err).NotTo(HaveOccurred())
 		}
-		runAll := func(parallel int) []*sim.Result {
-			results := make([]*sim.Result, len(files))
+		runAll := func(parallel int) []*runner.Result {
+			results := make([]*runner.Result, len(files))
 			sem := make(chan struct{}, parallel)
 			var wg sync.WaitGroup
 			for i, f := range files {
@@ -34,7 +34,7 @@ var _ = Describe("Determinism of the bundled suite", func() {
 				go func() {
 					defer wg.Done()
 					defer func() { <-sem }()
-					results[i] = sim.Run(context.Background(), f, sim.RunOptions{})
+					results[i] = runner.Run(context.Background(), f, runner.RunOptions{})
 				}()
 			}
 			wg.Wait()
@@ -44,7 +44,7 @@ var _ = Describe("Determinism of the bundled suite", func() {
 		again := runAll(1)
 		together := runAll(len(files))
 		for i, p := range paths {
-			for _, r := range []*sim.Result{alone[i], again[i], together[i]} {
+			for _, r := range []*runner.Result{alone[i], again[i], together[i]} {
 				Expect(r.Failure).To(BeNil(), p)
 			}
 			Expect(firstDifference(again[i].Trace, alone[i].Trace)).To(BeEmpty(), "run twice: %s", p)

@@ -1,4 +1,4 @@
-package sim
+package runner
 
 import (
 	"fmt"
@@ -129,8 +129,8 @@ func (r *runner) evaluate(e *scenario.Expect) check {
 	}
 	if e.Prompt != "" {
 		got := "none"
-		for _, ep := range r.w.signedIn(sip) {
-			if ep.kind == engine.Lync2013 && ep.c.View().Prompt {
+		for _, ep := range r.w.SignedIn(sip) {
+			if ep.Kind == engine.Lync2013 && ep.View.Prompt {
 				got = "logoff"
 			}
 		}
@@ -138,8 +138,8 @@ func (r *runner) evaluate(e *scenario.Expect) check {
 	}
 	if e.ClientReads != "" {
 		got := "not signed in"
-		if eps := r.w.signedIn(sip); len(eps) > 0 {
-			got = string(eps[0].c.View().ReadsFrom)
+		if eps := r.w.SignedIn(sip); len(eps) > 0 {
+			got = string(eps[0].View.ReadsFrom)
 		}
 		c.add("clientReads", e.ClientReads, got, strings.EqualFold(e.ClientReads, got))
 	}

@@ -1,11 +1,11 @@
-package sim_test
+package runner_test
 
 import (
 	"context"
 	"strings"
 	"testing"
 
-	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -18,7 +18,7 @@ func BenchmarkRollbackStory(b *testing.B) {
 	}
 	var virtual, wall float64
 	for b.Loop() {
-		res := sim.Run(context.Background(), f, sim.RunOptions{})
+		res := runner.Run(context.Background(), f, runner.RunOptions{})
 		if !res.Passed {
 			b.Fatalf("scenario failed: %v", res.Failure)
 		}
