@@ -176,6 +176,8 @@ func floor(pkg string) (int, bool) {
 		return 2, true
 	case "cmd":
 		return 3, true
+	case "internal":
+		return 3, true // specs over the repository itself
 	}
 	return 0, false
 }
