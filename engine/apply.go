@@ -93,7 +93,7 @@ func (e *Engine) setContactLocked(u *user, op Op) (OpResult, error) {
 	next.contacts[k] = c
 	res := e.commitLyncLocked(u, next)
 	if !exists {
-		e.emitLocked("contact.added", u.sip, map[string]any{"uri": uri, "store": string(StoreLync)})
+		e.emitLocked(EventContactAdded, u.sip, map[string]any{"uri": uri, "store": string(StoreLync)})
 	}
 	return res, nil
 }
@@ -110,7 +110,7 @@ func (e *Engine) deleteContactLocked(u *user, op Op) (OpResult, error) {
 	next := u.lync.clone()
 	delete(next.contacts, k)
 	res := e.commitLyncLocked(u, next)
-	e.emitLocked("contact.removed", u.sip, map[string]any{"uri": uri, "store": string(StoreLync)})
+	e.emitLocked(EventContactRemoved, u.sip, map[string]any{"uri": uri, "store": string(StoreLync)})
 	return res, nil
 }
 

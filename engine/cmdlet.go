@@ -185,7 +185,7 @@ func (e *Engine) Run(ctx context.Context, line string, opt RunOptions) (*Result,
 		ce = &CmdletError{Message: err.Error()}
 	}
 	e.lock()
-	e.emitLocked("cmdlet.error", "", map[string]any{"cmdlet": ce.Cmdlet, "message": ce.Error()})
+	e.emitLocked(EventCmdletError, "", map[string]any{"cmdlet": ce.Cmdlet, "message": ce.Error()})
 	e.unlock()
 	return nil, ce
 }

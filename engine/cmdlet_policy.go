@@ -32,7 +32,7 @@ func (e *Engine) newPolicy(c *Command) (*Result, error) {
 	}
 	p := &policy{scope: scope, name: name, ucsAllowed: allowed}
 	e.policies[p.key()] = p
-	e.emitLocked("policy.created", "", map[string]any{"identity": p.Identity(), "ucsAllowed": allowed})
+	e.emitLocked(EventPolicyCreated, "", map[string]any{"identity": p.Identity(), "ucsAllowed": allowed})
 	return &Result{Records: []Record{policyRecord(p)}}, nil
 }
 
@@ -80,7 +80,7 @@ func (e *Engine) setPolicy(c *Command) (*Result, error) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("Changing %s to UcsAllowed False does not move contacts out of the unified contact store: users already migrated keep their contacts in Exchange until you run Invoke-CsUcsRollback.", p.Identity()))
 	}
 	p.ucsAllowed = allowed
-	e.emitLocked("policy.set", "", map[string]any{"identity": p.Identity(), "ucsAllowed": allowed})
+	e.emitLocked(EventPolicySet, "", map[string]any{"identity": p.Identity(), "ucsAllowed": allowed})
 	return res, nil
 }
 
@@ -158,7 +158,7 @@ func (e *Engine) removePolicy(c *Command) (*Result, error) {
 	if p.scope == scopeGlobal {
 		p.ucsAllowed = true
 		res.Warnings = append(res.Warnings, "The global policy cannot be removed; its settings were reset to the defaults (UcsAllowed True).")
-		e.emitLocked("policy.removed", "", map[string]any{"identity": "Global", "reset": true})
+		e.emitLocked(EventPolicyRemoved, "", map[string]any{"identity": "Global", "reset": true})
 		return res, nil
 	}
 	var granted []string
@@ -172,7 +172,7 @@ func (e *Engine) removePolicy(c *Command) (*Result, error) {
 	if len(granted) > 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("Policy %s was assigned to %s; they now fall back to their site or global policy.", p.Identity(), strings.Join(granted, ", ")))
 	}
-	e.emitLocked("policy.removed", "", map[string]any{"identity": p.Identity(), "unassigned": len(granted)})
+	e.emitLocked(EventPolicyRemoved, "", map[string]any{"identity": p.Identity(), "unassigned": len(granted)})
 	return res, nil
 }
 
@@ -212,6 +212,6 @@ func (e *Engine) grantPolicy(c *Command) (*Result, error) {
 		grant, shown = p.key(), p.Identity()
 	}
 	u.grant = grant
-	e.emitLocked("policy.granted", u.sip, map[string]any{"policy": shown, "effective": e.effectivePolicyLocked(u).statusName()})
+	e.emitLocked(EventPolicyGranted, u.sip, map[string]any{"policy": shown, "effective": e.effectivePolicyLocked(u).statusName()})
 	return &Result{}, nil
 }

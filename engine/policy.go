@@ -178,7 +178,7 @@ func (e *Engine) CreatePolicy(identity string, ucsAllowed bool) error {
 	defer e.unlock()
 	if scope == scopeGlobal {
 		e.policies[globalKey].ucsAllowed = ucsAllowed
-		e.emitLocked("policy.set", "", map[string]any{"identity": "Global", "ucsAllowed": ucsAllowed})
+		e.emitLocked(EventPolicySet, "", map[string]any{"identity": "Global", "ucsAllowed": ucsAllowed})
 		return nil
 	}
 	k := policyKey(scope, name)
@@ -187,7 +187,7 @@ func (e *Engine) CreatePolicy(identity string, ucsAllowed bool) error {
 	}
 	p := &policy{scope: scope, name: name, ucsAllowed: ucsAllowed}
 	e.policies[k] = p
-	e.emitLocked("policy.created", "", map[string]any{"identity": p.Identity(), "ucsAllowed": ucsAllowed})
+	e.emitLocked(EventPolicyCreated, "", map[string]any{"identity": p.Identity(), "ucsAllowed": ucsAllowed})
 	return nil
 }
 

@@ -232,7 +232,7 @@ func (w *World) OutlookAddContact(ctx context.Context, user, uri, name string) e
 
 // FaultSpec is Exchange misbehaving for a window of virtual time.
 type FaultSpec struct {
-	Kind    string // down | busy | slow | unauthorized
+	Kind    engine.FaultKind
 	For     time.Duration
 	BackOff time.Duration // busy
 	Latency time.Duration // slow
@@ -258,9 +258,9 @@ func (w *World) Fault(f FaultSpec) error {
 		details["latency"] = f.Latency.String()
 	}
 	w.Exchange.SetFault(fl)
-	w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "fault.started", Details: details})
+	w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventFaultStarted, Details: details})
 	w.Sched.At(fl.Until, "fault.ended", func() {
-		w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "fault.ended", Details: map[string]any{"exchange": f.Kind}})
+		w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventFaultEnded, Details: map[string]any{"exchange": f.Kind}})
 	})
 	return nil
 }

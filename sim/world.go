@@ -233,7 +233,7 @@ func (w *World) populate() error {
 		for _, c := range contacts {
 			spec.Contacts = append(spec.Contacts, engine.ContactSpec{URI: c.URI, Name: c.Name, Groups: c.Groups})
 		}
-		if u.Store == "exchange" {
+		if u.Store == engine.StoreExchange {
 			seed := make([]ews.SeedContact, 0, len(contacts))
 			for _, c := range contacts {
 				seed = append(seed, ews.SeedContact{IMAddress: strings.TrimPrefix(c.URI, "sip:"), DisplayName: c.Name, Groups: c.Groups})

@@ -90,9 +90,9 @@ func (r *runner) evaluate(e *scenario.Expect) check {
 	if e.Event != "" {
 		n := r.w.Trace.Count(e.Event, sip)
 		if e.Count != nil {
-			c.add("event "+e.Event+" count", fmt.Sprint(*e.Count), fmt.Sprint(n), n == *e.Count)
+			c.add("event "+e.Event.String()+" count", fmt.Sprint(*e.Count), fmt.Sprint(n), n == *e.Count)
 		} else {
-			c.add("event "+e.Event, "at least once", fmt.Sprint(n)+" times", n > 0)
+			c.add("event "+e.Event.String(), "at least once", fmt.Sprint(n)+" times", n > 0)
 		}
 	}
 	if sip == "" {
@@ -104,10 +104,10 @@ func (r *runner) evaluate(e *scenario.Expect) check {
 		return c
 	}
 	if e.State != "" {
-		c.add("state", e.State, string(st.State), strings.EqualFold(e.State, string(st.State)))
+		c.add("state", e.State.String(), st.State.String(), e.State == st.State)
 	}
 	if e.ContactsIn != "" {
-		c.add("contactsIn", e.ContactsIn, string(st.ContactsIn), strings.EqualFold(e.ContactsIn, string(st.ContactsIn)))
+		c.add("contactsIn", e.ContactsIn.String(), st.ContactsIn.String(), e.ContactsIn == st.ContactsIn)
 	}
 	if e.Contacts != nil || len(e.Has) > 0 || len(e.Lacks) > 0 {
 		uris, err := r.authoritative(sip, st.ContactsIn)
@@ -141,7 +141,7 @@ func (r *runner) evaluate(e *scenario.Expect) check {
 		if eps := r.w.SignedIn(sip); len(eps) > 0 {
 			got = string(eps[0].View.ReadsFrom)
 		}
-		c.add("clientReads", e.ClientReads, got, strings.EqualFold(e.ClientReads, got))
+		c.add("clientReads", e.ClientReads.String(), got, strings.EqualFold(e.ClientReads.String(), got))
 	}
 	if e.Attempts != nil {
 		c.add("attempts", fmt.Sprint(*e.Attempts), fmt.Sprint(st.Attempts), st.Attempts == *e.Attempts)

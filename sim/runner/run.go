@@ -117,7 +117,7 @@ func (r *runner) step(s scenario.Step) *Failure {
 	case scenario.StepRun:
 		return r.runCmdlet(s)
 	case scenario.StepSignIn:
-		return r.checkErr(s, r.w.SignIn(r.ctx, s.User, s.Endpoint, clientKind(s.Client)))
+		return r.checkErr(s, r.w.SignIn(r.ctx, s.User, s.Endpoint, s.Client))
 	case scenario.StepSignOut:
 		return r.checkErr(s, r.w.SignOut(r.ctx, s.User, endpointOf(s)))
 	case scenario.StepAcceptPrompt:
@@ -229,17 +229,6 @@ func endpointOf(s scenario.Step) string {
 	return s.Endpoint
 }
 
-func clientKind(s string) engine.ClientKind {
-	switch strings.ToLower(s) {
-	case "lync2010":
-		return engine.Lync2010
-	case "mobile":
-		return engine.Mobile
-	default:
-		return engine.Lync2013
-	}
-}
-
 func describeStep(s scenario.Step) string {
 	switch s.Kind {
 	case scenario.StepRun:
@@ -249,7 +238,7 @@ func describeStep(s scenario.Step) string {
 	case scenario.StepWait:
 		return "wait: " + s.Wait.String()
 	case scenario.StepFault:
-		return "fault: " + s.Fault.Kind
+		return "fault: " + s.Fault.Kind.String()
 	case scenario.StepUntil:
 		return "until"
 	}
