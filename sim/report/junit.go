@@ -41,8 +41,8 @@ type junitCase struct {
 	Line       int             `xml:"line,attr,omitempty"`
 	Properties *junitPropsList `xml:"properties,omitempty"`
 	Failure    *junitProblem   `xml:"failure,omitempty"`
-	Error     *junitProblem `xml:"error,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	Error      *junitProblem   `xml:"error,omitempty"`
+	SystemOut  string          `xml:"system-out,omitempty"`
 }
 
 type junitPropsList struct {
