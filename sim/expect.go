@@ -127,18 +127,34 @@ func (r *runner) evaluate(e *scenario.Expect) check {
 			c.add("lacks", key, presence(uris[key]), !uris[key])
 		}
 	}
+	// endpoint: narrows prompt and clientReads to one endpoint of the user (an extension).
+	eps := r.w.signedIn(sip)
+	notIn := "not signed in"
+	if e.Endpoint != "" {
+		var one []*endpoint
+		for _, ep := range eps {
+			if strings.EqualFold(ep.name, e.Endpoint) {
+				one = append(one, ep)
+			}
+		}
+		eps = one
+		notIn = "endpoint " + e.Endpoint + " not signed in"
+	}
 	if e.Prompt != "" {
 		got := "none"
-		for _, ep := range r.w.signedIn(sip) {
+		for _, ep := range eps {
 			if ep.kind == engine.Lync2013 && ep.c.View().Prompt {
 				got = "logoff"
 			}
 		}
+		if e.Endpoint != "" && len(eps) == 0 {
+			got = notIn
+		}
 		c.add("prompt", e.Prompt, got, strings.EqualFold(e.Prompt, got))
 	}
 	if e.ClientReads != "" {
-		got := "not signed in"
-		if eps := r.w.signedIn(sip); len(eps) > 0 {
+		got := notIn
+		if len(eps) > 0 {
 			got = string(eps[0].c.View().ReadsFrom)
 		}
 		c.add("clientReads", e.ClientReads, got, strings.EqualFold(e.ClientReads, got))

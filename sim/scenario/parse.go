@@ -17,7 +17,7 @@ var DefaultStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 // DefaultSeed is the seed when a file gives no `seed:`.
 const DefaultSeed uint64 = 1
 
-var topKeys = []string{"name", "description", "labels", "seed", "start", "world", "steps"}
+var topKeys = keysOf[fileDoc]()
 
 // yamlLine finds the line number in the YAML library's syntax errors ("yaml: line 3: ...").
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
