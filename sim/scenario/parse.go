@@ -26,6 +26,7 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // ErrorList holding every error found, sorted by position.
 func Parse(path string, data []byte) (*File, error) {
 	d := &decoder{path: path}
+	d.src = data
 	f := d.file(data)
 	d.errs.Sort()
 	if len(d.errs) > 0 {
@@ -108,6 +109,10 @@ func (d *decoder) seed(n *yaml.Node) uint64 {
 }
 
 func (d *decoder) syntaxError(err error) {
+	if line, col, hint, ok := locate(d.src); ok {
+		d.errs = append(d.errs, &Error{Path: d.path, Line: line, Col: col, Msg: "YAML syntax: " + hint})
+		return
+	}
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
