@@ -24,6 +24,7 @@ type runFlags struct {
 	junit    string
 	trace    string
 	format   string
+	html     string
 }
 
 // caseReporter is what --format chooses: it prints each case as it completes and the summary.
@@ -84,6 +85,7 @@ or the flags were wrong.`,
   ucssim run --label rollback --label prompts --parallel 4
   ucssim run --focus 'hold|7 days' --seed 42
   ucssim run --shard 2/4 --junit junit.xml --trace traces/
+  ucssim run --html report/ scenarios/rollback     # then open report/index.html
   ucssim run --format github scenarios/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var seed *uint64
@@ -102,6 +104,7 @@ or the flags were wrong.`,
 	f.StringVar(&fl.junit, "junit", "", "write a JUnit XML report to this file")
 	f.StringVar(&fl.trace, "trace", "", "write each scenario's trace to DIR/<name>.jsonl")
 	f.StringVar(&fl.format, "format", "", "output: terminal, github (workflow annotations; the default under GitHub Actions) or tap")
+	f.StringVar(&fl.html, "html", "", "write a timeline page per scenario and DIR/index.html (self-contained HTML)")
 	return cmd
 }
 
@@ -212,6 +215,15 @@ func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64
 	}
 	if fl.trace != "" {
 		if _, err := report.WriteTraces(fl.trace, cases); err != nil {
+			return err
+		}
+	}
+	if fl.html != "" {
+		files := make(map[int]*scenario.File, len(picked))
+		for i, k := range picked {
+			files[i] = all[k].file
+		}
+		if err := writeHTML(fl.html, cases, files, time.Since(started)); err != nil {
 			return err
 		}
 	}
