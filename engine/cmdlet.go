@@ -279,6 +279,8 @@ func bindingError(cmdlet string, pe *pwsh.Error) *CmdletError {
 		id = "PositionalParameterNotFound"
 	case pwsh.CodeMissingMandatory:
 		id = "MissingMandatoryParameter"
+	case pwsh.CodeInputNotBound:
+		id = "InputObjectNotBound"
 	case pwsh.CodeNullNotAllowed:
 		id = "ParameterArgumentValidationErrorNullNotAllowed"
 	case pwsh.CodeEmptyString:
