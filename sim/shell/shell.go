@@ -14,6 +14,7 @@ import (
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/scenario"
+	"github.com/ucssim/ucssim/sim/timeline"
 )
 
 // Options tune a shell.
@@ -34,6 +35,8 @@ type Options struct {
 	World sim.WorldOptions
 	// ShowEndpoints adds the world's SIP and EWS addresses to the banner.
 	ShowEndpoints bool
+	// UI, when set, serves the live timeline page on this loopback address (shell --ui).
+	UI string
 }
 
 // Shell is one Management Shell session over its own simulated world.
@@ -100,7 +103,17 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, opt Options) error {
 		return err
 	}
 	defer s.Close()
+	var live *timeline.Live
+	if opt.UI != "" {
+		if live, err = s.ServeUI(opt.UI); err != nil {
+			return err
+		}
+		defer live.Close()
+	}
 	s.banner()
+	if live != nil {
+		s.printf("Live timeline: %s (a browser there follows this shell)\n", live.URL())
+	}
 	if opt.Replay {
 		s.replay(ctx)
 	}
