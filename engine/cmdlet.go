@@ -50,7 +50,11 @@ type CmdletError struct {
 	Parameter string // without the dash; "" if the error is not about one parameter
 	Column    int    // 1-based column in the line; 0 if not tied to a place
 	Message   string
+	Err       error // what went wrong, if an error of the engine's (errors.Is reaches its sentinel)
 }
+
+// Unwrap lets errors.Is reach the engine error behind a cmdlet error (ErrUnknownUser, ...).
+func (e *CmdletError) Unwrap() error { return e.Err }
 
 func (e *CmdletError) Error() string {
 	var b strings.Builder
@@ -191,6 +195,11 @@ func (e *Engine) Run(ctx context.Context, line string, opt RunOptions) (*Result,
 }
 
 // argError builds the error of a semantically wrong argument.
+// argErr is err as a failure of the named parameter, keeping err for errors.Is.
+func (c *Command) argErr(param string, err error) *CmdletError {
+	return &CmdletError{Cmdlet: c.Cmdlet, Parameter: param, Column: c.Params.Col(param), Message: err.Error(), Err: err}
+}
+
 func (c *Command) argError(param, format string, a ...any) *CmdletError {
 	return &CmdletError{Cmdlet: c.Cmdlet, Parameter: param, Column: c.Params.Col(param), Message: fmt.Sprintf(format, a...)}
 }

@@ -9,7 +9,7 @@ import (
 func (e *Engine) newPolicy(c *Command) (*Result, error) {
 	scope, name, err := parsePolicyIdentity(c.str("Identity"))
 	if err != nil {
-		return nil, c.argError("Identity", "%v", err)
+		return nil, c.argErr("Identity", err)
 	}
 	allowed := true
 	if b, ok := c.Params.Bool("UcsAllowed"); ok {
@@ -21,14 +21,14 @@ func (e *Engine) newPolicy(c *Command) (*Result, error) {
 	defer e.unlock()
 	switch {
 	case scope == scopeGlobal:
-		return nil, c.argError("Identity", "the global policy always exists and cannot be created; use Set-CsUserServicesPolicy -Identity global")
+		return nil, c.argErr("Identity", wrapf(ErrPolicyExists, "the global policy always exists and cannot be created; use Set-CsUserServicesPolicy -Identity global"))
 	case scope == scopeSite && !e.knownSiteLocked(name):
 		return nil, c.argError("Identity", "cannot create policy \"Site:%s\": there is no site %q", name, name)
 	case scope == scopeService && !e.knownPoolLocked(name):
 		return nil, c.argError("Identity", "cannot create policy \"Service:UserServer:%s\": there is no pool %q", name, name)
 	}
 	if p, dup := e.policies[policyKey(scope, name)]; dup {
-		return nil, c.argError("Identity", "a policy with identity %q already exists", p.Identity())
+		return nil, c.argErr("Identity", wrapf(ErrPolicyExists, "a policy with identity %q already exists", p.Identity()))
 	}
 	p := &policy{scope: scope, name: name, ucsAllowed: allowed}
 	e.policies[p.key()] = p
@@ -44,11 +44,11 @@ func policyRecord(p *policy) Record {
 func (e *Engine) findPolicyLocked(c *Command, param, identity string) (*policy, error) {
 	scope, name, err := parsePolicyIdentity(identity)
 	if err != nil {
-		return nil, c.argError(param, "%v", err)
+		return nil, c.argErr(param, err)
 	}
 	p, ok := e.policies[policyKey(scope, name)]
 	if !ok {
-		return nil, c.argError(param, "cannot find policy %q", identity)
+		return nil, c.argErr(param, wrapf(ErrUnknownPolicy, "cannot find policy %q", identity))
 	}
 	return p, nil
 }
@@ -184,13 +184,13 @@ func (e *Engine) grantablePolicyLocked(name string) (*policy, error) {
 	}
 	switch scope {
 	case scopeGlobal:
-		return nil, fmt.Errorf("the global policy cannot be granted; use -PolicyName $Null to fall back to it")
+		return nil, wrapf(ErrPolicyNotGrantable, "the global policy cannot be granted; use -PolicyName $Null to fall back to it")
 	case scopeSite, scopeService:
-		return nil, fmt.Errorf("policy %q is not a per-user policy and cannot be granted", name)
+		return nil, wrapf(ErrPolicyNotGrantable, "policy %q is not a per-user policy and cannot be granted", name)
 	}
 	p, ok := e.policies[policyKey(scope, n)]
 	if !ok {
-		return nil, fmt.Errorf("cannot find policy %q", name)
+		return nil, wrapf(ErrUnknownPolicy, "cannot find policy %q", name)
 	}
 	return p, nil
 }
@@ -201,13 +201,13 @@ func (e *Engine) grantPolicy(c *Command) (*Result, error) {
 	defer e.unlock()
 	u, err := e.resolveLocked(c.str("Identity"))
 	if err != nil {
-		return nil, c.argError("Identity", "%v", err)
+		return nil, c.argErr("Identity", err)
 	}
 	grant, shown := "", any(nil)
 	if !c.Params.IsNull("PolicyName") {
 		p, err := e.grantablePolicyLocked(c.str("PolicyName"))
 		if err != nil {
-			return nil, c.argError("PolicyName", "%v", err)
+			return nil, c.argErr("PolicyName", err)
 		}
 		grant, shown = p.key(), p.Identity()
 	}

@@ -17,7 +17,7 @@ func (e *Engine) invokeRollback(ctx context.Context, c *Command, opt RunOptions)
 	u, err := e.resolveLocked(c.str("Identity"))
 	e.unlock()
 	if err != nil {
-		return nil, c.argError("Identity", "%v", err)
+		return nil, c.argErr("Identity", err)
 	}
 	if c.flag("WhatIf") {
 		return nil, e.whatIfOnly(c, u.sip)
@@ -53,7 +53,7 @@ func (e *Engine) testUCS(ctx context.Context, c *Command) (*Result, error) {
 	u, err := e.resolveLocked(c.str("UserSipAddress"))
 	if err != nil {
 		e.unlock()
-		return nil, c.argError("UserSipAddress", "%v", err)
+		return nil, c.argErr("UserSipAddress", err)
 	}
 	rec := func(ok bool, msg, diag string) *Result {
 		result := "Failure"
@@ -115,7 +115,7 @@ func (e *Engine) debugUCS(c *Command) (*Result, error) {
 	if hasID {
 		u, err := e.resolveLocked(c.str("Identity"))
 		if err != nil {
-			return nil, c.argError("Identity", "%v", err)
+			return nil, c.argErr("Identity", err)
 		}
 		st := e.statusLocked(u)
 		last, hold := "", ""
@@ -162,7 +162,7 @@ func (e *Engine) moveUser(ctx context.Context, c *Command, opt RunOptions) (*Res
 	u, err := e.resolveLocked(c.str("Identity"))
 	if err != nil {
 		e.unlock()
-		return nil, c.argError("Identity", "%v", err)
+		return nil, c.argErr("Identity", err)
 	}
 	if target == "" || !e.knownPoolLocked(target) {
 		e.unlock()
