@@ -16,8 +16,8 @@ type user struct {
 	grant          string // policy key of the per-user grant, "" none
 
 	phase        phase // written only by the doors of phase.go
-	rollingBack  bool // a rollback is between its snapshot and its commit
-	epoch        int  // bumped by every attempt start, cancel and rollback commit
+	rollingBack  bool  // a rollback is between its snapshot and its commit
+	epoch        int   // bumped by every attempt start, cancel and rollback commit
 	cancel       context.CancelFunc
 	refreshing   bool // a mirror refresh job runs
 	refreshAgain bool
