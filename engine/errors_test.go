@@ -26,7 +26,7 @@ var _ = Describe("Errors callers can branch on", func() {
 			Expect(err.Error()).To(ContainSubstring(sentence))
 		},
 		Entry("unknown user", `Grant-CsUserServicesPolicy -Identity "Nobody" -PolicyName $Null`,
-			engine.ErrUnknownUser, `cannot find user "Nobody"`),
+			engine.ErrUnknownUser, `Management object not found for identity "Nobody".`),
 		Entry("unknown policy to grant", `Grant-CsUserServicesPolicy -Identity "Ken Myer" -PolicyName NoSuch`,
 			engine.ErrUnknownPolicy, `cannot find policy "NoSuch"`),
 		Entry("unknown policy to set", `Set-CsUserServicesPolicy -Identity tag:NoSuch -UcsAllowed $True`,
@@ -36,7 +36,7 @@ var _ = Describe("Errors callers can branch on", func() {
 		Entry("a duplicate policy", `New-CsUserServicesPolicy -Identity global`,
 			engine.ErrPolicyExists, "cannot be created"),
 		Entry("unknown user of a rollback", `Invoke-CsUcsRollback -Identity "Nobody" -Confirm:$False`,
-			engine.ErrUnknownUser, `cannot find user "Nobody"`),
+			engine.ErrUnknownUser, `Management object not found for identity "Nobody".`),
 	)
 
 	It("marks a New-CsUserServicesPolicy on an identity in use", func() {

@@ -17,6 +17,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emiago/sipgo/sip"
@@ -52,6 +53,9 @@ type World struct {
 	signins   int         // sign-ins so far, to order endpoints by recency
 	httpc     *http.Client
 	logger    *slog.Logger
+
+	sessionOnce sync.Once
+	session     *engine.Session // the Management Shell variables of `run:` lines
 }
 
 type endpoint struct {
