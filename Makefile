@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test test-deps bench lint fuzz build
+.PHONY: run test test-deps bench lint fuzz build golden
 
 build:
 	$(GO) build -o bin/ucssim ./cmd/ucssim
