@@ -191,3 +191,46 @@ var _ = Describe("the pages in a browser (headless Chromium)", Label("browser"),
 		Eventually(done).Should(Receive(BeNil()))
 	})
 })
+
+var _ = Describe("a hundred users over a week in a browser", Label("browser"), Ordered, func() {
+	var ctx context.Context
+	BeforeAll(func() { ctx = browser() })
+
+	It("opens, draws every lane and answers a click; its size and render time are reported", func() {
+		page := hundredUsersPage()
+		file := filepath.Join(GinkgoT().TempDir(), "hundred.html")
+		Expect(os.WriteFile(file, page, 0o644)).To(Succeed())
+		AddReportEntry("page size (bytes)", len(page))
+
+		began := time.Now()
+		Expect(within(ctx, 60*time.Second,
+			chromedp.Navigate("file://"+file),
+			chromedp.WaitVisible(chromedp.CSS("svg.timeline")),
+		)).To(Succeed())
+		AddReportEntry("navigate to visible (wall)", time.Since(began).String())
+
+		type timing struct {
+			Lanes    int     `json:"lanes"`
+			Elements int     `json:"elements"`
+			Load     float64 `json:"load"`
+			Click    float64 `json:"click"`
+			Selected bool    `json:"selected"`
+		}
+		got, err := eval[timing](ctx, `(() => {
+		  const nav = performance.getEntriesByType("navigation")[0];
+		  const marks = document.querySelectorAll("svg .mark.ev");
+		  const m = marks[marks.length - 1];
+		  const t0 = performance.now();
+		  m.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+		  return {lanes: document.querySelectorAll("svg g.user").length, elements: document.getElementsByTagName("*").length,
+		          load: nav.loadEventEnd - nav.startTime, click: performance.now() - t0, selected: m.classList.contains("sel")};
+		})()`)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got.Lanes).To(Equal(100))
+		Expect(got.Selected).To(BeTrue(), "a click on the last marker selects it")
+		AddReportEntry("DOM elements", got.Elements)
+		AddReportEntry("load event (ms, in the browser)", got.Load)
+		AddReportEntry("click handled (ms)", got.Click)
+		GinkgoWriter.Printf("hundred users: %d bytes, %d elements, load %.0f ms, click %.1f ms\n", len(page), got.Elements, got.Load, got.Click)
+	})
+})
