@@ -26,6 +26,7 @@ var verbs = []verbHelp{
 	{"fault", "fault <down|busy|slow|unauthorized> <duration> [backoff|latency]", "make Exchange misbehave for a while (busy: back-off; slow: latency)", "fault slow 1h 2m"},
 	{"outlook", "outlook <user> <uri> [name]", "add a contact from Outlook straight into the mailbox", "outlook Ken Myer sip:anne@litwareinc.com Anne Wallace"},
 	{"time", "time", "the current virtual time", "time"},
+	{"events", "events on|off", "show the events after each cmdlet line (on, the default) or not (-Verbose shows them anyway)", "events off"},
 	{"help", "help", "this list", "help"},
 	{"exit", "exit | quit", "leave the shell (so does the end of the input)", "exit"},
 }
@@ -40,6 +41,15 @@ func (s *Shell) verb(ctx context.Context, words []string) (quit bool, err error)
 		s.help()
 	case "time":
 		s.printf("%s\n", s.clock())
+	case "events":
+		switch {
+		case len(args) == 1 && strings.EqualFold(args[0], "on"):
+			s.quiet = false
+		case len(args) == 1 && strings.EqualFold(args[0], "off"):
+			s.quiet = true
+		default:
+			return false, errors.New("want on or off, e.g. events off")
+		}
 	case "wait":
 		if len(args) != 1 {
 			return false, errors.New("want one duration, e.g. wait 10m or wait 7d")
@@ -104,6 +114,8 @@ func (s *Shell) help() {
 	s.printf("Cmdlets, exactly as in the Lync Server Management Shell, for example:\n")
 	s.printf("  Set-CsUserServicesPolicy -Identity global -UcsAllowed $False\n")
 	s.printf("  Invoke-CsUcsRollback -Identity \"Ken Myer\"            (asks to confirm unless -Confirm:$False)\n")
+	s.printf("  Get-CsUser -Filter {RegistrarPool -eq \"atl-cs-001.litwareinc.com\"} | Invoke-CsUcsRollback -Confirm:$False\n")
+	s.printf("Get-Command lists the cmdlets; Get-Help <cmdlet> [-Examples|-Detailed|-Full] (or <cmdlet> -?) describes one.\n")
 	s.printf("Shell verbs (case-insensitive; quote names or type them plainly):\n")
 	for _, v := range verbs {
 		s.printf("  %-66s %s\n", v.usage, v.what)
