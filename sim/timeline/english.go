@@ -105,11 +105,10 @@ func Sentence(e Event, nameOf func(string) string, start time.Time) string {
 	case "contacts.lost":
 		return fmt.Sprintf("%s of %s contacts are lost (%s)", e.detail("contacts"), whose, e.detail("reason"))
 	case "contact.added", "contact.removed":
-		verb, prep := "added to", "in"
+		verb := "added to"
 		if e.Type == "contact.removed" {
-			verb, prep = "removed from", "in"
+			verb = "removed from"
 		}
-		_ = prep
 		where := "Lync Server"
 		if e.detail("store") == "exchange" {
 			where = "Exchange"

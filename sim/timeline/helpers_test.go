@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -88,11 +87,6 @@ func spans(page, sip string) []drawn {
 	return out
 }
 
-func at(s string) time.Time {
-	t, err := time.Parse(time.RFC3339, s)
-	Expect(err).NotTo(HaveOccurred())
-	return t
-}
 
 // excerpt keeps failure messages short: the part of a page around the first match of a hint.
 func excerpt(page, hint string) string {

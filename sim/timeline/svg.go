@@ -390,13 +390,3 @@ func (t *Timeline) SVG() string {
 	b.WriteString(`</svg>`)
 	return b.String()
 }
-
-// sortMarks orders marks by time then seq (steps and events interleave correctly).
-func sortMarks(ms []Mark) {
-	sort.SliceStable(ms, func(i, j int) bool {
-		if !ms[i].At.Equal(ms[j].At) {
-			return ms[i].At.Before(ms[j].At)
-		}
-		return ms[i].Seq < ms[j].Seq
-	})
-}
