@@ -87,7 +87,6 @@ func spans(page, sip string) []drawn {
 	return out
 }
 
-
 // excerpt keeps failure messages short: the part of a page around the first match of a hint.
 func excerpt(page, hint string) string {
 	i := strings.Index(page, hint)
