@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -153,6 +155,38 @@ var _ = Describe("the pages in a browser (headless Chromium)", Label("browser"),
 		Expect(d.FailedTitle).To(ContainSubstring("expected: contactsIn: exchange, contacts: 13"))
 		Expect(d.FailedStepSel).To(BeTrue(), "clicking the marker selects its step in the list")
 		Expect(d.Details).To(ContainSubstring("seen: contactsIn: exchange, contacts: 12"))
+	})
+
+	It("prints as a handout: the whole picture on the page width, no scroll bars, no details panel", func() {
+		page := runPath("../../scenarios/rollback/without-policy-change-remigrates.yaml").Page(timeline.PageOptions{IndexHref: "index.html"})
+		file := filepath.Join(GinkgoT().TempDir(), "print.html")
+		Expect(os.WriteFile(file, page, 0o644)).To(Succeed())
+		Expect(within(ctx, 30*time.Second,
+			chromedp.Navigate("file://"+file),
+			chromedp.WaitVisible(chromedp.CSS("svg.timeline")),
+			chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+				_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+				return err
+			}),
+		)).To(Succeed())
+		type printed struct {
+			Body, SVG, Scroll   float64
+			Details, Nav, Steps string
+		}
+		p, err := eval[printed](ctx, `(() => ({
+		  Body: document.body.getBoundingClientRect().width,
+		  SVG: document.querySelector("svg.timeline").getBoundingClientRect().width,
+		  Scroll: document.getElementById("picture").scrollWidth - document.getElementById("picture").clientWidth,
+		  Details: getComputedStyle(document.getElementById("details")).display,
+		  Nav: getComputedStyle(document.querySelector("nav")).display,
+		  Steps: getComputedStyle(document.querySelector(".steplist")).position,
+		}))()`)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(p.SVG).To(BeNumerically("<=", p.Body+0.5), "the picture is scaled to the page")
+		Expect(p.Scroll).To(BeNumerically("<=", 1), "nothing is hidden behind a scroll bar")
+		Expect(p.Details).To(Equal("none"))
+		Expect(p.Nav).To(Equal("none"))
+		Expect(p.Steps).To(Equal("static"))
 	})
 
 	It("follows the shell live: a line typed in the shell appears on the open page", func() {
