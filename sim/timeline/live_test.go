@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -77,6 +78,40 @@ var _ = Describe("the live page", func() {
 		Expect(got[1]).To(Equal("id: 1"))
 		Expect(got[2]).To(ContainSubstring(`"offset":"+10m"`))
 		Expect(got[2]).To(ContainSubstring(`"text":"kenmyer@litwareinc.com signs in on desktop with Lync 2013; it reads the contact list from Lync Server"`))
+	})
+
+	It("tells open pages when the clock moved with nothing happening", func() {
+		var now atomic.Int64
+		now.Store(start.UnixNano())
+		live, err := timeline.ServeLive("127.0.0.1:0", timeline.LiveSource{
+			Timeline: func() *timeline.Timeline { return timeline.Build(timeline.Story{Start: start, FailedStep: -1}, nil) },
+			Start:    start,
+			Now:      func() time.Time { return time.Unix(0, now.Load()).UTC() },
+		})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(live.Close)
+		resp, err := http.Get(live.URL() + "events")
+		Expect(err).NotTo(HaveOccurred())
+		defer resp.Body.Close()
+		r := bufio.NewReader(resp.Body)
+		line, err := r.ReadString('\n')
+		Expect(err).NotTo(HaveOccurred())
+		Expect(line).To(HavePrefix("retry:"))
+		now.Store(start.Add(time.Hour).UnixNano())
+		lines := make(chan string, 16)
+		go func() {
+			defer GinkgoRecover()
+			for {
+				l, err := r.ReadString('\n')
+				if err != nil {
+					close(lines)
+					return
+				}
+				lines <- strings.TrimSpace(l)
+			}
+		}()
+		Eventually(lines).WithTimeout(3 * time.Second).Should(Receive(Equal("event: clock")))
+		Eventually(lines).Should(Receive(Equal(`data: {"offset":"+1h"}`)))
 	})
 
 	It("answers only the page and the stream", func() {
