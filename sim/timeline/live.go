@@ -49,6 +49,9 @@ func clockLine(t time.Time, start time.Time) Line { return Line{At: t, Offset: O
 // ErrNotLoopback is returned for a --ui address that is not on loopback.
 var ErrNotLoopback = errors.New("the live page listens on loopback only (127.0.0.1 or ::1)")
 
+// MaxLivePages bounds the event streams open at once; a page beyond it is answered 503.
+const MaxLivePages = 64
+
 // subscriberBuffer is how many events a slow page may lag behind before it misses some (it
 // redraws from the whole trace anyway, so a missed event only delays the picture).
 const subscriberBuffer = 256
@@ -61,6 +64,9 @@ func ServeLive(addr string, src LiveSource) (*Live, error) {
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return nil, fmt.Errorf("--ui %q: %w", addr, ErrNotLoopback)
+	}
+	if src.Timeline == nil {
+		return nil, errors.New("live timeline: no source")
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -143,6 +149,11 @@ func (l *Live) events(w http.ResponseWriter, r *http.Request) {
 	}
 	ch := make(chan Line, subscriberBuffer)
 	l.mu.Lock()
+	if len(l.subs) >= MaxLivePages {
+		l.mu.Unlock()
+		http.Error(w, fmt.Sprintf("more than %d live pages are open", MaxLivePages), http.StatusServiceUnavailable)
+		return
+	}
 	l.subs[ch] = struct{}{}
 	l.mu.Unlock()
 	defer func() {

@@ -36,10 +36,10 @@ var _ = Describe("the live page", func() {
 
 	It("refuses an address that is not loopback", func() {
 		for _, addr := range []string{"0.0.0.0:0", "192.0.2.1:8090", ":8090", "example.com:80"} {
-			_, err := timeline.ServeLive(addr, timeline.LiveSource{})
+			_, err := timeline.ServeLive(addr, timeline.LiveSource{Timeline: func() *timeline.Timeline { return nil }})
 			Expect(err).To(MatchError(ContainSubstring("loopback only")), addr)
 		}
-		_, err := timeline.ServeLive("127.0.0.1", timeline.LiveSource{})
+		_, err := timeline.ServeLive("127.0.0.1", timeline.LiveSource{Timeline: func() *timeline.Timeline { return nil }})
 		Expect(err).To(MatchError(ContainSubstring("missing port")))
 	})
 
@@ -112,6 +112,20 @@ var _ = Describe("the live page", func() {
 		}()
 		Eventually(lines).WithTimeout(3 * time.Second).Should(Receive(Equal("event: clock")))
 		Eventually(lines).Should(Receive(Equal(`data: {"offset":"+1h"}`)))
+	})
+
+	It("bounds the pages that follow it", func() {
+		live := serve(&sim.Trace{})
+		for range timeline.MaxLivePages {
+			resp, err := http.Get(live.URL() + "events")
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp.StatusCode).To(Equal(http.StatusOK))
+			DeferCleanup(resp.Body.Close)
+		}
+		resp, err := http.Get(live.URL() + "events")
+		Expect(err).NotTo(HaveOccurred())
+		resp.Body.Close()
+		Expect(resp.StatusCode).To(Equal(http.StatusServiceUnavailable))
 	})
 
 	It("answers only the page and the stream", func() {
