@@ -195,6 +195,8 @@ func floor(pkg string) (int, bool) {
 		return 2, true
 	case "cmd":
 		return 3, true
+	case "ucssimtest":
+		return 3, true // helpers for other projects' tests, beside the CLI
 	case "internal":
 		return 3, true // specs over the repository itself
 	}

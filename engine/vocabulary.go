@@ -105,6 +105,8 @@ const (
 	EventFaultStarted       EventType = "fault.started"       // the world made Exchange misbehave
 	EventFaultEnded         EventType = "fault.ended"         // that fault window closed
 	EventCmdletError        EventType = "cmdlet.error"        // a cmdlet line failed
+	EventMailboxMoved       EventType = "mailbox.moved"       // a mailbox moved between Exchange 2013 and 2010 (B-4.11)
+	EventTrustSet           EventType = "trust.set"           // server-to-server trust switched off or on (B-2.1)
 	EventUserMoved          EventType = "user.moved"          // Move-CsUser rehomed the user (B-4.10)
 )
 
@@ -114,6 +116,7 @@ var eventTypes = []EventType{
 	EventMigrationFailed, EventMigrationRetry, EventRollbackStarted, EventRollbackCompleted,
 	EventRollbackFailed, EventContactsLost, EventHoldStarted, EventHoldExpired, EventRemigrationCheck, EventContactAdded,
 	EventContactRemoved, EventFaultStarted, EventFaultEnded, EventCmdletError, EventUserMoved,
+	EventMailboxMoved, EventTrustSet,
 }
 
 // EventTypes lists every trace event type, in documented order.

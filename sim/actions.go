@@ -287,6 +287,33 @@ func (w *World) OutlookAddContact(ctx context.Context, user, uri, name string) e
 	})
 }
 
+// MoveMailbox moves the user's mailbox to another Exchange version (exchange2013, exchange2010,
+// none); moving it off Exchange 2013 is refused while the IM list is migrated (mailbox.moved).
+func (w *World) MoveMailbox(ctx context.Context, user, to string) error {
+	sip, err := w.Engine.ResolveUser(user)
+	if err != nil {
+		return err
+	}
+	kind := engine.MailboxKind(strings.ToLower(to))
+	return w.Do(ctx, func(context.Context) error {
+		if err := w.Engine.MoveMailbox(sip, kind); err != nil {
+			return err
+		}
+		return w.Exchange.SetMailboxKind(strings.TrimPrefix(sip, "sip:"), kind)
+	})
+}
+
+// SetServerToServerAuth configures (on) or removes (off) the OAuth trust between Lync Server and
+// Exchange now; Exchange answers the server's calls with 401 while it is off (trust.set).
+func (w *World) SetServerToServerAuth(on bool) {
+	var key []byte
+	if on {
+		key = w.trustKey
+	}
+	w.Exchange.SetTrustKey(key)
+	w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventTrustSet, Details: map[string]any{"serverToServerAuth": on}})
+}
+
 // FaultSpec is Exchange misbehaving for a window of virtual time.
 type FaultSpec struct {
 	Kind    engine.FaultKind

@@ -50,6 +50,7 @@ type World struct {
 	FrontEnd  *frontend.Server
 	Trace     *Trace
 	endpoints []*endpoint // in creation order
+	trustKey  []byte      // the server-to-server key Exchange trusts while serverToServerAuth is on
 	signins   int         // sign-ins so far, to order endpoints by recency
 	httpc     *http.Client
 	logger    *slog.Logger
@@ -115,6 +116,7 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	}()
 
 	trustKey := deriveKey(seed)
+	w.trustKey = trustKey
 	var serverKey []byte
 	if spec.ServerToServerAuth {
 		serverKey = trustKey
