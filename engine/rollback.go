@@ -48,6 +48,7 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 	if err != nil {
 		if !force {
 			e.lock()
+			e.emitLocked("rollback.failed", u.sip, map[string]any{"reason": failReason(err)})
 			u.rollingBack = false
 			e.refreshMirrorLocked(u) // a refresh skipped during the attempt must still happen
 			e.unlock()
@@ -67,8 +68,7 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 	u.phase = phaseLync
 	u.lync = next
 	u.mirror = newLyncList()
-	d, changed := u.bumpAndDiff(old, next)
-	if !changed {
+	if _, changed := u.bumpAndDiff(old, next); !changed {
 		u.deltaNum++
 	}
 	e.emitLocked("rollback.completed", u.sip, map[string]any{"contacts": len(next.contacts)})
@@ -89,15 +89,16 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 			e.notifyLocked(Notification{Kind: NotifyRollbackPrompt, User: u.sip, Endpoint: id, List: &l})
 			e.emitLocked("prompt.shown", u.sip, map[string]any{"endpoint": id, "diag": 2166})
 		case ep.kind == Lync2013:
-			ep.prompt = false
+			// Reading from Lync: its migration prompt (2165), if unanswered, stays until the user
+			// answers it (signs out); a prompt once shown is never withdrawn. The client keeps its
+			// old view meanwhile and ignores this list; one that shows no prompt takes it.
 			l := full
 			e.notifyLocked(Notification{Kind: NotifyFullList, User: u.sip, Endpoint: id, List: &l})
 		default:
+			// Writable again: the full list without diagnostics tells the client so.
 			ep.readsFrom = ReadsLync
-			if changed {
-				dd := d
-				e.notifyLocked(Notification{Kind: NotifyDelta, User: u.sip, Endpoint: id, Delta: &dd})
-			}
+			l := full
+			e.notifyLocked(Notification{Kind: NotifyFullList, User: u.sip, Endpoint: id, List: &l})
 		}
 	}
 	e.unlock()

@@ -206,7 +206,11 @@ func (w *World) AddContact(ctx context.Context, user, uri, name, group string) e
 	if err != nil {
 		return err
 	}
-	return w.Do(ctx, func(ctx context.Context) error { return ep.c.AddContact(ctx, normalizeSIP(uri), name, group) })
+	err = w.Do(ctx, func(ctx context.Context) error { return ep.c.AddContact(ctx, normalizeSIP(uri), name, group) })
+	if err == nil {
+		w.ledger.add(ep.user, uri)
+	}
+	return err
 }
 
 // RemoveContact removes a contact through the user's signed-in client.
@@ -215,7 +219,11 @@ func (w *World) RemoveContact(ctx context.Context, user, uri string) error {
 	if err != nil {
 		return err
 	}
-	return w.Do(ctx, func(ctx context.Context) error { return ep.c.RemoveContact(ctx, normalizeSIP(uri)) })
+	err = w.Do(ctx, func(ctx context.Context) error { return ep.c.RemoveContact(ctx, normalizeSIP(uri)) })
+	if err == nil {
+		w.ledger.remove(ep.user, uri)
+	}
+	return err
 }
 
 // OutlookAddContact adds a contact from Outlook / Outlook Web App straight into the user's Lync
@@ -225,9 +233,13 @@ func (w *World) OutlookAddContact(ctx context.Context, user, uri, name string) e
 	if err != nil {
 		return err
 	}
-	return w.Do(ctx, func(context.Context) error {
+	err = w.Do(ctx, func(context.Context) error {
 		return w.Exchange.OutlookAddContact(strings.TrimPrefix(sip, "sip:"), strings.TrimPrefix(normalizeSIP(uri), "sip:"), name)
 	})
+	if err == nil {
+		w.ledger.add(sip, uri)
+	}
+	return err
 }
 
 // FaultSpec is Exchange misbehaving for a window of virtual time.
@@ -240,8 +252,11 @@ type FaultSpec struct {
 }
 
 // Fault starts an Exchange fault now; it ends by itself after f.For (fault.started / fault.ended).
+// A fault replaces any fault still active for the same mailbox (or server-wide): the replaced one
+// ends now, with its own fault.ended.
 func (w *World) Fault(f FaultSpec) error {
-	fl := ews.Fault{Kind: f.Kind, Until: w.Sched.Now().Add(f.For), BackOff: f.BackOff, Latency: f.Latency}
+	now := w.Sched.Now()
+	fl := ews.Fault{Kind: f.Kind, Until: now.Add(f.For), BackOff: f.BackOff, Latency: f.Latency}
 	details := map[string]any{"exchange": f.Kind, "for": f.For.String()}
 	if f.User != "" {
 		sip, err := w.Engine.ResolveUser(f.User)
@@ -257,11 +272,32 @@ func (w *World) Fault(f FaultSpec) error {
 	if f.Latency > 0 {
 		details["latency"] = f.Latency.String()
 	}
+	key := strings.ToLower(fl.Mailbox)
+	if end := w.faultEnd[key]; end != nil {
+		end() // the replaced fault ends now
+	}
 	w.Exchange.SetFault(fl)
-	w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "fault.started", Details: details})
-	w.Sched.At(fl.Until, "fault.ended", func() {
-		w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "fault.ended", Details: map[string]any{"exchange": f.Kind}})
-	})
+	w.faults = append(w.faults, faultWindow{mailbox: key, from: now, until: fl.Until})
+	w.Trace.Record(engine.Event{Time: now, Type: "fault.started", Details: details})
+	idx := len(w.faults) - 1
+	ended := false
+	end := func() {
+		if ended {
+			return
+		}
+		ended = true
+		if w.faultEnd[key] != nil {
+			delete(w.faultEnd, key)
+		}
+		w.faults[idx].until = w.Sched.Now()
+		d := map[string]any{"exchange": f.Kind}
+		if fl.Mailbox != "" {
+			d["mailbox"] = fl.Mailbox
+		}
+		w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "fault.ended", Details: d})
+	}
+	cancel := w.Sched.At(fl.Until, "fault.ended", end)
+	w.faultEnd[key] = func() { cancel(); end() }
 	return nil
 }
 

@@ -51,6 +51,10 @@ type World struct {
 	signins   int         // sign-ins so far, to order endpoints by recency
 	httpc     *http.Client
 	logger    *slog.Logger
+	ledger    ledger        // what users did to their lists (the nothing-lost invariant)
+	lostSeen  int           // trace events the ledger has looked at for contacts.lost
+	faults    []faultWindow // every Exchange fault started, in order
+	faultEnd  map[string]func()
 }
 
 type endpoint struct {
@@ -93,14 +97,16 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	w := &World{
-		Spec:   spec,
-		Start:  start,
-		Seed:   seed,
-		Sched:  vclock.New(start),
-		Rand:   rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		Trace:  &Trace{},
-		logger: logger,
-		httpc:  &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
+		Spec:     spec,
+		Start:    start,
+		Seed:     seed,
+		Sched:    vclock.New(start),
+		Rand:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		Trace:    &Trace{},
+		logger:   logger,
+		ledger:   ledger{},
+		faultEnd: map[string]func(){},
+		httpc:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
 	}
 	ok := false
 	defer func() {
@@ -229,7 +235,9 @@ func (w *World) populate() error {
 			contacts = generateContacts(w.Rand, domainOf(sip), u.Generated, u.Groups)
 		}
 		spec := engine.UserSpec{Name: u.Name, SIP: sip, Mailbox: kind, Policy: u.Policy}
+		w.ledger[sip] = map[string]bool{}
 		for _, c := range contacts {
+			w.ledger.add(sip, c.URI)
 			spec.Contacts = append(spec.Contacts, engine.ContactSpec{URI: c.URI, Name: c.Name, Groups: c.Groups})
 		}
 		if u.Store == "exchange" {

@@ -63,6 +63,10 @@ func (c *Client) applyLocked(doc *frontend.RoamingDoc, diag int) (reread bool) {
 	}
 	l := *doc.List
 	switch {
+	case diag == frontend.DiagReadOnly && c.cfg.Kind != engine.Lync2013:
+		// A Lync 2010 or mobile client shows the list, read-only: it now lives in Exchange.
+		c.readsFrom = engine.ReadsReadOnly
+		c.setListLocked(l)
 	case diag == frontend.DiagReadOnly && c.readsFrom != engine.ReadsExchange:
 		c.showPromptLocked(PromptMigrated)
 	case diag == frontend.DiagRollback && c.readsFrom == engine.ReadsExchange:

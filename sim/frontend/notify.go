@@ -117,6 +117,14 @@ func (s *Server) buildNotify(sub *subscription, n engine.Notification) (req *sip
 		diag = diagnostics(DiagReadOnly, ReasonMigratedList)
 	case engine.NotifyTrigger:
 		body = EncodeContactList(migratedList(n.List))
+	case engine.NotifyReadOnlyList:
+		l := engine.ContactList{}
+		if n.List != nil {
+			l = *n.List
+		}
+		l.Migrated = false
+		body = EncodeContactList(l)
+		diag = diagnostics(DiagReadOnly, ReasonReadOnly)
 	case engine.NotifyRollbackPrompt, engine.NotifyFullList:
 		l := engine.ContactList{}
 		if n.List != nil {
