@@ -27,6 +27,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ucssim/ucssim/sim"
@@ -53,6 +54,10 @@ type Options struct {
 	MaxFindings int
 	// ShrinkBudget bounds the candidate runs one shrink may try (default 400).
 	ShrinkBudget int
+	// Parallel is how many seeds run at once (default 1).
+	Parallel int
+	// DeterminismEvery replays every Nth seed to compare traces (default 1: every seed).
+	DeterminismEvery int
 	// WorldOptions are passed to every world (a test's planted defect).
 	WorldOptions sim.WorldOptions
 	// Progress, if set, gets one status line per seed ("\r"-rewritten on a terminal).
@@ -79,6 +84,12 @@ func (o *Options) defaults() {
 	if o.ShrinkBudget <= 0 {
 		o.ShrinkBudget = 400
 	}
+	if o.Parallel <= 0 {
+		o.Parallel = 1
+	}
+	if o.DeterminismEvery <= 0 {
+		o.DeterminismEvery = 1
+	}
 }
 
 // Finding is one violated invariant and the scenario that shows it.
@@ -103,7 +114,8 @@ type Summary struct {
 	Checks map[string]int
 }
 
-// Run explores seeds one after the other and shrinks every violation it finds.
+// Run explores the seeds (Parallel at a time) and shrinks every violation it finds. Findings
+// come back in seed order.
 func Run(ctx context.Context, opt Options) (*Summary, error) {
 	opt.defaults()
 	began := time.Now()
@@ -113,34 +125,55 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	if leaks {
 		baseline = sim.CountResources()
 	}
-	for i := 0; i < opt.Seeds; i++ {
-		if ctx.Err() != nil || (opt.Duration > 0 && time.Since(began) > opt.Duration) {
-			break
-		}
-		if opt.MaxFindings > 0 && len(sum.Findings) >= opt.MaxFindings {
-			break
-		}
-		seed := opt.Seed + uint64(i)
-		f, found, err := generate(ctx, seed, opt)
-		if err != nil {
-			return sum, fmt.Errorf("seed %d: %w", seed, err)
-		}
-		sum.Seeds++
-		sum.Steps += len(f.Steps)
-		for _, n := range opt.Invariants {
-			if perStep(n) {
-				sum.Checks[n] += len(f.Steps)
+	results := make([]seedOutcome, opt.Seeds)
+	var (
+		mu       sync.Mutex
+		next     int
+		found    int
+		firstErr error
+	)
+	stop := func() bool {
+		return ctx.Err() != nil || (opt.Duration > 0 && time.Since(began) > opt.Duration) ||
+			(opt.MaxFindings > 0 && found >= opt.MaxFindings) || firstErr != nil
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < opt.Parallel; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if next >= opt.Seeds || stop() {
+					mu.Unlock()
+					return
+				}
+				i := next
+				next++
+				mu.Unlock()
+				out := runSeed(ctx, opt.Seed+uint64(i), i, opt)
+				mu.Lock()
+				results[i] = out
+				sum.Seeds++
+				sum.Steps += out.steps
+				if out.finding != nil {
+					found++
+				}
+				if out.err != nil && firstErr == nil {
+					firstErr = out.err
+				}
+				progress(opt, sum.Seeds, sum.Steps, found, began)
+				mu.Unlock()
 			}
+		}()
+	}
+	wg.Wait()
+	for _, r := range results {
+		for k, v := range r.checks {
+			sum.Checks[k] += v
 		}
-		if found == nil && slices.Contains(opt.Invariants, scenario.InvDeterministic) {
-			sum.Checks[scenario.InvDeterministic]++
-			found = checkDeterministic(ctx, f, opt)
+		if r.finding != nil {
+			sum.Findings = append(sum.Findings, *r.finding)
 		}
-		if found != nil {
-			fd := shrinkAndWrite(ctx, f, *found, opt)
-			sum.Findings = append(sum.Findings, fd)
-		}
-		progress(opt, sum, began)
 	}
 	if leaks && sum.Seeds > 0 {
 		sum.Checks[scenario.InvNoLeaks]++
@@ -154,20 +187,56 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	if opt.Progress != nil && opt.ProgressTTY {
 		fmt.Fprintln(opt.Progress)
 	}
+	if firstErr != nil {
+		return sum, firstErr
+	}
 	return sum, ctx.Err()
+}
+
+// seedOutcome is what one seed's exploration gave.
+type seedOutcome struct {
+	steps   int
+	finding *Finding
+	err     error
+	checks  map[string]int
+}
+
+// runSeed explores one seed; i is its index among the run's seeds.
+func runSeed(ctx context.Context, seed uint64, i int, opt Options) (out seedOutcome) {
+	out.checks = map[string]int{}
+	f, found, err := generate(ctx, seed, opt)
+	if err != nil {
+		out.err = fmt.Errorf("seed %d: %w", seed, err)
+		return out
+	}
+	out.steps = len(f.Steps)
+	for _, n := range opt.Invariants {
+		if perStep(n) {
+			out.checks[n] += len(f.Steps)
+		}
+	}
+	if found == nil && slices.Contains(opt.Invariants, scenario.InvDeterministic) && opt.DeterminismEvery > 0 && i%opt.DeterminismEvery == 0 {
+		out.checks[scenario.InvDeterministic]++
+		found = checkDeterministic(ctx, f, opt)
+	}
+	if found != nil {
+		fd := shrinkAndWrite(ctx, f, *found, opt)
+		out.finding = &fd
+	}
+	return out
 }
 
 func perStep(n string) bool { return n != scenario.InvDeterministic && n != scenario.InvNoLeaks }
 
-func progress(opt Options, sum *Summary, began time.Time) {
+func progress(opt Options, seeds, steps, found int, began time.Time) {
 	if opt.Progress == nil {
 		return
 	}
 	secs := time.Since(began).Seconds()
-	line := fmt.Sprintf("seeds %d/%d  steps %d  %.0f steps/s  violations %d", sum.Seeds, opt.Seeds, sum.Steps, float64(sum.Steps)/max(secs, 1e-9), len(sum.Findings))
+	line := fmt.Sprintf("seeds %d/%d  steps %d  %.0f steps/s  violations %d", seeds, opt.Seeds, steps, float64(steps)/max(secs, 1e-9), found)
 	if opt.ProgressTTY {
 		fmt.Fprintf(opt.Progress, "\r\x1b[K%s", line)
-	} else if sum.Seeds%10 == 0 || sum.Seeds == opt.Seeds {
+	} else if seeds%10 == 0 || seeds == opt.Seeds {
 		fmt.Fprintln(opt.Progress, line)
 	}
 }

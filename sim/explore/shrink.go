@@ -109,12 +109,14 @@ func simpler(st scenario.Step) []scenario.Step {
 	case scenario.StepWait:
 		if st.Wait > time.Second {
 			alt(func(c *scenario.Step) { c.Wait = time.Second })
-			alt(func(c *scenario.Step) { c.Wait = st.Wait / 2 })
+			if h := half(st.Wait); h > time.Second {
+				alt(func(c *scenario.Step) { c.Wait = h })
+			}
 			alt(func(c *scenario.Step) { c.Wait = st.Wait - time.Second })
 		}
 	case scenario.StepFault:
 		if st.Fault.For > time.Second {
-			alt(func(c *scenario.Step) { c.Fault.For = st.Fault.For / 2 })
+			alt(func(c *scenario.Step) { c.Fault.For = half(st.Fault.For) })
 		}
 		if st.Fault.Kind != "down" {
 			alt(func(c *scenario.Step) { c.Fault.Kind, c.Fault.BackOff, c.Fault.Latency = "down", 0, 0 })
@@ -206,4 +208,9 @@ func mentioned(f *scenario.File, u scenario.User) bool {
 		}
 	}
 	return false
+}
+
+// half is d/2 in whole seconds, at least 1s: shrunk files keep readable durations.
+func half(d time.Duration) time.Duration {
+	return max((d / 2).Truncate(time.Second), time.Second)
 }

@@ -14,7 +14,7 @@ var (
 	// optionSteps lists, for each option key, the steps it belongs to.
 	optionSteps = map[string][]string{
 		"note":       nil, // any step
-		"error":      {"run", "addContact", "removeContact", "outlookAddContact"},
+		"error":      {"run", "addContact", "removeContact", "outlookAddContact", "signIn", "signOut", "acceptPrompt"},
 		"output":     {"run"},
 		"warning":    {"run"},
 		"client":     {"signIn"},
