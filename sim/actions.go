@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -219,8 +220,15 @@ func (w *World) RemoveContact(ctx context.Context, user, uri string) error {
 	if err != nil {
 		return err
 	}
+	// A client removes from the list it writes to (the authoritative store): a contact added from
+	// Outlook that waits in the mailbox for a migration is not in it and stays.
+	inStore := false
+	if st, err := w.Engine.Status(ep.user); err == nil {
+		auth, _, _ := w.storeURIs(ep.user, st.ContactsIn)
+		inStore = slices.Contains(auth, bareURI(uri))
+	}
 	err = w.Do(ctx, func(ctx context.Context) error { return ep.c.RemoveContact(ctx, normalizeSIP(uri)) })
-	if err == nil {
+	if err == nil && inStore {
 		w.ledger.remove(ep.user, uri)
 	}
 	return err
