@@ -71,6 +71,21 @@ type WorldOptions struct {
 	// Listen addresses, loopback only; default 127.0.0.1:0 (an ephemeral port). `ucssim serve`
 	// sets fixed ports so outside clients (SIPp, EWS libraries) can find them.
 	SIPTCP, SIPUDP, EWS string
+	// Deliver, if set, decides which of the engine's notifications reach the SIP front end. It
+	// exists for tests that plant a defect (a lost prompt, a skipped delta) for explore to find.
+	Deliver func(engine.Notification) bool
+}
+
+// filterListener passes the engine's notifications that deliver accepts on to next.
+type filterListener struct {
+	next    engine.Listener
+	deliver func(engine.Notification) bool
+}
+
+func (l filterListener) Notify(n engine.Notification) {
+	if l.deliver(n) {
+		l.next.Notify(n)
+	}
 }
 
 func (o WorldOptions) addr(a string) (string, error) {
@@ -191,7 +206,11 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	if err := w.FrontEnd.Start(sipTCP, sipUDP); err != nil {
 		return nil, fmt.Errorf("start the SIP front end: %w", err)
 	}
-	w.Engine.SetListener(w.FrontEnd)
+	if opt.Deliver != nil {
+		w.Engine.SetListener(filterListener{next: w.FrontEnd, deliver: opt.Deliver})
+	} else {
+		w.Engine.SetListener(w.FrontEnd)
+	}
 
 	if err := w.populate(); err != nil {
 		return nil, err
