@@ -17,7 +17,7 @@ var (
 	// EventTypes are the stable trace event types an `event:` check may name.
 	EventTypes = []string{"policy.created", "policy.set", "policy.removed", "policy.granted", "signin", "signout",
 		"prompt.shown", "prompt.accepted", "migration.started", "migration.completed", "migration.failed",
-		"migration.retry", "rollback.started", "rollback.completed", "contacts.lost", "hold.started",
+		"migration.retry", "rollback.started", "rollback.completed", "rollback.failed", "contacts.lost", "hold.started",
 		"hold.expired", "remigration.check", "contact.added", "contact.removed", "fault.started",
 		"fault.ended", "cmdlet.error"}
 )
