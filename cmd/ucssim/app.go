@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
@@ -36,6 +37,8 @@ type App struct {
 	Version     string
 	// Terminal decides colour and progress; nil means report.OptionsFor(Stdout).
 	Terminal *report.TerminalOptions
+	// exploreWorld, if set, tunes every world explore builds (specs plant a defect with it).
+	exploreWorld *sim.WorldOptions
 }
 
 // usageError marks a bad command line (exit 2).

@@ -78,6 +78,9 @@ name. Exit codes: 0 nothing found, 1 something found, 2 bad flags or world file.
 				}
 				opt.World = &f.World
 			}
+			if a.exploreWorld != nil {
+				opt.WorldOptions = *a.exploreWorld
+			}
 			term := report.OptionsFor(a.Stderr)
 			if a.Terminal != nil {
 				term = *a.Terminal
