@@ -460,14 +460,18 @@ func (w *World) checkEventsPaired() []string {
 			continue
 		}
 		for k, v := range fieldMap(res.Records[0]) {
+			if k == "FailedUserData" { // the failed users' SIP addresses
+				sum[k] += strings.Count(strings.ToLower(v), "sip:")
+				continue
+			}
 			var n int
 			if _, err := fmt.Sscan(v, &n); err == nil {
 				sum[k] += n
 			}
 		}
 	}
-	for field, state := range map[string]engine.State{"UcsDisabled": engine.Disabled, "UcsAllowed": engine.Allowed,
-		"UcsMigrating": engine.Migrating, "UcsMigrated": engine.Migrated, "FailedUserData": engine.Failed} {
+	for field, state := range map[string]engine.State{"UcsDisabledCount": engine.Disabled, "UcsAllowedCount": engine.Allowed,
+		"UcsMigratingCount": engine.Migrating, "UcsMigratedCount": engine.Migrated, "FailedUserData": engine.Failed} {
 		if sum[field] != states[state] {
 			out = append(out, fmt.Sprintf("Debug-CsUnifiedContactStore -PoolFqdn counts %s=%d over the pools, %d users are %s", field, sum[field], states[state], state))
 		}

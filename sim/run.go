@@ -32,8 +32,17 @@ type Result struct {
 	Wall    time.Duration
 	Virtual time.Duration
 	Err     error // the world could not be built or did not settle (Failure says where)
-	// StepStarts holds the virtual instant each step began at, for the steps that ran.
-	StepStarts []time.Time
+	Start   time.Time
+	// Steps holds, for each step that ran (in file order), the virtual instants it began and ended
+	// (wait, until and within/throughout move the clock); the timeline places steps with them.
+	Steps []StepSpan
+}
+
+// StepSpan is the virtual time a step took: it began at At and the clock stood at End after it;
+// trace events with seq in (FirstSeq, LastSeq] were recorded while it ran.
+type StepSpan struct {
+	At, End           time.Time
+	FirstSeq, LastSeq int
 }
 
 // Failure says which step failed, what it expected and what it saw.
@@ -104,7 +113,7 @@ func run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 	began := time.Now()
 	s, err := Start(f, opt)
 	if err != nil {
-		res := &Result{File: f, Seed: s.Seed, Err: err, Wall: time.Since(began)}
+		res := &Result{File: f, Seed: s.Seed, Err: err, Wall: time.Since(began), Start: f.Start}
 		res.Failure = &Failure{Path: f.Path, Line: 1, Col: 1, Step: "world", Expected: "the world to start", Seen: err.Error()}
 		return res
 	}
@@ -143,7 +152,7 @@ type Session struct {
 
 	r       *runner
 	failure *Failure
-	starts  []time.Time
+	spans   []StepSpan
 }
 
 // Start builds the world of f (its steps are not run). Close it when done.
@@ -172,8 +181,9 @@ func (s *Session) Step(ctx context.Context, step scenario.Step) (act error, fail
 	}
 	s.r.ctx = ctx
 	s.r.lenient = s.Lenient
-	s.starts = append(s.starts, s.World.Sched.Now())
+	at, first := s.World.Sched.Now(), s.World.Trace.Len()
 	act, fail = s.r.step(step)
+	s.spans = append(s.spans, StepSpan{At: at, End: s.World.Sched.Now(), FirstSeq: first, LastSeq: s.World.Trace.Len()})
 	if fail == nil && len(s.File.Invariants) > 0 {
 		fail = s.CheckInvariants(step)
 	}
@@ -222,7 +232,7 @@ func (s *Session) Close() {
 func (s *Session) result(began time.Time) *Result {
 	w := s.World
 	return &Result{File: s.File, Seed: s.Seed, Passed: s.failure == nil, Failure: s.failure,
-		Trace: w.Trace.JSONL(), Virtual: w.Sched.Now().Sub(w.Start), Wall: time.Since(began), StepStarts: s.starts}
+		Trace: w.Trace.JSONL(), Virtual: w.Sched.Now().Sub(w.Start), Wall: time.Since(began), Start: w.Start, Steps: s.spans}
 }
 
 // firstDifference describes where two traces first differ.

@@ -16,6 +16,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emiago/sipgo/sip"
@@ -55,6 +56,9 @@ type World struct {
 	lostSeen  int           // trace events the ledger has looked at for contacts.lost
 	faults    []faultWindow // every Exchange fault started, in order
 	faultEnd  map[string]func()
+
+	sessionOnce sync.Once
+	session     *engine.Session // the Management Shell variables of `run:` lines
 }
 
 type endpoint struct {

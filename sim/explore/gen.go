@@ -273,7 +273,7 @@ func (g *generator) instants(now time.Time) []time.Time {
 			}
 		case "fault.started":
 			if s, ok := e.Details["for"].(string); ok {
-				if d, err := time.ParseDuration(s); err == nil {
+				if d, err := scenario.ParseDuration(s); err == nil {
 					add(e.Time.Add(d))
 				}
 			}

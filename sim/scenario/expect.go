@@ -19,7 +19,7 @@ var (
 		"prompt.shown", "prompt.accepted", "migration.started", "migration.completed", "migration.failed",
 		"migration.retry", "rollback.started", "rollback.completed", "rollback.failed", "contacts.lost", "hold.started",
 		"hold.expired", "remigration.check", "contact.added", "contact.removed", "fault.started",
-		"fault.ended", "cmdlet.error"}
+		"fault.ended", "cmdlet.error", "user.moved"}
 )
 
 func (d *decoder) expect(n *yaml.Node, w *World) *Expect {

@@ -93,12 +93,15 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Report, error) {
 		return nil, fmt.Errorf("step %d (%s) moves the clock itself; sweep an action or an instant check", opt.Step, describe(st))
 	}
 	base := sim.Run(ctx, f, sim.RunOptions{World: opt.World})
-	if len(base.StepStarts) <= k {
+	if len(base.Steps) <= k {
 		return nil, fmt.Errorf("the file fails before step %d (%s), so it never runs", opt.Step, failureText(base))
 	}
-	ends := append(slices.Clone(base.StepStarts[1:]), f.Start.Add(base.Virtual))
-	s := &sweeper{ctx: ctx, f: f, opt: opt, k: k, starts: base.StepStarts, ends: ends, seen: map[time.Duration]Outcome{}}
-	rep := &Report{File: f, Step: opt.Step, StepText: describe(st), At: base.StepStarts[k].Sub(f.Start), Base: outcomeOf(base), By: opt.By}
+	var starts, ends []time.Time
+	for _, sp := range base.Steps {
+		starts, ends = append(starts, sp.At), append(ends, sp.End)
+	}
+	s := &sweeper{ctx: ctx, f: f, opt: opt, k: k, starts: starts, ends: ends, seen: map[time.Duration]Outcome{}}
+	rep := &Report{File: f, Step: opt.Step, StepText: describe(st), At: starts[k].Sub(f.Start), Base: outcomeOf(base), By: opt.By}
 
 	lo, hi := round(opt.From, opt.By), round(opt.To, opt.By)
 	points := []time.Duration{lo, hi}
