@@ -279,14 +279,18 @@ func (w *World) RemoveContact(ctx context.Context, user, uri string) error {
 	}
 	// A client removes from the list it writes to (the authoritative store): a contact added from
 	// Outlook that waits in the mailbox for a migration is not in it and stays.
-	inStore := false
+	// The same address added from Outlook while the list is in Lync is a separate item of the
+	// mailbox, which a remove through Lync does not touch either.
+	inStore, outlookItem := false, false
 	if st, err := w.Engine.Status(ep.user); err == nil {
-		auth, _, _ := w.storeURIs(ep.user, st.ContactsIn)
+		auth, pending, _ := w.storeURIs(ep.user, st.ContactsIn)
 		inStore = slices.Contains(auth, bareURI(uri))
+		outlookItem = st.ContactsIn == engine.StoreLync && w.outlook[ep.user][bareURI(uri)] && slices.Contains(pending, bareURI(uri))
 	}
 	err = w.Do(ctx, func(ctx context.Context) error { return ep.c.RemoveContact(ctx, normalizeSIP(uri)) })
-	if err == nil && inStore {
+	if err == nil && inStore && !outlookItem {
 		w.ledger.remove(ep.user, uri)
+		delete(w.outlook[ep.user], bareURI(uri))
 	}
 	return err
 }
@@ -298,11 +302,23 @@ func (w *World) OutlookAddContact(ctx context.Context, user, uri, name string) e
 	if err != nil {
 		return err
 	}
+	// Adding an address the Lync Contacts folder already holds changes nothing (the mock keeps one
+	// item per address), so the ledger only counts an add that created an item.
+	existed := false
+	if list, _, err := w.Exchange.List(strings.TrimPrefix(sip, "sip:")); err == nil {
+		for _, c := range list.Contacts {
+			existed = existed || bareURI(c.IMAddress) == bareURI(uri)
+		}
+	}
 	err = w.Do(ctx, func(context.Context) error {
 		return w.Exchange.OutlookAddContact(strings.TrimPrefix(sip, "sip:"), strings.TrimPrefix(normalizeSIP(uri), "sip:"), name)
 	})
-	if err == nil {
+	if err == nil && !existed {
 		w.ledger.add(sip, uri)
+		if w.outlook[sip] == nil {
+			w.outlook[sip] = map[string]bool{}
+		}
+		w.outlook[sip][bareURI(uri)] = true
 	}
 	return err
 }

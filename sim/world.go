@@ -56,6 +56,7 @@ type World struct {
 	lostSeen  int           // trace events the ledger has looked at for contacts.lost
 	faults    []faultWindow // every Exchange fault started, in order
 	faultEnd  map[string]func()
+	outlook   map[string]map[string]bool // sip → addresses whose mailbox item Outlook created
 
 	sessionOnce sync.Once
 	session     *engine.Session // the Management Shell variables of `run:` lines
@@ -125,6 +126,7 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		logger:   logger,
 		ledger:   ledger{},
 		faultEnd: map[string]func(){},
+		outlook:  map[string]map[string]bool{},
 		httpc:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
 	}
 	ok := false
