@@ -7,7 +7,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -21,7 +21,7 @@ var _ = Describe("every bundled scenario, checked step by step", Label("explore"
 			g := *f
 			g.Invariants = slices.Clone(perStep)
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			res := sim.Run(ctx, &g, sim.RunOptions{})
+			res := runner.Run(ctx, &g, runner.RunOptions{})
 			cancel()
 			if !res.Passed {
 				Fail(report(res))

@@ -11,7 +11,7 @@ import (
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/mocks/ews"
-	"github.com/ucssim/ucssim/sim/client"
+	"github.com/ucssim/ucssim/sim/internal/client"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -325,7 +325,7 @@ func (w *World) OutlookAddContact(ctx context.Context, user, uri, name string) e
 
 // FaultSpec is Exchange misbehaving for a window of virtual time.
 type FaultSpec struct {
-	Kind    string // down | busy | slow | unauthorized
+	Kind    engine.FaultKind
 	For     time.Duration
 	BackOff time.Duration // busy
 	Latency time.Duration // slow
@@ -359,7 +359,7 @@ func (w *World) Fault(f FaultSpec) error {
 	}
 	w.Exchange.SetFault(fl)
 	w.faults = append(w.faults, faultWindow{mailbox: key, from: now, until: fl.Until})
-	w.Trace.Record(engine.Event{Time: now, Type: "fault.started", Details: details})
+	w.Trace.Record(engine.Event{Time: now, Type: engine.EventFaultStarted, Details: details})
 	idx := len(w.faults) - 1
 	ended := false
 	end := func() {
@@ -375,7 +375,7 @@ func (w *World) Fault(f FaultSpec) error {
 		if fl.Mailbox != "" {
 			d["mailbox"] = fl.Mailbox
 		}
-		w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "fault.ended", Details: d})
+		w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventFaultEnded, Details: d})
 	}
 	cancel := w.Sched.At(fl.Until, "fault.ended", end)
 	w.faultEnd[key] = func() { cancel(); end() }
@@ -394,9 +394,13 @@ type EndpointView struct {
 func (w *World) Endpoints() []EndpointView {
 	out := make([]EndpointView, 0, len(w.endpoints))
 	for _, ep := range w.endpoints {
-		out = append(out, EndpointView{User: ep.user, Name: ep.name, Kind: ep.kind, SignedIn: ep.signedIn, View: ep.c.View()})
+		out = append(out, ep.view())
 	}
 	return out
+}
+
+func (ep *endpoint) view() EndpointView {
+	return EndpointView{User: ep.user, Name: ep.name, Kind: ep.kind, SignedIn: ep.signedIn, View: ep.c.View()}
 }
 
 // display is the user's display name, or the SIP address if the user has none.

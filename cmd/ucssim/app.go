@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -39,6 +40,15 @@ type App struct {
 	Terminal *report.TerminalOptions
 	// exploreWorld, if set, tunes every world explore builds (specs plant a defect with it).
 	exploreWorld *sim.WorldOptions
+	// Getenv reads the environment (GITHUB_ACTIONS); nil means os.Getenv.
+	Getenv func(string) string
+}
+
+func (a *App) getenv(key string) string {
+	if a.Getenv != nil {
+		return a.Getenv(key)
+	}
+	return os.Getenv(key)
 }
 
 // usageError marks a bad command line (exit 2).
@@ -82,7 +92,8 @@ func (a *App) rootCmd() *cobra.Command {
 migration of a user's contacts into an Exchange 2013 mailbox, log-off prompts, rollback and the
 re-migration after the 7-day hold, all on a virtual clock over real SIP and EWS sockets on loopback.
 
-Exit codes: 0 all scenarios passed, 1 some failed, 2 a file was invalid or the command line was wrong.`,
+Exit codes: 0 all scenarios passed, 1 some failed, 2 a file was invalid, no scenario matched the
+filters, or the command line was wrong.`,
 		Example: `  ucssim run                       # the bundled suite
   ucssim run scenarios/rollback     # every *.yaml under a directory
   ucssim validate my-scenario.yaml  # check a file without running it`,
@@ -90,7 +101,9 @@ Exit codes: 0 all scenarios passed, 1 some failed, 2 a file was invalid or the c
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.runCmd(), a.validateCmd(), a.shellCmd(), a.serveCmd(), a.timelineCmd(), a.exploreCmd(), a.sweepCmd(), a.versionCmd())
+	root.Version = a.Version
+	root.SetVersionTemplate(versionLine(a.Version))
+	root.AddCommand(a.runCmd(), a.validateCmd(), a.shellCmd(), a.serveCmd(), a.timelineCmd(), a.exploreCmd(), a.sweepCmd(), a.versionCmd(), a.schemaCmd())
 	return root
 }
 

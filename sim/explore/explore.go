@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -272,7 +273,7 @@ func generate(ctx context.Context, seed uint64, opt Options) (*scenario.File, *v
 		world = genWorld(rng, opt.Users)
 	}
 	f := baseFile(seed, world, opt)
-	s, err := sim.Start(f, sim.RunOptions{World: opt.WorldOptions})
+	s, err := runner.Start(f, runner.RunOptions{World: opt.WorldOptions})
 	if err != nil {
 		s.Close()
 		return f, nil, err
@@ -323,7 +324,7 @@ func errorOption(err error) *string {
 func replay(ctx context.Context, f *scenario.File, opt Options, target string) (*scenario.File, *violation, []byte, error) {
 	out := *f
 	out.Steps = nil
-	s, err := sim.Start(&out, sim.RunOptions{World: opt.WorldOptions})
+	s, err := runner.Start(&out, runner.RunOptions{World: opt.WorldOptions})
 	if err != nil {
 		s.Close()
 		return &out, nil, nil, err
@@ -368,7 +369,7 @@ func checkDeterministic(ctx context.Context, f *scenario.File, opt Options) *vio
 }
 
 // shrinkAndWrite shrinks the seed's failing run, writes the file and confirms that `ucssim run`
-// (sim.Run, strict) fails it with the same invariant.
+// (runner.Run, strict) fails it with the same invariant.
 func shrinkAndWrite(ctx context.Context, f *scenario.File, v violation, opt Options) Finding {
 	fd := Finding{Seed: f.Seed, Invariant: v.invariant, Detail: v.detail, AtStep: v.step + 1}
 	small := Shrink(ctx, f, v.invariant, opt)
@@ -398,7 +399,7 @@ func shrinkAndWrite(ctx context.Context, f *scenario.File, v violation, opt Opti
 		return fd
 	}
 	fd.File = parsed
-	res := sim.Run(ctx, parsed, sim.RunOptions{World: opt.WorldOptions})
+	res := runner.Run(ctx, parsed, runner.RunOptions{World: opt.WorldOptions})
 	fd.Confirmed = !res.Passed && res.Failure != nil && res.Failure.Invariant == v.invariant
 	return fd
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/explore"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -51,7 +52,7 @@ var _ = Describe("a planted defect", Label("explore"), func() {
 			f := sum.Findings[0]
 			Expect(f.Invariant).To(Equal(invariant))
 			Expect(f.Steps).To(BeNumerically("<=", 10))
-			Expect(f.Confirmed).To(BeTrue(), "sim.Run (what `ucssim run` does) fails the written file with %s", invariant)
+			Expect(f.Confirmed).To(BeTrue(), "runner.Run (what `ucssim run` does) fails the written file with %s", invariant)
 			Expect(f.Path).To(Equal(filepath.Join(out, filepathBase(f.Path))))
 
 			data, err := os.ReadFile(f.Path)
@@ -59,11 +60,11 @@ var _ = Describe("a planted defect", Label("explore"), func() {
 			file, err := scenario.Parse(f.Path, data)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(file.Invariants).To(Equal([]string{invariant}))
-			with := sim.Run(ctx, file, sim.RunOptions{World: plant(defect)})
+			with := runner.Run(ctx, file, runner.RunOptions{World: plant(defect)})
 			Expect(with.Passed).To(BeFalse())
 			Expect(with.Failure.Invariant).To(Equal(invariant))
 			Expect(with.Failure.Seen).To(HavePrefix("invariant " + invariant + " violated: "))
-			without := sim.Run(ctx, file, sim.RunOptions{})
+			without := runner.Run(ctx, file, runner.RunOptions{})
 			Expect(without.Passed).To(BeTrue(), "without the defect: %v", without.Failure)
 		},
 		Entry("a lost log-off prompt (the client goes on showing its old list as if current)", engine.NotifyMigratedPrompt, scenario.InvClientsConverge),

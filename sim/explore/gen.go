@@ -225,7 +225,7 @@ func (g *generator) move() scenario.Step {
 }
 
 func (g *generator) fault() scenario.Step {
-	kinds := []string{"down", "busy", "slow", "unauthorized"}
+	kinds := []engine.FaultKind{"down", "busy", "slow", "unauthorized"}
 	fors := []time.Duration{30 * time.Second, 2 * time.Minute, 10 * time.Minute, time.Hour}
 	f := scenario.Fault{Kind: kinds[g.rng.IntN(len(kinds))], For: fors[g.rng.IntN(len(fors))]}
 	switch f.Kind {

@@ -106,13 +106,13 @@ func encodeWorld(w World) *yaml.Node {
 			put(un, "name", str(u.Name))
 			put(un, "sip", str(u.SIP))
 			if u.Mailbox != "" && u.Mailbox != "exchange2013" {
-				put(un, "mailbox", str(u.Mailbox))
+				put(un, "mailbox", str(string(u.Mailbox)))
 			}
 			if u.Policy != "" {
 				put(un, "policy", str(u.Policy))
 			}
 			if u.Store != "" && u.Store != "lync" {
-				put(un, "store", str(u.Store))
+				put(un, "store", str(string(u.Store)))
 			}
 			switch {
 			case u.Contacts != nil:
@@ -149,8 +149,8 @@ func encodeStep(s Step) *yaml.Node {
 		put(n, "run", str(s.Command))
 	case StepSignIn, StepSignOut, StepAcceptPrompt:
 		put(n, string(s.Kind), str(s.User))
-		if s.Kind == StepSignIn && s.Client != "" && !strings.EqualFold(s.Client, "lync2013") {
-			put(n, "client", str(s.Client))
+		if s.Kind == StepSignIn && s.Client != "" && !strings.EqualFold(string(s.Client), "lync2013") {
+			put(n, "client", str(string(s.Client)))
 		}
 		if s.Endpoint != "" && s.Endpoint != "desktop" {
 			put(n, "endpoint", str(s.Endpoint))
@@ -168,7 +168,7 @@ func encodeStep(s Step) *yaml.Node {
 		put(n, string(s.Kind), c)
 	case StepFault:
 		f := flowMap()
-		put(f, "exchange", str(s.Fault.Kind))
+		put(f, "exchange", str(string(s.Fault.Kind)))
 		put(f, "for", str(FormatDuration(s.Fault.For)))
 		if s.Fault.BackOff > 0 {
 			put(f, "backoff", str(FormatDuration(s.Fault.BackOff)))
@@ -225,16 +225,16 @@ func encodeExpect(e *Expect) *yaml.Node {
 		put(n, "user", str(e.User))
 	}
 	if e.Event != "" {
-		put(n, "event", str(e.Event))
+		put(n, "event", str(string(e.Event)))
 	}
 	if e.Count != nil {
 		put(n, "count", intNode(*e.Count))
 	}
 	if e.State != "" {
-		put(n, "state", str(e.State))
+		put(n, "state", str(string(e.State)))
 	}
 	if e.ContactsIn != "" {
-		put(n, "contactsIn", str(e.ContactsIn))
+		put(n, "contactsIn", str(string(e.ContactsIn)))
 	}
 	if e.Contacts != nil {
 		put(n, "contacts", intNode(*e.Contacts))
@@ -249,7 +249,7 @@ func encodeExpect(e *Expect) *yaml.Node {
 		put(n, "prompt", str(e.Prompt))
 	}
 	if e.ClientReads != "" {
-		put(n, "clientReads", str(e.ClientReads))
+		put(n, "clientReads", str(string(e.ClientReads)))
 	}
 	if e.Attempts != nil {
 		put(n, "attempts", intNode(*e.Attempts))

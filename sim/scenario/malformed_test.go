@@ -133,7 +133,7 @@ var _ = Describe("Parse rejects a malformed file", func() {
 			`bad.yaml:7:5: "within" does not apply to a run step (only to expect)`),
 		Entry("error on a wait step",
 			header+"  - wait: 1m\n    error: denied\n",
-			`bad.yaml:7:5: "error" does not apply to a wait step (only to run, addContact, removeContact, outlookAddContact, signIn, signOut, acceptPrompt)`),
+			`bad.yaml:7:5: "error" does not apply to a wait step (only to run, signIn, signOut, acceptPrompt, addContact, removeContact, outlookAddContact)`),
 		Entry("an expect with neither user nor event",
 			header+"  - expect: {state: Migrated}\n",
 			`bad.yaml:6:13: expect needs user: (a state check) or event: (a trace check)`),

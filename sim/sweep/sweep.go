@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -92,7 +93,7 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Report, error) {
 	if movesClock(st) {
 		return nil, fmt.Errorf("step %d (%s) moves the clock itself; sweep an action or an instant check", opt.Step, describe(st))
 	}
-	base := sim.Run(ctx, f, sim.RunOptions{World: opt.World})
+	base := runner.Run(ctx, f, runner.RunOptions{World: opt.World})
 	if len(base.Steps) <= k {
 		return nil, fmt.Errorf("the file fails before step %d (%s), so it never runs", opt.Step, failureText(base))
 	}
@@ -168,7 +169,7 @@ func (s *sweeper) eval(d time.Duration) error {
 		return nil
 	}
 	s.runs++
-	s.seen[d] = outcomeOf(sim.Run(s.ctx, g, sim.RunOptions{World: s.opt.World}))
+	s.seen[d] = outcomeOf(runner.Run(s.ctx, g, runner.RunOptions{World: s.opt.World}))
 	return nil
 }
 
@@ -257,7 +258,7 @@ func movesClock(st scenario.Step) bool {
 	return false
 }
 
-func outcomeOf(r *sim.Result) Outcome {
+func outcomeOf(r *runner.Result) Outcome {
 	o := Outcome{Passed: r.Passed, Events: map[string]int{}}
 	if !r.Passed {
 		o.Failure = failureText(r)
@@ -289,7 +290,7 @@ func between(s, a, b string) string {
 	return s
 }
 
-func failureText(r *sim.Result) string {
+func failureText(r *runner.Result) string {
 	if r.Failure == nil {
 		if r.Err != nil {
 			return r.Err.Error()
@@ -311,7 +312,7 @@ func describe(st scenario.Step) string {
 	case scenario.StepRun:
 		return "run: " + st.Command
 	case scenario.StepFault:
-		return "fault: " + st.Fault.Kind
+		return "fault: " + string(st.Fault.Kind)
 	case scenario.StepExpect:
 		return "expect"
 	}
