@@ -114,6 +114,7 @@ const (
 	NotifyRollbackPrompt NotifyKind = "rollback-prompt" // full list + ms-diagnostics 2166
 	NotifyTrigger        NotifyKind = "trigger"         // empty migrated list, no diagnostics: re-read
 	NotifyFullList       NotifyKind = "full-list"       // full list, no diagnostics (rollback, reading from Lync)
+	NotifyReadOnlyList   NotifyKind = "read-only-list"  // full list + ms-diagnostics 2165: a Lync 2010/mobile endpoint's list became read-only
 )
 
 // Notification is one message the front end must send to one endpoint's roaming-contacts

@@ -153,7 +153,7 @@ func (e *Engine) commitMigrationLocked(u *user, im ImList) {
 	}
 	u.lastError = ""
 	u.mirror = fromImList(im, u.lync)
-	d, changed := u.bumpAndDiff(u.lync, u.mirror)
+	u.bumpAndDiff(u.lync, u.mirror)
 	e.emitLocked(EventMigrationCompleted, u.sip, map[string]any{"contacts": len(u.mirror.contacts), "attempts": u.attempts})
 	for _, id := range sortedEndpointIDs(u) {
 		ep := u.endpoints[id]
@@ -166,11 +166,11 @@ func (e *Engine) commitMigrationLocked(u *user, im ImList) {
 			}
 			continue
 		}
+		// The endpoint is told its list is now read-only (the full list with 2165), so the client
+		// and the engine agree on where it reads from without waiting for a refused write.
 		ep.readsFrom = ReadsReadOnly
-		if changed {
-			dd := d
-			e.notifyLocked(Notification{Kind: NotifyDelta, User: u.sip, Endpoint: id, Delta: &dd})
-		}
+		l := u.mirror.list(u.deltaNum)
+		e.notifyLocked(Notification{Kind: NotifyReadOnlyList, User: u.sip, Endpoint: id, List: &l})
 	}
 }
 

@@ -68,8 +68,7 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 	_ = u.becomeLync() // Migrated -> Lync is always legal (rollingBack kept every other move out)
 	u.lync = next
 	u.mirror = newLyncList()
-	d, changed := u.bumpAndDiff(old, next)
-	if !changed {
+	if _, changed := u.bumpAndDiff(old, next); !changed {
 		u.deltaNum++
 	}
 	e.emitLocked(EventRollbackCompleted, u.sip, map[string]any{"contacts": len(next.contacts)})
@@ -90,19 +89,25 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 			e.notifyLocked(Notification{Kind: NotifyRollbackPrompt, User: u.sip, Endpoint: id, List: &l})
 			e.emitLocked(EventPromptShown, u.sip, map[string]any{"endpoint": id, "diag": 2166})
 		case ep.kind == Lync2013:
-			ep.prompt = false
+			// Reading from Lync: its migration prompt (2165), if unanswered, stays until the user
+			// answers it (signs out); a prompt once shown is never withdrawn. The client keeps its
+			// old view meanwhile and ignores this list; one that shows no prompt takes it.
 			l := full
 			e.notifyLocked(Notification{Kind: NotifyFullList, User: u.sip, Endpoint: id, List: &l})
 		default:
+			// Writable again: the full list without diagnostics tells the client so.
 			ep.readsFrom = ReadsLync
-			if changed {
-				dd := d
-				e.notifyLocked(Notification{Kind: NotifyDelta, User: u.sip, Endpoint: id, Delta: &dd})
-			}
+			l := full
+			e.notifyLocked(Notification{Kind: NotifyFullList, User: u.sip, Endpoint: id, List: &l})
 		}
 	}
 	e.unlock()
 
+	if err != nil {
+		// What Exchange still holds was recorded as lost: clean it out as soon as Exchange answers
+		// again, so that what is added from Outlook afterwards is kept by the next migration.
+		e.sched.Go("mailbox clean-up "+u.sip, func() { e.purgeMailbox(u, mbox) })
+	}
 	if err == nil {
 		if cerr := e.cleanExchange(ctx, mbox, im); cerr != nil {
 			out.warnings = append(out.warnings, fmt.Sprintf("The contacts of %s are back in Lync Server, but removing them from Exchange failed (%s); the next migration removes the leftovers.", u.sip, failReason(cerr)))
@@ -171,5 +176,34 @@ func (e *Engine) holdExpired(u *user, until time.Time) {
 	e.emitLocked(EventRemigrationCheck, u.sip, details)
 	if action == "migrate" {
 		e.startMigrationLocked(u, "hold expired")
+	}
+}
+
+// purgeMailbox empties the IM list a forced rollback could not read, retrying every refreshRetry
+// until Exchange answers; a migration that starts first does the clean-up itself (purge).
+func (e *Engine) purgeMailbox(u *user, mbox string) {
+	ctx := context.Background()
+	pending := func() bool {
+		e.lock()
+		defer e.unlock()
+		return u.purge && (u.phase == phaseLync || u.phase == phaseFailed)
+	}
+	for pending() {
+		var im ImList
+		err := e.call(ctx, func() (err error) { im, err = e.ex.GetImItemList(ctx, mbox); return })
+		if err == nil && pending() {
+			if err = e.cleanExchange(ctx, mbox, im); err == nil {
+				e.lock()
+				u.purge = false
+				e.unlock()
+				return
+			}
+		}
+		if err == nil {
+			return
+		}
+		if e.sched.Sleep(ctx, refreshRetry, 1) != nil {
+			return
+		}
 	}
 }

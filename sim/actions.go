@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -263,7 +264,11 @@ func (w *World) AddContact(ctx context.Context, user, uri, name, group string) e
 	if err != nil {
 		return err
 	}
-	return w.Do(ctx, func(ctx context.Context) error { return ep.c.AddContact(ctx, normalizeSIP(uri), name, group) })
+	err = w.Do(ctx, func(ctx context.Context) error { return ep.c.AddContact(ctx, normalizeSIP(uri), name, group) })
+	if err == nil {
+		w.ledger.add(ep.user, uri)
+	}
+	return err
 }
 
 // RemoveContact removes a contact through the user's signed-in client.
@@ -272,7 +277,22 @@ func (w *World) RemoveContact(ctx context.Context, user, uri string) error {
 	if err != nil {
 		return err
 	}
-	return w.Do(ctx, func(ctx context.Context) error { return ep.c.RemoveContact(ctx, normalizeSIP(uri)) })
+	// A client removes from the list it writes to (the authoritative store): a contact added from
+	// Outlook that waits in the mailbox for a migration is not in it and stays.
+	// The same address added from Outlook while the list is in Lync is a separate item of the
+	// mailbox, which a remove through Lync does not touch either.
+	inStore, outlookItem := false, false
+	if st, err := w.Engine.Status(ep.user); err == nil {
+		auth, pending, _ := w.storeURIs(ep.user, st.ContactsIn)
+		inStore = slices.Contains(auth, bareURI(uri))
+		outlookItem = st.ContactsIn == engine.StoreLync && w.outlook[ep.user][bareURI(uri)] && slices.Contains(pending, bareURI(uri))
+	}
+	err = w.Do(ctx, func(ctx context.Context) error { return ep.c.RemoveContact(ctx, normalizeSIP(uri)) })
+	if err == nil && inStore && !outlookItem {
+		w.ledger.remove(ep.user, uri)
+		delete(w.outlook[ep.user], bareURI(uri))
+	}
+	return err
 }
 
 // OutlookAddContact adds a contact from Outlook / Outlook Web App straight into the user's Lync
@@ -282,9 +302,25 @@ func (w *World) OutlookAddContact(ctx context.Context, user, uri, name string) e
 	if err != nil {
 		return err
 	}
-	return w.Do(ctx, func(context.Context) error {
+	// Adding an address the Lync Contacts folder already holds changes nothing (the mock keeps one
+	// item per address), so the ledger only counts an add that created an item.
+	existed := false
+	if list, _, err := w.Exchange.List(strings.TrimPrefix(sip, "sip:")); err == nil {
+		for _, c := range list.Contacts {
+			existed = existed || bareURI(c.IMAddress) == bareURI(uri)
+		}
+	}
+	err = w.Do(ctx, func(context.Context) error {
 		return w.Exchange.OutlookAddContact(strings.TrimPrefix(sip, "sip:"), strings.TrimPrefix(normalizeSIP(uri), "sip:"), name)
 	})
+	if err == nil && !existed {
+		w.ledger.add(sip, uri)
+		if w.outlook[sip] == nil {
+			w.outlook[sip] = map[string]bool{}
+		}
+		w.outlook[sip][bareURI(uri)] = true
+	}
+	return err
 }
 
 // MoveMailbox moves the user's mailbox to another Exchange version (exchange2013, exchange2010,
@@ -324,8 +360,11 @@ type FaultSpec struct {
 }
 
 // Fault starts an Exchange fault now; it ends by itself after f.For (fault.started / fault.ended).
+// A fault replaces any fault still active for the same mailbox (or server-wide): the replaced one
+// ends now, with its own fault.ended.
 func (w *World) Fault(f FaultSpec) error {
-	fl := ews.Fault{Kind: f.Kind, Until: w.Sched.Now().Add(f.For), BackOff: f.BackOff, Latency: f.Latency}
+	now := w.Sched.Now()
+	fl := ews.Fault{Kind: f.Kind, Until: now.Add(f.For), BackOff: f.BackOff, Latency: f.Latency}
 	details := map[string]any{"exchange": f.Kind, "for": scenario.FormatDuration(f.For)}
 	if f.User != "" {
 		sip, err := w.Engine.ResolveUser(f.User)
@@ -341,11 +380,32 @@ func (w *World) Fault(f FaultSpec) error {
 	if f.Latency > 0 {
 		details["latency"] = scenario.FormatDuration(f.Latency)
 	}
+	key := strings.ToLower(fl.Mailbox)
+	if end := w.faultEnd[key]; end != nil {
+		end() // the replaced fault ends now
+	}
 	w.Exchange.SetFault(fl)
-	w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventFaultStarted, Details: details})
-	w.Sched.At(fl.Until, "fault.ended", func() {
-		w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventFaultEnded, Details: map[string]any{"exchange": f.Kind}})
-	})
+	w.faults = append(w.faults, faultWindow{mailbox: key, from: now, until: fl.Until})
+	w.Trace.Record(engine.Event{Time: now, Type: engine.EventFaultStarted, Details: details})
+	idx := len(w.faults) - 1
+	ended := false
+	end := func() {
+		if ended {
+			return
+		}
+		ended = true
+		if w.faultEnd[key] != nil {
+			delete(w.faultEnd, key)
+		}
+		w.faults[idx].until = w.Sched.Now()
+		d := map[string]any{"exchange": f.Kind}
+		if fl.Mailbox != "" {
+			d["mailbox"] = fl.Mailbox
+		}
+		w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventFaultEnded, Details: d})
+	}
+	cancel := w.Sched.At(fl.Until, "fault.ended", end)
+	w.faultEnd[key] = func() { cancel(); end() }
 	return nil
 }
 

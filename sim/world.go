@@ -54,6 +54,11 @@ type World struct {
 	signins   int         // sign-ins so far, to order endpoints by recency
 	httpc     *http.Client
 	logger    *slog.Logger
+	ledger    ledger        // what users did to their lists (the nothing-lost invariant)
+	lostSeen  int           // trace events the ledger has looked at for contacts.lost
+	faults    []faultWindow // every Exchange fault started, in order
+	faultEnd  map[string]func()
+	outlook   map[string]map[string]bool // sip → addresses whose mailbox item Outlook created
 
 	sessionOnce sync.Once
 	session     *engine.Session // the Management Shell variables of `run:` lines
@@ -73,6 +78,21 @@ type WorldOptions struct {
 	// Listen addresses, loopback only; default 127.0.0.1:0 (an ephemeral port). `ucssim serve`
 	// sets fixed ports so outside clients (SIPp, EWS libraries) can find them.
 	SIPTCP, SIPUDP, EWS string
+	// Deliver, if set, decides which of the engine's notifications reach the SIP front end. It
+	// exists for tests that plant a defect (a lost prompt, a skipped delta) for explore to find.
+	Deliver func(engine.Notification) bool
+}
+
+// filterListener passes the engine's notifications that deliver accepts on to next.
+type filterListener struct {
+	next    engine.Listener
+	deliver func(engine.Notification) bool
+}
+
+func (l filterListener) Notify(n engine.Notification) {
+	if l.deliver(n) {
+		l.next.Notify(n)
+	}
 }
 
 func (o WorldOptions) addr(a string) (string, error) {
@@ -99,14 +119,17 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	w := &World{
-		Spec:   spec,
-		Start:  start,
-		Seed:   seed,
-		Sched:  vclock.New(start),
-		Rand:   rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		Trace:  &Trace{},
-		logger: logger,
-		httpc:  &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
+		Spec:     spec,
+		Start:    start,
+		Seed:     seed,
+		Sched:    vclock.New(start),
+		Rand:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		Trace:    &Trace{},
+		logger:   logger,
+		ledger:   ledger{},
+		faultEnd: map[string]func(){},
+		outlook:  map[string]map[string]bool{},
+		httpc:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
 	}
 	ok := false
 	defer func() {
@@ -192,7 +215,11 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	if err := w.FrontEnd.Start(sipTCP, sipUDP); err != nil {
 		return nil, fmt.Errorf("start the SIP front end: %w", err)
 	}
-	w.Engine.SetListener(w.FrontEnd)
+	if opt.Deliver != nil {
+		w.Engine.SetListener(filterListener{next: w.FrontEnd, deliver: opt.Deliver})
+	} else {
+		w.Engine.SetListener(w.FrontEnd)
+	}
 
 	if err := w.populate(); err != nil {
 		return nil, err
@@ -236,7 +263,9 @@ func (w *World) populate() error {
 			contacts = generateContacts(w.Rand, domainOf(sip), u.Generated, u.Groups)
 		}
 		spec := engine.UserSpec{Name: u.Name, SIP: sip, Mailbox: kind, Policy: u.Policy}
+		w.ledger[sip] = map[string]bool{}
 		for _, c := range contacts {
+			w.ledger.add(sip, c.URI)
 			spec.Contacts = append(spec.Contacts, engine.ContactSpec{URI: c.URI, Name: c.Name, Groups: c.Groups})
 		}
 		if u.Store == engine.StoreExchange {

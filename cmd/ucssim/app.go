@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
@@ -37,6 +38,8 @@ type App struct {
 	Version     string
 	// Terminal decides colour and progress; nil means report.OptionsFor(Stdout).
 	Terminal *report.TerminalOptions
+	// exploreWorld, if set, tunes every world explore builds (specs plant a defect with it).
+	exploreWorld *sim.WorldOptions
 	// Getenv reads the environment (GITHUB_ACTIONS); nil means os.Getenv.
 	Getenv func(string) string
 }
@@ -100,7 +103,7 @@ filters, or the command line was wrong.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.Version = a.Version
 	root.SetVersionTemplate(versionLine(a.Version))
-	root.AddCommand(a.runCmd(), a.validateCmd(), a.shellCmd(), a.serveCmd(), a.timelineCmd(), a.versionCmd(), a.schemaCmd(), a.initCmd())
+	root.AddCommand(a.runCmd(), a.validateCmd(), a.shellCmd(), a.serveCmd(), a.timelineCmd(), a.exploreCmd(), a.sweepCmd(), a.versionCmd(), a.schemaCmd(), a.initCmd())
 	return root
 }
 

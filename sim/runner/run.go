@@ -5,9 +5,12 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ucssim/ucssim/engine"
@@ -20,6 +23,8 @@ type RunOptions struct {
 	Seed *uint64 // overrides the file's seed
 	// OnStep, if set, is called before each step (the shell's and a trainer's timeline).
 	OnStep func(i int, s scenario.Step)
+	// World tunes the world beyond the file (test hooks such as a planted defect).
+	World sim.WorldOptions
 }
 
 // Result is the outcome of one scenario run.
@@ -54,6 +59,8 @@ type Failure struct {
 	Seen       string
 	Note       string // the failing step's `note:`, if it has one
 	LastEvents []string
+	// Invariant names the broken invariant when an `invariants:` check failed, else "".
+	Invariant string
 }
 
 func (f *Failure) Error() string {
@@ -63,57 +70,203 @@ func (f *Failure) Error() string {
 // lastEventsShown is how many trace events a failure report carries.
 const lastEventsShown = 8
 
+// runLock lets a run that checks the no-leaks invariant have the process to itself: every run
+// holds it shared, such a run exclusively, so the goroutines and descriptors it counts are its own.
+var runLock sync.RWMutex
+
+// leakWait bounds how long (real time) a closed world's goroutines and sockets may take to go.
+const leakWait = 3 * time.Second
+
 // Run builds the file's world and runs its steps in order. It never panics on bad scenario content:
-// what cannot be done is a failure at that step.
+// what cannot be done is a failure at that step. The file's `invariants:` are checked after every
+// step (the per-step ones) and once for the run (deterministic: a second run gives the same trace;
+// no-leaks: nothing of the world outlives it).
 func Run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
-	began := time.Now()
-	seed := f.Seed
-	if opt.Seed != nil {
-		seed = *opt.Seed
+	leaks := slices.Contains(f.Invariants, scenario.InvNoLeaks)
+	if leaks {
+		runLock.Lock()
+		defer runLock.Unlock()
+	} else {
+		runLock.RLock()
+		defer runLock.RUnlock()
 	}
-	res := &Result{File: f, Seed: seed, Start: f.Start}
-	w, err := sim.NewWorld(f.World, f.Start, seed, sim.WorldOptions{})
+	var before sim.Resources
+	if leaks {
+		before = sim.CountResources()
+	}
+	res := run(ctx, f, opt)
+	if res.Failure == nil && leaks {
+		if after, ok := sim.WaitResources(before, leakWait); !ok {
+			res.Failure = &Failure{Path: f.Path, Line: f.InvariantsPos.Line, Col: f.InvariantsPos.Col, Step: "end of scenario",
+				Invariant: scenario.InvNoLeaks, Expected: "invariant no-leaks: nothing of the world outlives it",
+				Seen: fmt.Sprintf("invariant no-leaks violated: %d goroutines and %d file descriptors before the world, %d and %d after it closed",
+					before.Goroutines, before.FDs, after.Goroutines, after.FDs)}
+		}
+	}
+	if res.Failure == nil && slices.Contains(f.Invariants, scenario.InvDeterministic) {
+		again := run(ctx, f, opt)
+		if !bytes.Equal(again.Trace, res.Trace) {
+			res.Failure = &Failure{Path: f.Path, Line: f.InvariantsPos.Line, Col: f.InvariantsPos.Col, Step: "end of scenario",
+				Invariant: scenario.InvDeterministic, Expected: "invariant deterministic: the same trace from a second run with the same seed",
+				Seen: "invariant deterministic violated: " + firstDifference(res.Trace, again.Trace)}
+		}
+	}
+	res.Passed = res.Failure == nil
+	return res
+}
+
+func run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
+	began := time.Now()
+	s, err := Start(f, opt)
 	if err != nil {
-		res.Err = err
+		res := &Result{File: f, Seed: s.Seed, Err: err, Wall: time.Since(began), Start: f.Start}
 		res.Failure = &Failure{Path: f.Path, Line: 1, Col: 1, Step: "world", Expected: "the world to start", Seen: err.Error()}
-		res.Wall = time.Since(began)
 		return res
 	}
-	defer w.Close()
-	res.Start = w.Start
-	r := &runner{w: w, f: f, ctx: ctx}
+	defer s.Close()
 	for i, step := range f.Steps {
 		if opt.OnStep != nil {
 			opt.OnStep(i, step)
 		}
 		if err := ctx.Err(); err != nil {
-			res.Failure = r.fail(step, "the run to go on", err.Error())
+			s.failure = s.r.fail(step, "the run to go on", err.Error())
 			break
 		}
-		at, first := w.Sched.Now(), w.Trace.Len()
-		fail := r.step(step)
-		res.Steps = append(res.Steps, StepSpan{At: at, End: w.Sched.Now(), FirstSeq: first, LastSeq: w.Trace.Len()})
-		if fail != nil {
-			res.Failure = fail
+		if _, fail := s.Step(ctx, step); fail != nil {
 			break
 		}
 	}
-	if res.Failure == nil {
-		if err := w.Sched.Settle(); err != nil {
-			res.Failure = &Failure{Path: f.Path, Line: 1, Col: 1, Step: "end of scenario", Expected: "a quiescent world", Seen: err.Error()}
+	if s.failure == nil {
+		if err := s.World.Sched.Settle(); err != nil {
+			s.failure = &Failure{Path: f.Path, Line: 1, Col: 1, Step: "end of scenario", Expected: "a quiescent world", Seen: err.Error()}
 		}
 	}
-	res.Passed = res.Failure == nil
-	res.Trace = w.Trace.JSONL()
-	res.Virtual = w.Sched.Now().Sub(w.Start)
-	res.Wall = time.Since(began)
-	return res
+	return s.result(began)
+}
+
+// Session is a scenario run driven one step at a time: `ucssim explore` generates each step from
+// what the world shows, and the runner uses it for files.
+type Session struct {
+	World *sim.World
+	File  *scenario.File
+	Seed  uint64
+
+	// Lenient makes a step whose action fails, or succeeds against its `error:`, not a failure:
+	// Step still returns the action's error. Explore generates steps this way and writes the
+	// errors it saw into the file.
+	Lenient bool
+
+	r       *runner
+	failure *Failure
+	spans   []StepSpan
+}
+
+// Start builds the world of f (its steps are not run). Close it when done.
+func Start(f *scenario.File, opt RunOptions) (*Session, error) {
+	seed := f.Seed
+	if opt.Seed != nil {
+		seed = *opt.Seed
+	}
+	s := &Session{File: f, Seed: seed}
+	w, err := sim.NewWorld(f.World, f.Start, seed, opt.World)
+	if err != nil {
+		return s, err
+	}
+	s.World = w
+	s.r = &runner{w: w, f: f}
+	return s, nil
+}
+
+// Step runs one step and then checks the file's per-step invariants. act is the error of the
+// step's action itself (nil if it succeeded or has none); fail is the step's failure as a
+// scenario file sees it (an unexpected error, an unmet expectation, a broken invariant). After a
+// failure the session runs nothing more.
+func (s *Session) Step(ctx context.Context, step scenario.Step) (act error, fail *Failure) {
+	if s.failure != nil {
+		return nil, s.failure
+	}
+	s.r.ctx = ctx
+	s.r.lenient = s.Lenient
+	at, first := s.World.Sched.Now(), s.World.Trace.Len()
+	act, fail = s.r.step(step)
+	s.spans = append(s.spans, StepSpan{At: at, End: s.World.Sched.Now(), FirstSeq: first, LastSeq: s.World.Trace.Len()})
+	if fail == nil && len(s.File.Invariants) > 0 {
+		fail = s.CheckInvariants(step)
+	}
+	s.failure = fail
+	return act, fail
+}
+
+// CheckInvariants settles the world and checks the file's per-step invariants; the failure is
+// reported at step (the last one run).
+func (s *Session) CheckInvariants(step scenario.Step) *Failure {
+	if err := s.World.Sched.Settle(); err != nil {
+		return s.r.fail(step, "a quiescent world", err.Error())
+	}
+	vs := s.World.CheckInvariants(s.File.Invariants, func(e *scenario.Expect) (bool, []string, []string) {
+		c := s.r.evaluate(e)
+		return c.ok, c.expected, c.seen
+	})
+	if len(vs) == 0 {
+		return nil
+	}
+	details := make([]string, len(vs))
+	for i, v := range vs {
+		details[i] = v.Detail
+	}
+	f := s.r.fail(step, "invariant "+vs[0].Invariant+" to hold", "invariant "+vs[0].Invariant+" violated: "+strings.Join(details[:countSame(vs)], "; "))
+	f.Invariant = vs[0].Invariant
+	return f
+}
+
+// countSame is how many leading violations share the first one's invariant.
+func countSame(vs []sim.Violation) int {
+	n := 0
+	for n < len(vs) && vs[n].Invariant == vs[0].Invariant {
+		n++
+	}
+	return n
+}
+
+// Failure is the session's failure so far, or nil.
+func (s *Session) Failure() *Failure { return s.failure }
+
+// Close stops the world.
+func (s *Session) Close() {
+	if s.World != nil {
+		s.World.Close()
+	}
+}
+
+func (s *Session) result(began time.Time) *Result {
+	w := s.World
+	return &Result{File: s.File, Seed: s.Seed, Passed: s.failure == nil, Failure: s.failure,
+		Trace: w.Trace.JSONL(), Virtual: w.Sched.Now().Sub(w.Start), Wall: time.Since(began), Start: w.Start, Steps: s.spans}
+}
+
+// firstDifference describes where two traces first differ.
+func firstDifference(a, b []byte) string {
+	la, lb := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := 0; i < len(la) || i < len(lb); i++ {
+		var x, y string
+		if i < len(la) {
+			x = la[i]
+		}
+		if i < len(lb) {
+			y = lb[i]
+		}
+		if x != y {
+			return fmt.Sprintf("trace line %d is %q in the first run, %q in the second", i+1, x, y)
+		}
+	}
+	return "the traces differ"
 }
 
 type runner struct {
-	w   *sim.World
-	f   *scenario.File
-	ctx context.Context
+	w       *sim.World
+	f       *scenario.File
+	ctx     context.Context
+	lenient bool
 }
 
 func (r *runner) fail(s scenario.Step, expected, seen string) *Failure {
@@ -128,53 +281,61 @@ func (r *runner) user(id string) (string, error) {
 	return r.w.Engine.ResolveUser(id)
 }
 
-func (r *runner) step(s scenario.Step) *Failure {
+// step runs one step: act is its action's own error, fail the step's failure.
+func (r *runner) step(s scenario.Step) (act error, fail *Failure) {
 	switch s.Kind {
 	case scenario.StepRun:
 		return r.runCmdlet(s)
 	case scenario.StepSignIn:
-		return r.checkErr(s, r.w.SignIn(r.ctx, s.User, s.Endpoint, s.Client))
+		act = r.w.SignIn(r.ctx, s.User, s.Endpoint, s.Client)
 	case scenario.StepSignOut:
-		return r.checkErr(s, r.w.SignOut(r.ctx, s.User, endpointOf(s)))
+		act = r.w.SignOut(r.ctx, s.User, endpointOf(s))
 	case scenario.StepAcceptPrompt:
-		return r.checkErr(s, r.w.AcceptPrompt(r.ctx, s.User, endpointOf(s)))
+		act = r.w.AcceptPrompt(r.ctx, s.User, endpointOf(s))
 	case scenario.StepAddContact:
 		group := ""
 		if len(s.Contact.Groups) > 0 {
 			group = s.Contact.Groups[0]
 		}
-		return r.checkErr(s, r.w.AddContact(r.ctx, s.User, s.Contact.URI, s.Contact.Name, group))
+		act = r.w.AddContact(r.ctx, s.User, s.Contact.URI, s.Contact.Name, group)
 	case scenario.StepRemoveContact:
-		return r.checkErr(s, r.w.RemoveContact(r.ctx, s.User, s.Contact.URI))
+		act = r.w.RemoveContact(r.ctx, s.User, s.Contact.URI)
 	case scenario.StepOutlookAddContact:
-		return r.checkErr(s, r.w.OutlookAddContact(r.ctx, s.User, s.Contact.URI, s.Contact.Name))
+		act = r.w.OutlookAddContact(r.ctx, s.User, s.Contact.URI, s.Contact.Name)
 	case scenario.StepFault:
 		f := s.Fault
 		if err := r.w.Fault(sim.FaultSpec{Kind: f.Kind, For: f.For, BackOff: f.BackOff, Latency: f.Latency, User: f.User}); err != nil {
-			return r.fail(s, "a fault", err.Error())
+			return err, r.fail(s, "a fault", err.Error())
 		}
+		return nil, nil
 	case scenario.StepMoveMailbox:
-		return r.checkErr(s, r.w.MoveMailbox(r.ctx, s.User, s.Mailbox))
+		act = r.w.MoveMailbox(r.ctx, s.User, s.Mailbox)
 	case scenario.StepServerToServerAuth:
 		r.w.SetServerToServerAuth(s.ServerToServerAuth)
+		return nil, nil
 	case scenario.StepWait:
 		if err := r.w.Sched.Advance(s.Wait); err != nil {
-			return r.fail(s, "the clock to advance", err.Error())
+			return err, r.fail(s, "the clock to advance", err.Error())
 		}
+		return nil, nil
 	case scenario.StepUntil:
 		if err := r.w.Sched.RunUntil(s.Until.At(r.w.Start)); err != nil {
-			return r.fail(s, "the clock to advance", err.Error())
+			return err, r.fail(s, "the clock to advance", err.Error())
 		}
+		return nil, nil
 	case scenario.StepExpect:
-		return r.expect(s)
+		return nil, r.expect(s)
 	default:
-		return r.fail(s, "a known step", string(s.Kind))
+		return nil, r.fail(s, "a known step", string(s.Kind))
 	}
-	return nil
+	return act, r.checkErr(s, act)
 }
 
 // checkErr applies a step's `error:` option to the outcome of its action.
 func (r *runner) checkErr(s scenario.Step, err error) *Failure {
+	if r.lenient {
+		return nil
+	}
 	if s.Error != nil {
 		if err == nil {
 			return r.fail(s, fmt.Sprintf("an error containing %q", *s.Error), "success")
@@ -190,10 +351,10 @@ func (r *runner) checkErr(s scenario.Step, err error) *Failure {
 	return nil
 }
 
-func (r *runner) runCmdlet(s scenario.Step) *Failure {
+func (r *runner) runCmdlet(s scenario.Step) (error, *Failure) {
 	res, err := r.w.RunCmdlet(r.ctx, s.Command, nil)
 	if f := r.checkErr(s, err); f != nil || err != nil {
-		return f
+		return err, f
 	}
 	if s.Warning != nil {
 		found := false
@@ -203,7 +364,7 @@ func (r *runner) runCmdlet(s scenario.Step) *Failure {
 			}
 		}
 		if !found {
-			return r.fail(s, fmt.Sprintf("a warning containing %q", *s.Warning), fmt.Sprintf("warnings %q", res.Warnings))
+			return nil, r.fail(s, fmt.Sprintf("a warning containing %q", *s.Warning), fmt.Sprintf("warnings %q", res.Warnings))
 		}
 	}
 	if len(s.Output) > 0 && !outputMatches(res.Records, s.Output) {
@@ -211,9 +372,9 @@ func (r *runner) runCmdlet(s scenario.Step) *Failure {
 		for i, f := range s.Output {
 			want[i] = f.Name + ": " + f.Value
 		}
-		return r.fail(s, "output with {"+strings.Join(want, ", ")+"}", strings.TrimSpace(res.Text))
+		return nil, r.fail(s, "output with {"+strings.Join(want, ", ")+"}", strings.TrimSpace(res.Text))
 	}
-	return nil
+	return nil, nil
 }
 
 // outputMatches reports whether some record has every wanted field (names and values compared

@@ -25,7 +25,26 @@ type File struct {
 	Start       time.Time
 	World       World
 	Steps       []Step
+	// Invariants are the named invariants (InvariantNames) the runner checks after every step and,
+	// for the whole-run ones, at the end (extension: top-level `invariants: [names] | all`).
+	Invariants []string
+	// InvariantsPos is where `invariants:` stands.
+	InvariantsPos Pos
 }
+
+// The invariants a scenario may ask the runner to check (`invariants:`), in their canonical
+// spelling. The first four are checked after every settled step, the last two once per run.
+const (
+	InvNothingLost     = "nothing-lost"     // every contact in exactly one authoritative store; none lost, duplicated or resurrected
+	InvClientsConverge = "clients-converge" // every signed-in client's view equals the list where it reads from
+	InvOneTruth        = "one-truth"        // engine, front end, clients, cmdlets, trace and expectations agree
+	InvEventsPaired    = "events-paired"    // every *.started has its end or is still in flight; Debug counts add up
+	InvDeterministic   = "deterministic"    // the same file and seed give a byte-identical trace
+	InvNoLeaks         = "no-leaks"         // no goroutine, connection or file descriptor outlives the world
+)
+
+// InvariantNames lists every invariant, in the order they are checked and reported.
+var InvariantNames = []string{InvNothingLost, InvClientsConverge, InvOneTruth, InvEventsPaired, InvDeterministic, InvNoLeaks}
 
 // World is the `world:` section, with the documented defaults filled in.
 type World struct {

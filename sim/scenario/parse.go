@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -94,6 +95,10 @@ func (d *decoder) file(data []byte) *File {
 	if n := top.val["steps"]; n != nil {
 		f.Steps = d.steps(n, &f.World, f.Start)
 	}
+	if n := top.val["invariants"]; n != nil {
+		f.InvariantsPos = pos(deref(n))
+		f.Invariants = d.invariants(n)
+	}
 	return f
 }
 
@@ -120,4 +125,38 @@ func (d *decoder) syntaxError(err error) {
 		return
 	}
 	d.errorf(nil, "YAML syntax: %s", msg)
+}
+
+// invariants reads `invariants:`: `all`, or one name or a list of names from InvariantNames.
+func (d *decoder) invariants(n *yaml.Node) []string {
+	names, ok := d.strList(n, "invariants", true)
+	if !ok {
+		return nil
+	}
+	if len(names) == 1 && strings.EqualFold(strings.TrimSpace(names[0]), "all") {
+		return append([]string(nil), InvariantNames...)
+	}
+	var out []string
+	items := deref(n).Content
+	for i, name := range names {
+		at := deref(n)
+		if i < len(items) {
+			at = deref(items[i])
+		}
+		canon := ""
+		for _, v := range InvariantNames {
+			if strings.EqualFold(strings.TrimSpace(name), v) {
+				canon = v
+			}
+		}
+		switch {
+		case canon == "":
+			d.errorf(at, "unknown invariant %q (all, or one of %s)%s", name, strings.Join(InvariantNames, ", "), didYouMean(name, InvariantNames))
+		case contains(out, canon):
+			d.errorf(at, "invariant %q is listed twice", canon)
+		default:
+			out = append(out, canon)
+		}
+	}
+	return out
 }

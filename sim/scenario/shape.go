@@ -60,6 +60,7 @@ type fileDoc struct {
 	Start       string        `yaml:"start" jsonschema:"format=date-time" jsonschema_description:"Virtual start time, RFC 3339. Default 2026-01-05T09:00:00Z."`
 	World       worldDoc      `yaml:"world" jsonschema_description:"The Lync + Exchange world the steps run in; every key has a documented default."`
 	Steps       []stepWritten `yaml:"steps" jsonschema_description:"What happens, in order, along the virtual clock. Each step has exactly one action key; its options are sibling keys."`
+	Invariants  stringOrList  `yaml:"invariants" jsonschema_description:"Invariants checked after every step (nothing-lost, clients-converge, one-truth, events-paired) and once per run (deterministic, no-leaks), or all."`
 }
 
 type worldDoc struct {
@@ -122,18 +123,21 @@ type signInStep struct {
 	SignIn   string     `yaml:"signIn" jsonschema:"required,minLength=1" jsonschema_description:"The user (display name or SIP address) signs in over SIP."`
 	Client   clientName `yaml:"client" jsonschema_description:"lync2013 (default), lync2010 or mobile. Only Lync 2013 triggers migration."`
 	Endpoint string     `yaml:"endpoint" jsonschema:"minLength=1" jsonschema_description:"Endpoint name, default desktop; one user may have several."`
+	Error    string     `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
 	Note     string     `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
 }
 
 type signOutStep struct {
 	SignOut  string `yaml:"signOut" jsonschema:"required,minLength=1" jsonschema_description:"That endpoint of the user signs out."`
 	Endpoint string `yaml:"endpoint" jsonschema:"minLength=1" jsonschema_description:"Endpoint name, default desktop."`
+	Error    string `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
 	Note     string `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
 }
 
 type acceptPromptStep struct {
 	AcceptPrompt string `yaml:"acceptPrompt" jsonschema:"required,minLength=1" jsonschema_description:"The user answers the log-off prompt: signs out and back in with the same client. Fails if no prompt shows."`
 	Endpoint     string `yaml:"endpoint" jsonschema:"minLength=1" jsonschema_description:"Endpoint name, default desktop."`
+	Error        string `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
 	Note         string `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
 }
 

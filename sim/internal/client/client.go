@@ -51,6 +51,8 @@ type Client struct {
 	mailbox   Mailbox
 	rereading bool
 	dirty     bool
+	// retryCancel cancels an armed re-read after a failed read from Exchange.
+	retryCancel func()
 }
 
 // dialog is the client's side of its roaming-contacts subscription.
@@ -209,6 +211,10 @@ func (c *Client) Close() error {
 }
 
 func (c *Client) stopTimersLocked() {
+	if c.retryCancel != nil {
+		c.retryCancel()
+		c.retryCancel = nil
+	}
 	if c.regCancel != nil {
 		c.regCancel()
 		c.regCancel = nil

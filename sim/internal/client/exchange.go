@@ -86,7 +86,17 @@ func (c *Client) addOverEWS(ctx context.Context, uri, name, group string) error 
 	if _, err := mb.AddNewImContactToGroup(ctx, c.alias, strings.TrimPrefix(uri, "sip:"), name, g.ID); err != nil {
 		return fmt.Errorf("client %s: AddNewImContactToGroup %s: %w", c.cfg.Endpoint, uri, err)
 	}
-	return c.readExchange(ctx)
+	c.rereadAfterEdit(ctx)
+	return nil
+}
+
+// rereadAfterEdit reads the list back after an edit Exchange accepted; the edit stands if that
+// read fails (the client retries it).
+func (c *Client) rereadAfterEdit(ctx context.Context) {
+	if err := c.readExchange(ctx); err != nil {
+		c.cfg.Logger.Warn("client: reading the list back after an edit failed; retrying", "endpoint", c.cfg.Endpoint, "error", err)
+		c.retryReread()
+	}
 }
 
 func (c *Client) removeOverEWS(ctx context.Context, uri string) error {
@@ -102,7 +112,8 @@ func (c *Client) removeOverEWS(ctx context.Context, uri string) error {
 			if err := mb.RemoveContactFromImList(ctx, c.alias, ct.ID); err != nil {
 				return fmt.Errorf("client %s: RemoveContactFromImList %s: %w", c.cfg.Endpoint, uri, err)
 			}
-			return c.readExchange(ctx)
+			c.rereadAfterEdit(ctx)
+			return nil
 		}
 	}
 	return fmt.Errorf("client %s: %s is not in the contact list", c.cfg.Endpoint, uri)

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"time"
 
 	"github.com/ucssim/ucssim/sim/internal/lyncwire"
 
@@ -64,6 +65,10 @@ func (c *Client) applyLocked(doc *lyncwire.RoamingDoc, diag int) (reread bool) {
 	}
 	l := *doc.List
 	switch {
+	case diag == lyncwire.DiagReadOnly && c.cfg.Kind != engine.Lync2013:
+		// A Lync 2010 or mobile client shows the list, read-only: it now lives in Exchange.
+		c.readsFrom = engine.ReadsReadOnly
+		c.setListLocked(l)
 	case diag == lyncwire.DiagReadOnly && c.readsFrom != engine.ReadsExchange:
 		c.showPromptLocked(PromptMigrated)
 	case diag == lyncwire.DiagRollback && c.readsFrom == engine.ReadsExchange:
@@ -116,7 +121,8 @@ func (c *Client) startReread() {
 	c.background("client.reread", func(ctx context.Context) {
 		for {
 			if err := c.readExchange(ctx); err != nil {
-				c.cfg.Logger.Warn("client: re-read from Exchange failed", "endpoint", c.cfg.Endpoint, "error", err)
+				c.cfg.Logger.Warn("client: re-read from Exchange failed; retrying", "endpoint", c.cfg.Endpoint, "error", err)
+				c.retryReread()
 			}
 			c.mu.Lock()
 			if !c.dirty || c.closed {
@@ -126,6 +132,28 @@ func (c *Client) startReread() {
 			}
 			c.dirty = false
 			c.mu.Unlock()
+		}
+	})
+}
+
+// RereadRetry is how long after a failed read from Exchange a Lync 2013 client reads again.
+const RereadRetry = time.Minute
+
+// retryReread arms one re-read RereadRetry from now (virtual time), unless one is armed; it is
+// dropped when the client signs out, is closed or no longer reads from Exchange.
+func (c *Client) retryReread() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || c.retryCancel != nil || c.cfg.Scheduler == nil || c.cfg.Clock == nil {
+		return
+	}
+	c.retryCancel = c.cfg.Scheduler.At(c.cfg.Clock.Now().Add(RereadRetry), "client.reread.retry", func() {
+		c.mu.Lock()
+		c.retryCancel = nil
+		again := !c.closed && c.signedIn && c.readsFrom == engine.ReadsExchange
+		c.mu.Unlock()
+		if again {
+			c.startReread()
 		}
 	})
 }

@@ -65,7 +65,9 @@ func (c *Client) SignIn(ctx context.Context) error {
 	c.mu.Unlock()
 	if reads == engine.ReadsExchange {
 		if err := c.openMailbox(ctx); err != nil {
-			return err
+			// Signed in to Lync Server all the same: the list shows once Exchange answers.
+			c.cfg.Logger.Warn("client: reading the list from Exchange failed; retrying", "endpoint", c.cfg.Endpoint, "error", err)
+			c.retryReread()
 		}
 	}
 	return nil

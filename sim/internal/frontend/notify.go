@@ -116,6 +116,14 @@ func (s *Server) buildNotify(sub *subscription, n engine.Notification) (req *sip
 		diag = lyncwire.Diagnostics(lyncwire.DiagReadOnly, lyncwire.ReasonMigratedList)
 	case engine.NotifyTrigger:
 		body = lyncwire.EncodeContactList(migratedList(n.List))
+	case engine.NotifyReadOnlyList:
+		l := engine.ContactList{}
+		if n.List != nil {
+			l = *n.List
+		}
+		l.Migrated = false
+		body = lyncwire.EncodeContactList(l)
+		diag = lyncwire.Diagnostics(lyncwire.DiagReadOnly, lyncwire.ReasonReadOnly)
 	case engine.NotifyRollbackPrompt, engine.NotifyFullList:
 		l := engine.ContactList{}
 		if n.List != nil {

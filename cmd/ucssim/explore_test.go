@@ -1,0 +1,77 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/sim"
+)
+
+var _ = Describe("ucssim explore", func() {
+	It("explores the seeds, prints the table of invariants and exits 0 when nothing broke", func() {
+		// no-leaks is left out: worlds closed with a job parked on virtual time still leak it (issue 10).
+		// Without --faults: two migrations failing at the same instant are not yet traced in a fixed order.
+		res := execute(newApp(&fakeRunner{}), "explore", "--seeds", "3", "--steps", "10", "--out", GinkgoTempDir(),
+			"--invariant", "nothing-lost", "--invariant", "clients-converge", "--invariant", "one-truth",
+			"--invariant", "events-paired", "--invariant", "deterministic")
+		Expect(res.code).To(Equal(0), res.stdout+res.stderr)
+		Expect(res.stdout).To(MatchRegexp(`invariant\s+checks\s+violations\s+seeds`))
+		Expect(res.stdout).To(MatchRegexp(`\none-truth\s+30\s+0\s*\n`))
+		Expect(res.stdout).To(MatchRegexp(`\ndeterministic\s+3\s+0\s*\n`))
+		Expect(res.stdout).To(MatchRegexp(`3 seeds, 30 steps in .* \([0-9.]+ seeds/s, [0-9]+ steps/s\): 0 found\n$`))
+		Expect(res.stderr).To(ContainSubstring("seeds 3/3  steps 30"), "progress on the error stream")
+	})
+
+	It("writes the shrunk file, names it, and exits 1 when an invariant broke", func() {
+		app := newApp(&fakeRunner{})
+		app.exploreWorld = &sim.WorldOptions{Deliver: func(n engine.Notification) bool { return n.Kind != engine.NotifyDelta }}
+		out := GinkgoTempDir()
+		res := execute(app, "explore", "--seeds", "20", "--steps", "40", "--out", out, "--invariant", "clients-converge")
+		Expect(res.code).To(Equal(1), res.stdout+res.stderr)
+		Expect(res.stdout).To(MatchRegexp(`FOUND clients-converge \(seed \d+, after step \d+\): `))
+		Expect(res.stdout).To(MatchRegexp(`wrote .*explore-seed-\d+-clients-converge.yaml: \d+ steps; 'ucssim run .*' fails it with clients-converge`))
+		files, err := filepath.Glob(filepath.Join(out, "explore-seed-*-clients-converge.yaml"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(files).NotTo(BeEmpty())
+		data, err := os.ReadFile(files[0])
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(data)).To(ContainSubstring("invariants: [clients-converge]"))
+	})
+
+	It("refuses an unknown invariant with exit 2", func() {
+		res := execute(newApp(&fakeRunner{}), "explore", "--invariant", "nothing-lots")
+		Expect(res.code).To(Equal(2))
+		Expect(res.stderr).To(ContainSubstring(`--invariant "nothing-lots": one of nothing-lost, clients-converge`))
+	})
+})
+
+var _ = Describe("ucssim sweep", func() {
+	It("prints the intervals where the outcome changes", func() {
+		dir := GinkgoTempDir()
+		p := filepath.Join(dir, "signout.yaml")
+		Expect(os.WriteFile(p, []byte(`name: Sign-out around the completion
+world:
+  users:
+    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 2}
+steps:
+  - signIn: Ken Myer
+  - wait: 5m
+  - signOut: Ken Myer
+  - until: "+30m"
+`), 0o644)).To(Succeed())
+		res := execute(newApp(&fakeRunner{}), "sweep", p, "--step", "3", "--from", "-2m", "--to", "+8m")
+		Expect(res.code).To(Equal(0), res.stderr)
+		Expect(res.stdout).To(MatchRegexp(`-2m \.\. \+4m59s\s+\+3m \.\. \+9m59s\s+PASS\s+as written`))
+		Expect(res.stdout).To(MatchRegexp(`\+5m \.\. \+8m\s+\+10m \.\. \+13m\s+PASS\s+\+prompt.accepted, \+prompt.shown 2165`))
+	})
+
+	It("exits 2 on a bad flag", func() {
+		res := execute(newApp(&fakeRunner{}), "sweep", "x.yaml", "--step", "1", "--by", "-1s")
+		Expect(res.code).To(Equal(2))
+		Expect(res.stderr).To(ContainSubstring(`--by "-1s": a positive duration`))
+	})
+})
