@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
@@ -70,11 +69,11 @@ func FromFile(f *scenario.File) Story {
 	}
 	names := map[string]string{}
 	for _, u := range f.World.Users {
-		store := u.Store.String()
+		store := u.Store
 		if store == "" {
-			store = engine.StoreLync.String()
+			store = "lync"
 		}
-		st.Users = append(st.Users, User{Name: u.Name, SIP: u.SIP, Store: store, Policy: u.Policy})
+		st.Users = append(st.Users, User{Name: u.Name, SIP: u.SIP, Store: string(store), Policy: u.Policy})
 		names[strings.ToLower(u.SIP)] = u.Name
 	}
 	for _, p := range f.World.Policies {
@@ -147,7 +146,7 @@ func StepText(s scenario.Step, start time.Time, names map[string]string) string 
 		fmt.Fprintf(&b, "%s: %s", s.Kind, who(s.User))
 		var opts []string
 		if s.Client != "" {
-			opts = append(opts, "client "+s.Client.String())
+			opts = append(opts, "client "+string(s.Client))
 		}
 		if s.Endpoint != "" {
 			opts = append(opts, "endpoint "+s.Endpoint)
@@ -220,9 +219,9 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "user":
 			v = who(e.User)
 		case "state":
-			v = e.State.String()
+			v = string(e.State)
 		case "contactsIn":
-			v = e.ContactsIn.String()
+			v = string(e.ContactsIn)
 		case "contacts":
 			if e.Contacts != nil {
 				v = fmt.Sprint(*e.Contacts)
@@ -234,7 +233,7 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "prompt":
 			v = e.Prompt
 		case "clientReads":
-			v = e.ClientReads.String()
+			v = string(e.ClientReads)
 		case "attempts":
 			if e.Attempts != nil {
 				v = fmt.Sprint(*e.Attempts)
@@ -249,7 +248,7 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "effectivePolicy":
 			v = e.EffectivePolicy
 		case "event":
-			v = e.Event.String()
+			v = string(e.Event)
 		case "count":
 			if e.Count != nil {
 				v = fmt.Sprint(*e.Count)
