@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -132,6 +134,12 @@ type Notification struct {
 type Listener interface {
 	Notify(n Notification)
 }
+
+// DetailKeys lists the keys of an event's details in sorted order: traces, reports and the shell
+// print details in this order so every rendering of a run is byte-identical.
+func (e Event) DetailKeys() []string { return sortedKeys(e.Details) }
+
+func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
 
 // Event is one entry of the trace (docs/SCENARIO-FORMAT.md "Trace event types").
 type Event struct {

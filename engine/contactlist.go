@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -48,15 +49,7 @@ func (l lyncList) list(deltaNum int) ContactList {
 	return cl
 }
 
-func (l lyncList) sortedKeys() []string {
-	keys := make([]string, 0, len(l.contacts))
-	// order does not matter: sorted below
-	for k := range l.contacts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func (l lyncList) sortedKeys() []string { return slices.Sorted(maps.Keys(l.contacts)) }
 
 func (l lyncList) groupByName(name string) (Group, bool) {
 	// order does not matter: group names are unique case-insensitively (duplicates are refused)
@@ -113,15 +106,7 @@ func diff(old, cur lyncList) (d Delta, ok bool) {
 	return d, ok
 }
 
-func sortedGroupIDs(m map[int]Group) []int {
-	ids := make([]int, 0, len(m))
-	// order does not matter: sorted below
-	for id := range m {
-		ids = append(ids, id)
-	}
-	sort.Ints(ids)
-	return ids
-}
+func sortedGroupIDs(m map[int]Group) []int { return slices.Sorted(maps.Keys(m)) }
 
 func cloneContact(c Contact) Contact {
 	c.Groups = slices.Clone(c.Groups)

@@ -28,16 +28,11 @@ const (
 	phaseMigrated               // contacts in Exchange; the engine keeps a mirror
 )
 
+var phaseNames = [...]string{phaseLync: "Lync", phaseFailed: "Failed", phaseMigrating: "Migrating", phaseMigrated: "Migrated"}
+
 func (p phase) String() string {
-	switch p {
-	case phaseLync:
-		return "Lync"
-	case phaseFailed:
-		return "Failed"
-	case phaseMigrating:
-		return "Migrating"
-	case phaseMigrated:
-		return "Migrated"
+	if p >= 0 && int(p) < len(phaseNames) {
+		return phaseNames[p]
 	}
 	return fmt.Sprintf("phase(%d)", int(p))
 }

@@ -2,9 +2,6 @@ package engine_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -33,23 +30,7 @@ import (
 //	outlook <sip> <uri>              a contact added to the mailbox from Outlook (Engine.ExchangeChanged)
 //	status <sip>                     Engine.Status
 var _ = Describe("Engine interaction scripts (testdata/scripts/*.txt against *.out)", func() {
-	scripts, err := filepath.Glob(filepath.Join("testdata", "scripts", "*.txt"))
-	if err != nil || len(scripts) == 0 {
-		panic("no engine scripts in testdata/scripts")
-	}
-	entries := []TableEntry{}
-	for _, in := range scripts {
-		entries = append(entries, Entry(filepath.Base(in), in))
-	}
-	DescribeTable("print exactly what they printed before",
-		func(in string) {
-			data, err := os.ReadFile(in)
-			Expect(err).NotTo(HaveOccurred())
-			out := runScript(string(data))
-			Expect(golden.Check(strings.TrimSuffix(in, ".txt")+".out", []byte(out))).To(Succeed())
-		},
-		entries,
-	)
+	golden.Transcripts("testdata/scripts/*.txt", runScript)
 })
 
 // runScript plays a script on a fresh world and returns its transcript.
@@ -66,12 +47,7 @@ func runScript(script string) string {
 			if ev.User != "" {
 				b.WriteString(" " + ev.User)
 			}
-			keys := make([]string, 0, len(ev.Details))
-			for k := range ev.Details {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
+			for _, k := range ev.DetailKeys() {
 				fmt.Fprintf(&b, " %s=%v", k, ev.Details[k])
 			}
 			b.WriteString("\n")

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -278,15 +280,7 @@ func (u *user) dn() string {
 	return strings.Join(parts, ",")
 }
 
-func (e *Engine) sortedUserKeysLocked() []string {
-	keys := make([]string, 0, len(e.users))
-	// order does not matter: sorted below
-	for k := range e.users {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func (e *Engine) sortedUserKeysLocked() []string { return slices.Sorted(maps.Keys(e.users)) }
 
 // Users lists the SIP addresses of all users, sorted.
 func (e *Engine) Users() []string {
@@ -364,15 +358,7 @@ func (e *Engine) stateLocked(u *user) State {
 	return Disabled
 }
 
-func sortedEndpointIDs(u *user) []string {
-	ids := make([]string, 0, len(u.endpoints))
-	// order does not matter: sorted below
-	for id := range u.endpoints {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
+func sortedEndpointIDs(u *user) []string { return slices.Sorted(maps.Keys(u.endpoints)) }
 
 // LyncContacts is the Lync store of a user, authoritative or not, sorted by URI.
 func (e *Engine) LyncContacts(identity string) ([]Contact, error) {

@@ -28,15 +28,7 @@ func (w *World) Do(ctx context.Context, fn func(ctx context.Context) error) erro
 // confirm function; the question is answered by ask on the driver goroutine, with fn's unit parked
 // and the clock standing still however long the answer takes. A nil ask answers yes.
 func (w *World) DoAsking(ctx context.Context, fn func(ctx context.Context, confirm func(string) bool) error, ask func(question string) bool) error {
-	var choose func(string) engine.Choice
-	if ask != nil {
-		choose = func(q string) engine.Choice {
-			if ask(q) {
-				return engine.Yes
-			}
-			return engine.No
-		}
-	}
+	choose := yesNo(ask)
 	return w.DoChoosing(ctx, func(ctx context.Context, c func(string) engine.Choice) error {
 		return fn(ctx, func(q string) bool {
 			switch c(q) {
@@ -106,18 +98,23 @@ func (w *World) DoChoosing(ctx context.Context, fn func(ctx context.Context, cho
 	}
 }
 
+// yesNo turns a yes/no answerer into a chooser (nil stays nil: the default answer, yes).
+func yesNo(ask func(question string) bool) func(string) engine.Choice {
+	if ask == nil {
+		return nil
+	}
+	return func(q string) engine.Choice {
+		if ask(q) {
+			return engine.Yes
+		}
+		return engine.No
+	}
+}
+
 // RunCmdlet runs one Management Shell line in the world's session (variables carry over from one
 // line to the next). ask answers confirmation questions (nil: yes).
 func (w *World) RunCmdlet(ctx context.Context, line string, ask func(question string) bool) (*engine.Result, error) {
-	var choose func(string) engine.Choice
-	if ask != nil {
-		choose = func(q string) engine.Choice {
-			if ask(q) {
-				return engine.Yes
-			}
-			return engine.No
-		}
-	}
+	choose := yesNo(ask)
 	return w.RunLine(ctx, line, LineOptions{Ask: choose})
 }
 

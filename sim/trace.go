@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -114,12 +113,7 @@ func (e TraceEvent) Format() string {
 	if e.User != "" {
 		b.WriteString(" " + e.User)
 	}
-	keys := make([]string, 0, len(e.Details))
-	for k := range e.Details {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range (engine.Event{Details: e.Details}).DetailKeys() {
 		fmt.Fprintf(&b, " %s=%v", k, e.Details[k])
 	}
 	return b.String()

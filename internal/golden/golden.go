@@ -12,6 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
 )
 
 // Env is the one environment variable that rewrites every golden file.
@@ -36,11 +39,32 @@ func Check(path string, got []byte) error {
 	if string(want) == string(got) {
 		return nil
 	}
-	return fmt.Errorf("golden file %s differs (run with %s=1 to accept, then review git diff): %s", path, Env, firstDifference(string(want), string(got)))
+	return fmt.Errorf("golden file %s differs (run with %s=1 to accept, then review git diff): %s", path, Env, FirstDifference(string(want), string(got)))
 }
 
-// firstDifference describes the first line where want and got differ.
-func firstDifference(want, got string) string {
+// Transcripts declares one Ginkgo spec per file matching pattern (a script such as
+// testdata/*.txt): run turns the script into its whole output, which must equal the golden file of
+// the same name with the extension .out (Check). It panics if no file matches: a spec that checks
+// nothing must not pass.
+func Transcripts(pattern string, run func(script string) string) {
+	scripts, err := filepath.Glob(pattern)
+	if err != nil || len(scripts) == 0 {
+		panic(fmt.Sprintf("golden.Transcripts: no script matches %s", pattern))
+	}
+	for _, in := range scripts {
+		ginkgo.It(filepath.Base(in)+" prints exactly its .out", func() {
+			data, err := os.ReadFile(in)
+			gomega.Expect(err).NotTo(gomega.HaveOccurred())
+			gomega.Expect(Check(strings.TrimSuffix(in, filepath.Ext(in))+".out", []byte(run(string(data))))).To(gomega.Succeed())
+		})
+	}
+}
+
+// FirstDifference describes the first line where want and got differ ("" if they are equal).
+func FirstDifference(want, got string) string {
+	if want == got {
+		return ""
+	}
 	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
 	for i := 0; i < len(w) || i < len(g); i++ {
 		var wl, gl string

@@ -2,13 +2,12 @@ package runner_test
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/ucssim/ucssim/internal/golden"
 	"github.com/ucssim/ucssim/scenarios"
 	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
@@ -54,19 +53,4 @@ var _ = Describe("Determinism of the bundled suite", func() {
 })
 
 // firstDifference names the first line where two traces differ, or "" when they are identical.
-func firstDifference(a, b []byte) string {
-	la, lb := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
-	for i := 0; i < len(la) || i < len(lb); i++ {
-		var x, y string
-		if i < len(la) {
-			x = la[i]
-		}
-		if i < len(lb) {
-			y = lb[i]
-		}
-		if x != y {
-			return fmt.Sprintf("line %d:\n  %s\nvs\n  %s", i+1, x, y)
-		}
-	}
-	return ""
-}
+func firstDifference(a, b []byte) string { return golden.FirstDifference(string(b), string(a)) }

@@ -9,22 +9,23 @@ import (
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
-// Running a scenario file: parse (or scenario.Load) it, run it on a fresh world, read the outcome
+// Running a scenario file (docs/BEHAVIOR.md B-4.5, a permanent rollback): parse (or scenario.Load) it, run it on a fresh world, read the outcome
 // and the trace. The same file and seed give the same trace, byte for byte.
 func ExampleRun() {
-	f, err := scenario.Parse("rollback.yaml", []byte(`
-name: Rollback without a policy change is temporary
+	f, err := scenario.Parse("permanent.yaml", []byte(`
+name: A False policy and a rollback keep the contacts in Lync for good
 world:
   users:
-    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 8}
+    - {name: Pilar Ackerman, sip: "sip:pilar@litwareinc.com", contacts: 5}
 steps:
-  - signIn: Ken Myer
-  - expect: {user: Ken Myer, state: Migrated, prompt: logoff}
-    within: 15m
-  - run: Invoke-CsUcsRollback -Identity "Ken Myer" -Confirm:$False
-  - expect: {user: Ken Myer, contactsIn: lync, holdUntil: "+7d10m"}
-  - until: "+7d10m"
-  - expect: {event: migration.started, user: Ken Myer, count: 2}
+  - signIn: Pilar Ackerman
+  - until: "+10m"
+  - expect: {user: Pilar Ackerman, contactsIn: exchange}
+  - run: Set-CsUserServicesPolicy -Identity global -UcsAllowed $False
+  - run: Invoke-CsUcsRollback -Identity "Pilar Ackerman" -Confirm:$False
+  - until: "+8d"
+  - expect: {user: Pilar Ackerman, state: Disabled, contactsIn: lync, contacts: 5}
+  - expect: {event: migration.started, user: Pilar Ackerman, count: 1}
 `))
 	if err != nil {
 		panic(err)
@@ -46,7 +47,7 @@ steps:
 	res = runner.Run(context.Background(), bad, runner.RunOptions{})
 	fmt.Println(res.Failure)
 	// Output:
-	// passed: true virtual: 168h10m0s
+	// passed: true virtual: 192h0m0s
 	// trace lines: 10
 	// bad.yaml:8:5: expect: expected state: Migrated, saw state: Migrating
 }
