@@ -241,7 +241,7 @@ var _ = Describe("The Management Shell language", func() {
 
 	Describe("one truth", func() {
 		It("a rollback that fails half-way ends its rollback.started with rollback.failed", func() {
-			w.ex.SetFault(enginetest.Fault{Kind: enginetest.FaultDown})
+			w.ex.SetFault(enginetest.Fault{Kind: engine.FaultDown})
 			_, err := w.runIn(sess, `Invoke-CsUcsRollback "Ken Myer" -Confirm:$False`)
 			Expect(err).To(HaveOccurred())
 			Expect(w.count("rollback.started", kenSIP)).To(Equal(1))
