@@ -110,31 +110,34 @@ type CmdletError struct {
 	parse            bool // a parse error: PowerShell prints the place first, then the message
 }
 
+// parseErrorIDs maps the start of a parse error message to PowerShell's error id.
+var parseErrorIDs = []struct{ prefix, id string }{
+	{"An empty pipe element", "EmptyPipeElement"},
+	{"Missing closing '}'", "MissingEndCurlyBrace"},
+	{"Missing closing ')'", "MissingEndParenthesisInExpression"},
+	{"Expressions are only allowed", "ExpressionsMustBeFirstInPipeline"},
+	{"Unexpected token", "UnexpectedToken"},
+	{"You must provide a value", "ExpectedValueExpression"},
+	{"Missing property name", "MissingPropertyName"},
+	{"Missing expression", "MissingExpression"},
+	{"the string starting here", "TerminatorExpectedAtEndOfString"},
+	{"empty line", "EmptyLine"},
+	{"control or invisible character", "InvalidCharacter"},
+	{"line break", "InvalidCharacter"},
+	{"invalid UTF-8", "InvalidCharacter"},
+	{"expected a cmdlet name", "CommandNameExpected"},
+	{"redirection", "RedirectionNotSupported"},
+	{"the '&' operator", "AmpersandNotAllowed"},
+	{"expressions in parentheses", "ExpressionsNotSupported"},
+	{"'@' (arrays", "ExpressionsNotSupported"},
+	{"line continuation", "LineContinuationNotSupported"},
+}
+
 // parseErrorID names a parse error as PowerShell's parser does.
 func parseErrorID(pe *pwsh.Error) string {
-	for prefix, id := range map[string]string{
-		"An empty pipe element":          "EmptyPipeElement",
-		"Missing closing '}'":            "MissingEndCurlyBrace",
-		"Missing closing ')'":            "MissingEndParenthesisInExpression",
-		"Expressions are only allowed":   "ExpressionsMustBeFirstInPipeline",
-		"Unexpected token":               "UnexpectedToken",
-		"You must provide a value":       "ExpectedValueExpression",
-		"Missing property name":          "MissingPropertyName",
-		"Missing expression":             "MissingExpression",
-		"the string starting here":       "TerminatorExpectedAtEndOfString",
-		"empty line":                     "EmptyLine",
-		"control or invisible character": "InvalidCharacter",
-		"line break":                     "InvalidCharacter",
-		"invalid UTF-8":                  "InvalidCharacter",
-		"expected a cmdlet name":         "CommandNameExpected",
-		"redirection":                    "RedirectionNotSupported",
-		"the '&' operator":               "AmpersandNotAllowed",
-		"expressions in parentheses":     "ExpressionsNotSupported",
-		"'@' (arrays":                    "ExpressionsNotSupported",
-		"line continuation":              "LineContinuationNotSupported",
-	} {
-		if strings.HasPrefix(pe.Msg, prefix) {
-			return id
+	for _, m := range parseErrorIDs {
+		if strings.HasPrefix(pe.Msg, m.prefix) {
+			return m.id
 		}
 	}
 	return "ParseError"
