@@ -112,32 +112,34 @@ type CmdletError struct {
 	Err error // the engine error behind it, if any (errors.Is reaches its sentinel: ErrUnknownUser, ...)
 }
 
+// parseErrorIDs maps the start of a parse error message to PowerShell's error id.
+var parseErrorIDs = []struct{ prefix, id string }{
+	{"An empty pipe element", "EmptyPipeElement"},
+	{"Missing closing '}'", "MissingEndCurlyBrace"},
+	{"Missing closing ')'", "MissingEndParenthesisInExpression"},
+	{"Expressions are only allowed", "ExpressionsMustBeFirstInPipeline"},
+	{"Unexpected token", "UnexpectedToken"},
+	{"You must provide a value", "ExpectedValueExpression"},
+	{"Missing property name", "MissingPropertyName"},
+	{"Missing expression", "MissingExpression"},
+	{"the string starting here", "TerminatorExpectedAtEndOfString"},
+	{"empty line", "EmptyLine"},
+	{"control or invisible character", "InvalidCharacter"},
+	{"line break", "InvalidCharacter"},
+	{"invalid UTF-8", "InvalidCharacter"},
+	{"expected a cmdlet name", "CommandNameExpected"},
+	{"redirection", "RedirectionNotSupported"},
+	{"the '&' operator", "AmpersandNotAllowed"},
+	{"expressions in parentheses", "ExpressionsNotSupported"},
+	{"'@' (arrays", "ExpressionsNotSupported"},
+	{"line continuation", "LineContinuationNotSupported"},
+}
+
 // parseErrorID names a parse error as PowerShell's parser does.
 func parseErrorID(pe *pwsh.Error) string {
-	// order does not matter: no prefix is a prefix of another, so at most one matches
-	for prefix, id := range map[string]string{
-		"An empty pipe element":          "EmptyPipeElement",
-		"Missing closing '}'":            "MissingEndCurlyBrace",
-		"Missing closing ')'":            "MissingEndParenthesisInExpression",
-		"Expressions are only allowed":   "ExpressionsMustBeFirstInPipeline",
-		"Unexpected token":               "UnexpectedToken",
-		"You must provide a value":       "ExpectedValueExpression",
-		"Missing property name":          "MissingPropertyName",
-		"Missing expression":             "MissingExpression",
-		"the string starting here":       "TerminatorExpectedAtEndOfString",
-		"empty line":                     "EmptyLine",
-		"control or invisible character": "InvalidCharacter",
-		"line break":                     "InvalidCharacter",
-		"invalid UTF-8":                  "InvalidCharacter",
-		"expected a cmdlet name":         "CommandNameExpected",
-		"redirection":                    "RedirectionNotSupported",
-		"the '&' operator":               "AmpersandNotAllowed",
-		"expressions in parentheses":     "ExpressionsNotSupported",
-		"'@' (arrays":                    "ExpressionsNotSupported",
-		"line continuation":              "LineContinuationNotSupported",
-	} {
-		if strings.HasPrefix(pe.Msg, prefix) {
-			return id
+	for _, m := range parseErrorIDs {
+		if strings.HasPrefix(pe.Msg, m.prefix) {
+			return m.id
 		}
 	}
 	return "ParseError"
@@ -483,11 +485,4 @@ func (c *Command) str(name string) string {
 func (c *Command) flag(name string) bool {
 	b, _ := c.Params.Bool(name)
 	return b
-}
-
-func boolText(b bool) string {
-	if b {
-		return "True"
-	}
-	return "False"
 }

@@ -43,6 +43,7 @@ func CheckMandatory(b Bound, spec Spec, col int) error {
 // nowhere is a CodeInputNotBound error.
 func BindInput(b Bound, spec Spec, input any) (Bound, error) {
 	out := Bound{}
+	// order does not matter: copying
 	for k, v := range b {
 		out[k] = v
 	}

@@ -566,48 +566,53 @@ func toFloat(v any) (float64, bool) {
 	return 0, false
 }
 
-// Like is PowerShell's -like: '*' any run, '?' one character, [abc] a set; case-insensitive when ci.
+// Like is PowerShell's -like: '*' any run, '?' one character, [abc] or [a-z] one of a set;
+// case-insensitive when ci. It backtracks only to the last '*', so it runs in constant memory.
 func Like(pattern, s string, ci bool) bool {
 	if ci {
 		pattern, s = strings.ToLower(pattern), strings.ToLower(s)
 	}
 	p, t := []rune(pattern), []rune(s)
-	var match func(pi, ti int) bool
-	memo := map[[2]int]bool{}
-	match = func(pi, ti int) bool {
-		key := [2]int{pi, ti}
-		if v, ok := memo[key]; ok {
-			return v
-		}
-		var res bool
-		switch {
-		case pi == len(p):
-			res = ti == len(t)
-		case p[pi] == '*':
-			res = match(pi+1, ti) || (ti < len(t) && match(pi, ti+1))
-		case ti == len(t):
-			res = false
-		case p[pi] == '?':
-			res = match(pi+1, ti+1)
-		case p[pi] == '[':
+	// one matches the single-character element of p at pi against r; it returns the element's length.
+	one := func(pi int, r rune) (bool, int) {
+		switch p[pi] {
+		case '?':
+			return true, 1
+		case '[':
 			end := pi + 1
 			for end < len(p) && p[end] != ']' {
 				end++
 			}
-			if end == len(p) {
-				res = t[ti] == '[' && match(pi+1, ti+1)
-				break
+			if end < len(p) {
+				return setMatch(p[pi+1:end], r), end - pi + 1
 			}
-			if setMatch(p[pi+1:end], t[ti]) {
-				res = match(end+1, ti+1)
-			}
-		default:
-			res = p[pi] == t[ti] && match(pi+1, ti+1)
 		}
-		memo[key] = res
-		return res
+		return p[pi] == r, 1
 	}
-	return match(0, 0)
+	pi, ti, star, mark := 0, 0, -1, 0
+	for ti < len(t) {
+		if pi < len(p) && p[pi] == '*' {
+			star, mark = pi, ti
+			pi++
+			continue
+		}
+		if pi < len(p) {
+			if ok, n := one(pi, t[ti]); ok {
+				pi += n
+				ti++
+				continue
+			}
+		}
+		if star < 0 {
+			return false
+		}
+		pi, mark = star+1, mark+1
+		ti = mark
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
 }
 
 func setMatch(set []rune, r rune) bool {

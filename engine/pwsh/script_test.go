@@ -2,6 +2,7 @@ package pwsh_test
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -105,5 +106,25 @@ var _ = Describe("formatting", func() {
 		Expect(pwsh.Text(time.Hour + 2*time.Second)).To(Equal("01:00:02"))
 		Expect(pwsh.Text(nil)).To(Equal(""))
 		Expect(pwsh.Text([]string{"a", "b"})).To(Equal("{a, b}"))
+	})
+})
+
+var _ = Describe("Like", func() {
+	DescribeTable("matches as -like does",
+		func(pattern, s string, want bool) { Expect(pwsh.Like(pattern, s, true)).To(Equal(want)) },
+		Entry(nil, "* Myer", "Ken Myer", true),
+		Entry(nil, "Pilar*", "pilar ackerman", true),
+		Entry(nil, "site:*", "Site:Redmond", true),
+		Entry(nil, "?en*", "Ken Myer", true),
+		Entry(nil, "[jk]en*", "Ken Myer", true),
+		Entry(nil, "[a-c]en*", "Ken Myer", false),
+		Entry(nil, "*a*b", "aaab", true),
+		Entry(nil, "*a*b", "aaac", false),
+		Entry(nil, "", "", true),
+		Entry(nil, "*", "", true),
+	)
+	It("stays fast and small on long patterns", func() {
+		long := strings.Repeat("a", 20000)
+		Expect(pwsh.Like(strings.Repeat("*a", 10000)+"b", long, false)).To(BeFalse())
 	})
 })

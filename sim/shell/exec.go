@@ -109,7 +109,7 @@ func (s *Shell) flushEvents(verbose bool) {
 	ev := s.world.Trace.Events()
 	for _, e := range ev[s.printed:] {
 		switch {
-		case e.Type == "cmdlet.error": // the error itself has been shown
+		case e.Type == engine.EventCmdletError: // the error itself has been shown
 		case verbose:
 			s.colored("\x1b[33m", "VERBOSE: "+s.formatEvent(e)+"\n")
 		case !s.quiet:
