@@ -1,7 +1,10 @@
 package frontend
 
 import (
+	"bytes"
+	"encoding/xml"
 	"errors"
+	"io"
 	"fmt"
 	"strings"
 
@@ -60,9 +63,31 @@ func (a serviceAnswer) send(s *Server, tx sip.ServerTransaction, req *sip.Reques
 	s.respond(tx, req, a.code, a.reason, a.body, hdrs...)
 }
 
+// Presence SERVICE bodies a Lync pool accepts ([MS-PRES] 3.7.5): ucssim does not simulate
+// presence, so a well-formed one is answered 200 and ignored.
+var presenceTypes = map[string]bool{
+	"application/msrtc-category-publish+xml":       true,
+	"application/msrtc-setcontainermembers+xml":    true,
+	"application/msrtc-presence-setsubscriber+xml": true,
+}
+
 func (s *Server) service(key endpointKey, req *sip.Request) serviceAnswer {
 	ct := req.GetHeader("Content-Type")
-	if ct == nil || !strings.EqualFold(strings.TrimSpace(strings.SplitN(ct.Value(), ";", 2)[0]), ContentTypeSOAP) {
+	mediaType := ""
+	if ct != nil {
+		mediaType = strings.ToLower(strings.TrimSpace(strings.SplitN(ct.Value(), ";", 2)[0]))
+	}
+	if presenceTypes[mediaType] {
+		if len(req.Body()) > MaxServiceBody {
+			return serviceAnswer{code: 413, reason: "Request Entity Too Large",
+				why: fmt.Sprintf("SERVICE body of %d bytes exceeds %d", len(req.Body()), MaxServiceBody)}
+		}
+		if err := wellFormed(req.Body()); err != nil {
+			return serviceAnswer{code: 400, reason: "Bad Request", why: mediaType + " body: " + err.Error()}
+		}
+		return serviceAnswer{code: 200, reason: "OK"}
+	}
+	if mediaType != strings.ToLower(ContentTypeSOAP) {
 		return serviceAnswer{code: 400, reason: "Bad Request", why: "Content-Type must be " + ContentTypeSOAP}
 	}
 	if len(req.Body()) > MaxServiceBody {
@@ -104,4 +129,25 @@ func statusText(code int) string {
 		return "Conflict"
 	}
 	return "Request Failed"
+}
+
+// wellFormed checks that body is one well-formed XML document.
+func wellFormed(body []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	root := false
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			if !root {
+				return errors.New("no XML element")
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, ok := tok.(xml.StartElement); ok {
+			root = true
+		}
+	}
 }

@@ -16,7 +16,8 @@ const (
 	EventRoamingContacts = "vnd-microsoft-roaming-contacts"
 	EventRoamingSelf     = "vnd-microsoft-roaming-self"
 	EventPresence        = "presence"
-	allowEvents          = EventProvisioning + ", " + EventRoamingContacts + ", " + EventRoamingSelf + ", " + EventPresence
+	// allowEvents has no spaces after commas: pidgin-sipe splits it on "," without trimming.
+	allowEvents = EventProvisioning + "," + EventRoamingContacts + "," + EventRoamingSelf + "," + EventPresence
 )
 
 type dialogKey struct{ callID, remoteTag, localTag string }
@@ -153,7 +154,8 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 		}
 		s.respond(tx, req, 200, "OK", body, sip.NewHeader("Expires", "0"),
 			sip.NewHeader("subscription-state", "terminated;expires=0"),
-			sip.NewHeader("ms-piggyback-cseq", "1"), sip.NewHeader("Content-Type", ctype))
+			sip.NewHeader("ms-piggyback-cseq", "1"), sip.NewHeader("Content-Type", ctype),
+			sip.NewHeader("Event", ev))
 		return
 	}
 
@@ -232,12 +234,19 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 		}
 	}
 
-	hdrs := s.activeHeaders(granted, ctype)
+	hdrs := s.activeHeaders(ev, granted, ctype)
 	if ev == EventRoamingContacts && readOnly {
 		// ucssim: tells a Lync 2010-class endpoint its list is read-only (decision 3).
 		hdrs = append(hdrs, diagnostics(DiagReadOnly, ReasonReadOnly))
 	}
 	s.sendResponse(tx, req, res, body, hdrs...)
+	if ev == EventPresence {
+		// RFC 6665 4.2.1: a new subscription gets an immediate NOTIFY (presence is not
+		// simulated, so it carries no document).
+		s.mu.Lock()
+		sub.queue = append(sub.queue, queued{end: s.cfg.Counter.Begin("sip.notify")})
+		s.mu.Unlock()
+	}
 	s.release(sub)
 }
 
@@ -273,9 +282,12 @@ func fromTag(req *sip.Request) string {
 	return t
 }
 
-func (s *Server) activeHeaders(granted time.Duration, ctype string) []sip.Header {
+// activeHeaders are the headers of a 200 OK that keeps a subscription: Event names the package
+// of the piggybacked document (pidgin-sipe ignores a document without it).
+func (s *Server) activeHeaders(ev string, granted time.Duration, ctype string) []sip.Header {
 	secs := fmt.Sprint(int(granted / time.Second))
 	h := []sip.Header{
+		sip.NewHeader("Event", ev),
 		sip.NewHeader("Expires", secs),
 		sip.NewHeader("subscription-state", "active;expires="+secs),
 		sip.NewHeader("ms-piggyback-cseq", "1"),
@@ -338,7 +350,7 @@ func (s *Server) resubscribe(req *sip.Request, tx sip.ServerTransaction, toTag s
 	sub.duration = granted
 	s.armLocked(sub)
 	s.mu.Unlock()
-	s.respond(tx, req, 200, "OK", body, s.activeHeaders(granted, ctype)...)
+	s.respond(tx, req, 200, "OK", body, s.activeHeaders(sub.event, granted, ctype)...)
 }
 
 // state is the current document of a package for an endpoint, as piggybacked on a 200 OK.
