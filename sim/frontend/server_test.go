@@ -2,8 +2,8 @@ package frontend_test
 
 import (
 	"fmt"
-	"regexp"
 	"net"
+	"regexp"
 	"strings"
 	"time"
 
