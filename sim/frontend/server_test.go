@@ -118,6 +118,30 @@ var _ = Describe("the SIP front end", func() {
 			Expect(header(res, "Contact")).To(MatchRegexp(`opaque=user:epid:[0-9a-f]{10};gruu`))
 		})
 
+		It("answers 420 naming an unknown Require option tag, and accepts the tags Lync uses", func() {
+			ua.send(`OPTIONS sip:ken@litwareinc.com SIP/2.0
+Via: SIP/2.0/TCP 127.0.0.1:{port};branch=z9hG4bKopt{n}
+Max-Forwards: 70
+From: <sip:ken@litwareinc.com>;tag=o{n}
+To: <sip:ken@litwareinc.com>
+Call-ID: opt{n}
+CSeq: 1 OPTIONS
+Require: ms-benotify, x-teleport`, "")
+			_, res := ua.response()
+			Expect(res.StatusCode).To(Equal(420))
+			Expect(header(res, "Unsupported")).To(Equal("x-teleport"))
+			ua.send(`OPTIONS sip:ken@litwareinc.com SIP/2.0
+Via: SIP/2.0/TCP 127.0.0.1:{port};branch=z9hG4bKopt{n}
+Max-Forwards: 70
+From: <sip:ken@litwareinc.com>;tag=o{n}
+To: <sip:ken@litwareinc.com>
+Call-ID: opt{n}
+CSeq: 1 OPTIONS
+Require: adhoclist, categoryList`, "")
+			_, ok := ua.response()
+			Expect(ok.StatusCode).To(Equal(200))
+		})
+
 		It("puts one value per Supported line and no spaces in Allow-Events (pidgin-sipe reads them that way)", func() {
 			res := register(ua, "desk", "")
 			var supported []string

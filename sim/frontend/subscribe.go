@@ -304,6 +304,7 @@ func (s *Server) contactValue() string {
 }
 
 func (s *Server) sendResponse(tx sip.ServerTransaction, req *sip.Request, res *sip.Response, body []byte, hdrs ...sip.Header) {
+	symmetric(res, req)
 	res.AppendHeader(sip.NewHeader("Server", "RTC/5.0"))
 	for _, h := range hdrs {
 		res.AppendHeader(h)
