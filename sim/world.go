@@ -21,6 +21,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/internal/tlsca"
 	"github.com/ucssim/ucssim/mocks/ews"
 	"github.com/ucssim/ucssim/sim/client"
 	"github.com/ucssim/ucssim/sim/frontend"
@@ -37,14 +38,18 @@ func init() {
 // World is one simulated deployment: a Lync Server 2013 pool (engine + SIP front end), an Exchange
 // 2013 server (EWS mock) and the users' clients, under one virtual clock and one seeded random source.
 type World struct {
-	Spec      scenario.World
-	Start     time.Time
-	Seed      uint64
-	Sched     *vclock.Scheduler
-	Rand      *rand.Rand
-	Engine    *engine.Engine
-	Exchange  *ews.Server
-	EWSURL    string
+	Spec     scenario.World
+	Start    time.Time
+	Seed     uint64
+	Sched    *vclock.Scheduler
+	Rand     *rand.Rand
+	Engine   *engine.Engine
+	Exchange *ews.Server
+	EWSURL   string
+	// TLS is the world's certificate authority when it serves TLS (WorldOptions.TLS), else nil;
+	// EWSTLSURL is then the https base URL of the EWS mock.
+	TLS       *tlsca.Authority
+	EWSTLSURL string
 	FrontEnd  *frontend.Server
 	Trace     *Trace
 	endpoints []*endpoint // in creation order
@@ -67,6 +72,13 @@ type WorldOptions struct {
 	// Listen addresses, loopback only; default 127.0.0.1:0 (an ephemeral port). `ucssim serve`
 	// sets fixed ports so outside clients (SIPp, EWS libraries) can find them.
 	SIPTCP, SIPUDP, EWS string
+	// TLS makes the world's CA and serves SIP over TLS (SIPTLS) and EWS over HTTPS (EWSTLS) beside
+	// the plain listeners; the addresses default to ephemeral loopback ports like the others.
+	TLS            bool
+	SIPTLS, EWSTLS string
+	// TLSDir, when set with TLS, receives the CA clients trust (tlsca.CAFile) and the server's
+	// certificate and key.
+	TLSDir string
 }
 
 func (o WorldOptions) addr(a string) (string, error) {
@@ -141,6 +153,27 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		return nil, fmt.Errorf("start the EWS mock: %w", err)
 	}
 	w.EWSURL = url
+	var sipTLS string
+	if opt.TLS {
+		if w.TLS, err = tlsca.New(time.Now(), tlsNames(spec)...); err != nil {
+			return nil, err
+		}
+		if opt.TLSDir != "" {
+			if err := w.TLS.WriteDir(opt.TLSDir); err != nil {
+				return nil, err
+			}
+		}
+		ewsTLS, err := opt.addr(opt.EWSTLS)
+		if err != nil {
+			return nil, err
+		}
+		if sipTLS, err = opt.addr(opt.SIPTLS); err != nil {
+			return nil, err
+		}
+		if w.EWSTLSURL, err = w.Exchange.StartTLS(ewsTLS, w.TLS.ServerConfig()); err != nil {
+			return nil, fmt.Errorf("start the EWS mock over HTTPS: %w", err)
+		}
+	}
 	exch := ews.NewClient(ews.ClientConfig{
 		BaseURL: url,
 		HTTP:    w.httpc,
@@ -185,6 +218,11 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	if err := w.FrontEnd.Start(sipTCP, sipUDP); err != nil {
 		return nil, fmt.Errorf("start the SIP front end: %w", err)
 	}
+	if w.TLS != nil {
+		if err := w.FrontEnd.StartTLS(sipTLS, w.TLS.ServerConfig()); err != nil {
+			return nil, fmt.Errorf("start the SIP front end over TLS: %w", err)
+		}
+	}
 	w.Engine.SetListener(w.FrontEnd)
 
 	if err := w.populate(); err != nil {
@@ -195,6 +233,17 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	}
 	ok = true
 	return w, nil
+}
+
+// tlsNames are the host names the world's server certificate holds: the pool, each user domain
+// and the autodiscover host clients derive from it (autodiscover.<domain>).
+func tlsNames(spec scenario.World) []string {
+	names := []string{spec.Pool}
+	for _, u := range spec.Users {
+		d := domainOf(normalizeSIP(u.SIP))
+		names = append(names, d, "autodiscover."+d, "sip."+d)
+	}
+	return names
 }
 
 func deriveKey(seed uint64) []byte {

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -34,6 +35,7 @@ type Server struct {
 	mu      sync.Mutex
 	closed  bool
 	tcp     net.Listener
+	tls     net.Listener
 	udp     net.PacketConn
 	regs    map[endpointKey]*registration
 	subs    map[dialogKey]*subscription
@@ -188,6 +190,40 @@ func (s *Server) Start(tcpAddr, udpAddr string) error {
 	return nil
 }
 
+// StartTLS listens for SIP over TLS on addr (Lync's default transport, port 5061) with cfg's
+// certificate; it may be called once, beside Start.
+func (s *Server) StartTLS(addr string, cfg *tls.Config) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errors.New("frontend: server closed")
+	}
+	if s.tls != nil {
+		return errors.New("frontend: TLS already started")
+	}
+	if cfg == nil || len(cfg.Certificates) == 0 {
+		return errors.New("frontend: TLS needs a certificate")
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("frontend: listen tls %s: %w", addr, err)
+	}
+	s.tls = s.track(tls.NewListener(l, cfg))
+	s.wg.Add(1)
+	go func() { defer s.wg.Done(); _ = s.srv.ServeTLS(s.tls) }()
+	return nil
+}
+
+// TLSAddr is the TLS listening address, or "" if not listening.
+func (s *Server) TLSAddr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tls == nil {
+		return ""
+	}
+	return s.tls.Addr().String()
+}
+
 // TCPAddr is the TCP listening address, or "" if not listening.
 func (s *Server) TCPAddr() string {
 	s.mu.Lock()
@@ -223,6 +259,9 @@ func (s *Server) Close() error {
 	}
 	if s.udp != nil {
 		errs = append(errs, ignoreClosed(s.udp.Close()))
+	}
+	if s.tls != nil {
+		errs = append(errs, ignoreClosed(s.tls.Close()))
 	}
 	for _, r := range s.regs {
 		r.stop()
