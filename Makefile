@@ -22,7 +22,7 @@ test-deps:
 # the npm sip stack, SIPp, the RFC 4475 torture messages, ews-javascript-api and exchangelib.
 interop: test-deps
 	$(GO) test -race -count=1 ./sim/interop
-	$(GO) test -race -count=1 ./sim/frontend -ginkgo.focus 'interop with SIPp|RFC 4475'
+	$(GO) test -race -count=1 ./sim/internal/frontend -ginkgo.focus 'interop with SIPp|RFC 4475'
 	$(GO) test -race -count=1 ./mocks/ews -ginkgo.focus 'interop with'
 
 bench:
@@ -36,7 +36,7 @@ FUZZTIME ?= 30s
 # Each target runs for FUZZTIME; a failing input is saved to the package's testdata/fuzz/ (the corpus).
 FUZZ_TARGETS := \
 	./engine/pwsh:FuzzParseCommand ./engine:FuzzParseCommand ./engine:FuzzRun \
-	./mocks/ews:FuzzDecodeRequest ./sim/scenario:FuzzParse ./sim/frontend:FuzzServiceBody \
+	./mocks/ews:FuzzDecodeRequest ./sim/scenario:FuzzParse ./sim/internal/frontend:FuzzServiceBody \
 	./sim/shell:FuzzSplitWords ./sim/shell:FuzzExec
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

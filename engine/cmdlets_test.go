@@ -54,7 +54,7 @@ var _ = Describe("Test-CsUnifiedContactStore and Debug-CsUnifiedContactStore (do
 
 	It("prints the five fields, Success for a migrated user with contacts", func() {
 		w.migrate("Ken Myer")
-		w.ex.SetFault(enginetest.Fault{Kind: enginetest.FaultSlow, Latency: 1500 * time.Millisecond})
+		w.ex.SetFault(enginetest.Fault{Kind: engine.FaultSlow, Latency: 1500 * time.Millisecond})
 		res := test()
 		var names []string
 		for _, f := range res.Records[0] {
@@ -91,8 +91,11 @@ var _ = Describe("Test-CsUnifiedContactStore and Debug-CsUnifiedContactStore (do
 		Expect(field(res, "MigrationAttempts")).To(Equal("1"))
 		Expect(field(res, "LastMigrationAttempt")).To(Equal("1/5/2026 9:00:00 AM"))
 		res = w.mustRun("Debug-CsUnifiedContactStore -PoolFqdn atl-cs-001.litwareinc.com")
-		Expect(field(res, "UcsMigrated")).To(Equal("1"))
-		Expect(field(res, "UcsAllowed")).To(Equal("1"))
-		Expect(field(res, "FailedUserData")).To(Equal("0"))
+		Expect(field(res, "FrontEnd")).To(Equal("atl-cs-001.litwareinc.com"))
+		Expect(field(res, "UcsMigratedCount")).To(Equal("1"))
+		Expect(field(res, "UcsAllowedCount")).To(Equal("1"))
+		Expect(field(res, "UcsDisabledCount")).To(Equal("0"))
+		Expect(field(res, "UcsMigratingCount")).To(Equal("0"))
+		Expect(field(res, "FailedUserData")).To(Equal("{}"))
 	})
 })

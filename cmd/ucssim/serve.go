@@ -29,7 +29,7 @@ virtual instant; time moves only when you say so. Addresses must be loopback.`,
   ucssim serve --sip 127.0.0.1:5070 --ews 127.0.0.1:8081 --world scenarios/seed/per-user-policy-story.yaml
 
   # from another terminal: register and subscribe over TCP with SIPp
-  sipp -t t1 -m 1 -sf sim/frontend/testdata/sipp/register-subscribe.xml 127.0.0.1:5060
+  sipp -t t1 -m 1 -sf sim/internal/frontend/testdata/sipp/register-subscribe.xml 127.0.0.1:5060
 
   # TLS clients (pidgin-sipe, Lync's default transport): SIP on 5061, EWS on https://127.0.0.1:8443
   ucssim serve --tls-dir /tmp/ucssim-tls     # then trust /tmp/ucssim-tls/ca.pem`,
@@ -52,5 +52,6 @@ virtual instant; time moves only when you say so. Addresses must be loopback.`,
 	f.StringVar(&tlsDir, "tls-dir", "", "make the world's certificate authority, write its ca.pem (and the server's certificate and key) to this directory, and serve SIP over TLS and EWS over HTTPS")
 	f.StringVar(&sipTLS, "sip-tls", "127.0.0.1:5061", "SIP over TLS address (loopback; with --tls-dir)")
 	f.StringVar(&ewsTLS, "ews-https", "127.0.0.1:8443", "EWS mock HTTPS address (loopback; with --tls-dir)")
+	f.StringVar(&fl.ui, "ui", "", "also serve the live timeline page on this loopback address, e.g. 127.0.0.1:8090")
 	return cmd
 }

@@ -3,7 +3,7 @@
 // a directory of JSON-lines traces, one file per scenario.
 //
 // It consumes its own small Case type rather than the runner's result, so that it depends on
-// neither package sim nor the CLI; callers copy sim.Result into a Case.
+// neither package sim/runner nor the CLI; callers copy runner.Result into a Case.
 package report
 
 import "time"
@@ -22,6 +22,17 @@ type Case struct {
 	// true and nothing ran) or a world that could not be built.
 	Err     error
 	Invalid bool
+	// Start is the scenario's virtual start; Steps the virtual instants each step that ran began
+	// and ended, in file order (for timelines).
+	Start time.Time
+	Steps []StepSpan
+}
+
+// StepSpan is the virtual time one step took; trace events with seq in (FirstSeq, LastSeq] were
+// recorded while it ran.
+type StepSpan struct {
+	At, End           time.Time
+	FirstSeq, LastSeq int
 }
 
 // Failure locates and explains a failing step.
