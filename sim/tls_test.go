@@ -16,8 +16,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/ucssim/ucssim/internal/tlsca"
 	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/internal/tlsca"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -108,6 +108,8 @@ Supported: ms-ucs`)
 		res := readSIP(r)
 		Expect(res).To(HavePrefix("SIP/2.0 200 OK\r\n"))
 		Expect(strings.Count(res, "<contact ")).To(Equal(4), "the piggybacked list: %s", res)
+		Expect(res).To(ContainSubstring("Contact: <sip:atl-cs-001.litwareinc.com;transport=tls;ms-role-rs-to>\r\n"),
+			"the dialog's server Contact names the transport it runs over")
 	})
 
 	It("serves autodiscover and EWS over HTTPS, answering the https EWS URL", func() {

@@ -23,10 +23,10 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/internal/tlsca"
 	"github.com/ucssim/ucssim/mocks/ews"
 	"github.com/ucssim/ucssim/sim/internal/client"
 	"github.com/ucssim/ucssim/sim/internal/frontend"
+	"github.com/ucssim/ucssim/sim/internal/tlsca"
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/vclock"
 )

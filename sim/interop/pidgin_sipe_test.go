@@ -14,8 +14,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/internal/tlsca"
 	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/internal/tlsca"
 	"github.com/ucssim/ucssim/sim/shell"
 )
 

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/internal/tlsca"
 	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/internal/tlsca"
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/timeline"
 )

@@ -152,7 +152,7 @@ func (s *Server) notifyRequest(sub *subscription, method sip.RequestMethod, body
 	req.AppendHeader(&sip.CSeqHeader{SeqNo: sub.cseq, MethodName: method})
 	req.AppendHeader(sip.NewHeader("Event", sub.event))
 	req.AppendHeader(sip.NewHeader("subscription-state", fmt.Sprintf("active;expires=%d", max(remaining, 0))))
-	req.AppendHeader(sip.NewHeader("Contact", s.contactValue()))
+	req.AppendHeader(sip.NewHeader("Contact", s.contactValue(sub.transport)))
 	if body != nil {
 		req.AppendHeader(sip.NewHeader("Content-Type", lyncwire.ContentTypeRoamingContacts))
 	}

@@ -230,7 +230,7 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 		}
 	}
 
-	hdrs := s.activeHeaders(ev, granted, ctype)
+	hdrs := s.activeHeaders(ev, granted, ctype, req.Transport())
 	if ev == lyncwire.EventRoamingContacts && readOnly {
 		// ucssim: tells a Lync 2010-class endpoint its list is read-only (decision 3).
 		hdrs = append(hdrs, lyncwire.Diagnostics(lyncwire.DiagReadOnly, lyncwire.ReasonReadOnly))
@@ -280,14 +280,14 @@ func fromTag(req *sip.Request) string {
 
 // activeHeaders are the headers of a 200 OK that keeps a subscription: Event names the package
 // of the piggybacked document (pidgin-sipe ignores a document without it).
-func (s *Server) activeHeaders(ev string, granted time.Duration, ctype string) []sip.Header {
+func (s *Server) activeHeaders(ev string, granted time.Duration, ctype, transport string) []sip.Header {
 	secs := fmt.Sprint(int(granted / time.Second))
 	h := []sip.Header{
 		sip.NewHeader("Event", ev),
 		sip.NewHeader("Expires", secs),
 		sip.NewHeader("subscription-state", "active;expires="+secs),
 		sip.NewHeader("ms-piggyback-cseq", "1"),
-		sip.NewHeader("Contact", s.contactValue()),
+		sip.NewHeader("Contact", s.contactValue(transport)),
 	}
 	if ctype != "" {
 		h = append(h, sip.NewHeader("Content-Type", ctype))
@@ -295,8 +295,14 @@ func (s *Server) activeHeaders(ev string, granted time.Duration, ctype string) [
 	return h
 }
 
-func (s *Server) contactValue() string {
-	return fmt.Sprintf("<sip:%s;transport=tcp;ms-role-rs-to>", s.cfg.Pool)
+// contactValue is the server's Contact in a dialog: the pool over the dialog's transport (TLS for
+// a subscription that came over TLS, as a Lync pool answers its clients).
+func (s *Server) contactValue(transport string) string {
+	t := "tcp"
+	if strings.EqualFold(transport, "TLS") {
+		t = "tls"
+	}
+	return fmt.Sprintf("<sip:%s;transport=%s;ms-role-rs-to>", s.cfg.Pool, t)
 }
 
 func (s *Server) sendResponse(tx sip.ServerTransaction, req *sip.Request, res *sip.Response, body []byte, hdrs ...sip.Header) {
@@ -347,7 +353,7 @@ func (s *Server) resubscribe(req *sip.Request, tx sip.ServerTransaction, toTag s
 	sub.duration = granted
 	s.armLocked(sub)
 	s.mu.Unlock()
-	s.respond(tx, req, 200, "OK", body, s.activeHeaders(sub.event, granted, ctype)...)
+	s.respond(tx, req, 200, "OK", body, s.activeHeaders(sub.event, granted, ctype, req.Transport())...)
 }
 
 // state is the current document of a package for an endpoint, as piggybacked on a 200 OK.
