@@ -2,10 +2,10 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test test-deps bench lint fuzz build interop
+.PHONY: run test test-deps bench lint fuzz build golden interop
 
 build:
-	$(GO) build -o bin/ucssim ./cmd/ucssim
+	$(GO) build -buildvcs=auto -o bin/ucssim ./cmd/ucssim
 
 run:
 	$(GO) run ./cmd/ucssim run
@@ -44,3 +44,8 @@ fuzz:
 		echo "fuzz $$pkg $$fn"; \
 		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME); \
 	done
+
+# Rewrites every golden file (wire exchanges, shell transcripts, engine scripts) from the current
+# code: the one knob is UCSSIM_UPDATE_GOLDEN=1 (package internal/golden). Review with git diff.
+golden:
+	UCSSIM_UPDATE_GOLDEN=1 $(GO) test -count=1 $(PKGS)

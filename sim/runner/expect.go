@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -110,7 +111,7 @@ func (r *runner) evaluate(e *scenario.Expect) check {
 		c.add("contactsIn", e.ContactsIn.String(), st.ContactsIn.String(), e.ContactsIn == st.ContactsIn)
 	}
 	if e.Contacts != nil || len(e.Has) > 0 || len(e.Lacks) > 0 {
-		uris, err := r.authoritative(sip, st.ContactsIn)
+		uris, err := r.authoritative(sip)
 		if err != nil {
 			c.add("contacts", "readable", err.Error(), false)
 			return c
@@ -127,18 +128,34 @@ func (r *runner) evaluate(e *scenario.Expect) check {
 			c.add("lacks", key, presence(uris[key]), !uris[key])
 		}
 	}
+	// endpoint: narrows prompt and clientReads to one endpoint of the user (an extension).
+	eps := r.w.SignedIn(sip)
+	notIn := "not signed in"
+	if e.Endpoint != "" {
+		var one []sim.EndpointView
+		for _, ep := range eps {
+			if strings.EqualFold(ep.Name, e.Endpoint) {
+				one = append(one, ep)
+			}
+		}
+		eps = one
+		notIn = "endpoint " + e.Endpoint + " not signed in"
+	}
 	if e.Prompt != "" {
 		got := "none"
-		for _, ep := range r.w.SignedIn(sip) {
+		for _, ep := range eps {
 			if ep.Kind == engine.Lync2013 && ep.View.Prompt {
 				got = "logoff"
 			}
 		}
+		if e.Endpoint != "" && len(eps) == 0 {
+			got = notIn
+		}
 		c.add("prompt", e.Prompt, got, strings.EqualFold(e.Prompt, got))
 	}
 	if e.ClientReads != "" {
-		got := "not signed in"
-		if eps := r.w.SignedIn(sip); len(eps) > 0 {
+		got := notIn
+		if len(eps) > 0 {
 			got = string(eps[0].View.ReadsFrom)
 		}
 		c.add("clientReads", e.ClientReads.String(), got, strings.EqualFold(e.ClientReads.String(), got))
@@ -158,26 +175,16 @@ func (r *runner) evaluate(e *scenario.Expect) check {
 	return c
 }
 
-// authoritative returns the contact URIs (without sip:) of the user's authoritative store: the
-// Lync store, or the Exchange mailbox read in-process from the mock.
-func (r *runner) authoritative(sip string, in engine.Store) (map[string]bool, error) {
-	out := map[string]bool{}
-	if in == engine.StoreExchange {
-		list, _, err := r.w.Exchange.List(strings.TrimPrefix(sip, "sip:"))
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range list.Contacts {
-			out[bareURI(c.IMAddress)] = true
-		}
-		return out, nil
-	}
-	contacts, err := r.w.Engine.LyncContacts(sip)
+// authoritative returns the contact URIs (without sip:) of the user's authoritative store
+// (World.Contacts) as a set.
+func (r *runner) authoritative(sip string) (map[string]bool, error) {
+	uris, err := r.w.Contacts(sip)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range contacts {
-		out[bareURI(c.URI)] = true
+	out := make(map[string]bool, len(uris))
+	for _, u := range uris {
+		out[u] = true
 	}
 	return out, nil
 }

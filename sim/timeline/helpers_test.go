@@ -8,10 +8,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ucssim/ucssim/sim/runner"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/timeline"
 )

@@ -3,6 +3,7 @@ package frontend
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -48,7 +49,11 @@ func (s *Server) identify(req *sip.Request, tx sip.ServerTransaction, needEpid b
 	}
 	user, err := s.cfg.Engine.ResolveUser(userURI(to.Address))
 	if err != nil {
-		s.refuse(tx, req, 404, "Not Found", fmt.Sprintf("user %s is not homed on this pool", userURI(to.Address)))
+		why := err.Error()
+		if errors.Is(err, engine.ErrUnknownUser) {
+			why = fmt.Sprintf("user %s is not homed on this pool", userURI(to.Address))
+		}
+		s.refuseErr(tx, req, why, err)
 		return key, false
 	}
 	key.user = user
