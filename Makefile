@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test test-deps bench lint fuzz build golden
+.PHONY: run test test-deps bench lint fuzz build golden interop
 
 build:
 	$(GO) build -buildvcs=auto -o bin/ucssim ./cmd/ucssim
@@ -17,6 +17,13 @@ test: test-deps
 
 test-deps:
 	@bash .ci/test-deps/install
+
+# The interop suite alone (make test runs it too): outside clients against real sockets - pidgin-sipe,
+# the npm sip stack, SIPp, the RFC 4475 torture messages, ews-javascript-api and exchangelib.
+interop: test-deps
+	$(GO) test -race -count=1 ./sim/interop
+	$(GO) test -race -count=1 ./sim/internal/frontend -ginkgo.focus 'interop with SIPp|RFC 4475'
+	$(GO) test -race -count=1 ./mocks/ews -ginkgo.focus 'interop with'
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

@@ -26,6 +26,7 @@ import (
 	"github.com/ucssim/ucssim/mocks/ews"
 	"github.com/ucssim/ucssim/sim/internal/client"
 	"github.com/ucssim/ucssim/sim/internal/frontend"
+	"github.com/ucssim/ucssim/sim/internal/tlsca"
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/vclock"
 )
@@ -39,14 +40,18 @@ func init() {
 // World is one simulated deployment: a Lync Server 2013 pool (engine + SIP front end), an Exchange
 // 2013 server (EWS mock) and the users' clients, under one virtual clock and one seeded random source.
 type World struct {
-	Spec      scenario.World
-	Start     time.Time
-	Seed      uint64
-	Sched     *vclock.Scheduler
-	Rand      *rand.Rand
-	Engine    *engine.Engine
-	Exchange  *ews.Server
-	EWSURL    string
+	Spec     scenario.World
+	Start    time.Time
+	Seed     uint64
+	Sched    *vclock.Scheduler
+	Rand     *rand.Rand
+	Engine   *engine.Engine
+	Exchange *ews.Server
+	EWSURL   string
+	// TLS is the world's certificate authority when it serves TLS (WorldOptions.TLS), else nil;
+	// EWSTLSURL is then the https base URL of the EWS mock.
+	TLS       *tlsca.Authority
+	EWSTLSURL string
 	FrontEnd  *frontend.Server
 	Trace     *Trace
 	endpoints []*endpoint // in creation order
@@ -81,6 +86,13 @@ type WorldOptions struct {
 	// Deliver, if set, decides which of the engine's notifications reach the SIP front end. It
 	// exists for tests that plant a defect (a lost prompt, a skipped delta) for explore to find.
 	Deliver func(engine.Notification) bool
+	// TLS makes the world's CA and serves SIP over TLS (SIPTLS) and EWS over HTTPS (EWSTLS) beside
+	// the plain listeners; the addresses default to ephemeral loopback ports like the others.
+	TLS            bool
+	SIPTLS, EWSTLS string
+	// TLSDir, when set with TLS, receives the CA clients trust (tlsca.CAFile) and the server's
+	// certificate and key.
+	TLSDir string
 }
 
 // filterListener passes the engine's notifications that deliver accepts on to next.
@@ -171,6 +183,27 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		return nil, fmt.Errorf("start the EWS mock: %w", err)
 	}
 	w.EWSURL = url
+	var sipTLS string
+	if opt.TLS {
+		if w.TLS, err = tlsca.New(time.Now(), tlsNames(spec)...); err != nil {
+			return nil, err
+		}
+		if opt.TLSDir != "" {
+			if err := w.TLS.WriteDir(opt.TLSDir); err != nil {
+				return nil, err
+			}
+		}
+		ewsTLS, err := opt.addr(opt.EWSTLS)
+		if err != nil {
+			return nil, err
+		}
+		if sipTLS, err = opt.addr(opt.SIPTLS); err != nil {
+			return nil, err
+		}
+		if w.EWSTLSURL, err = w.Exchange.StartTLS(ewsTLS, w.TLS.ServerConfig()); err != nil {
+			return nil, fmt.Errorf("start the EWS mock over HTTPS: %w", err)
+		}
+	}
 	exch := ews.NewClient(ews.ClientConfig{
 		BaseURL: url,
 		HTTP:    w.httpc,
@@ -215,6 +248,11 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	if err := w.FrontEnd.Start(sipTCP, sipUDP); err != nil {
 		return nil, fmt.Errorf("start the SIP front end: %w", err)
 	}
+	if w.TLS != nil {
+		if err := w.FrontEnd.StartTLS(sipTLS, w.TLS.ServerConfig()); err != nil {
+			return nil, fmt.Errorf("start the SIP front end over TLS: %w", err)
+		}
+	}
 	if opt.Deliver != nil {
 		w.Engine.SetListener(filterListener{next: w.FrontEnd, deliver: opt.Deliver})
 	} else {
@@ -229,6 +267,17 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	}
 	ok = true
 	return w, nil
+}
+
+// tlsNames are the host names the world's server certificate holds: the pool, each user domain
+// and the autodiscover host clients derive from it (autodiscover.<domain>).
+func tlsNames(spec scenario.World) []string {
+	names := []string{spec.Pool}
+	for _, u := range spec.Users {
+		d := domainOf(normalizeSIP(u.SIP))
+		names = append(names, d, "autodiscover."+d, "sip."+d)
+	}
+	return names
 }
 
 func deriveKey(seed uint64) []byte {

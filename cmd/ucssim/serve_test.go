@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -22,6 +24,16 @@ var _ = Describe("ucssim serve", func() {
 		Expect(res.stdout).To(MatchRegexp(`Exchange \(EWS\) http://127\.0\.0\.1:\d+/EWS/Exchange\.asmx`))
 		Expect(res.stdout).To(ContainSubstring("migration.completed  Ken Myer"))
 		Expect(res.stdout).To(MatchRegexp(`Ken Myer\s+Migrated\s+exchange`))
+	})
+
+	It("with --tls-dir writes the world's CA there and serves SIP over TLS and EWS over HTTPS", func() {
+		dir := GinkgoT().TempDir()
+		res := serve("exit\n", append(ephemeral, "--tls-dir", dir, "--sip-tls", "127.0.0.1:0", "--ews-https", "127.0.0.1:0")...)
+		Expect(res.code).To(Equal(0), res.stderr)
+		Expect(res.stdout).To(MatchRegexp(`SIP over TLS   sip:127\.0\.0\.1:\d+;transport=tls; EWS over HTTPS https://127\.0\.0\.1:\d+/EWS/Exchange\.asmx \(trust the world's CA: .*ca\.pem\)`))
+		ca, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(ca)).To(HavePrefix("-----BEGIN CERTIFICATE-----"))
 	})
 
 	It("listens on loopback only", func() {

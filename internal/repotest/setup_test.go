@@ -38,7 +38,7 @@ var _ = Describe("make test's own set-up (.ci/test-deps)", func() {
 		out, code := bash(root(), nil, "bash .ci/fresh-clone PKGS=./mocks/ews GOTESTFLAGS=-ginkgo.focus=ews-javascript-api")
 		Expect(code).To(Equal(0), out)
 		Expect(out).To(ContainSubstring("test-deps: npm ci in ./mocks/ews/interop"))
-		Expect(out).To(ContainSubstring("Ran 1 of 92 Specs"))
+		Expect(out).To(MatchRegexp(`Ran 1 of \d+ Specs`))
 		Expect(out).To(MatchRegexp(`(?m)^ok  \tgithub.com/ucssim/ucssim/mocks/ews\t`))
 		Expect(strings.Count(out, " passed, 0 failed")).To(Equal(2), "both make run and make test end on a passing summary line")
 	})

@@ -54,6 +54,10 @@ func (s *Server) serveAutodiscover(x *exchange, who caller, doc *node, readErr, 
 	if base := s.BaseURL(); base != "" {
 		ewsURL = base + "/EWS/Exchange.asmx"
 	}
+	if base := s.TLSURL(); x.r.TLS != nil && base != "" {
+		// asked over https: answer the https endpoint (clients keep the scheme they trust)
+		ewsURL = base + "/EWS/Exchange.asmx"
+	}
 	var w xmlWriter
 	w.raw(xmlDecl)
 	w.open("Autodiscover", "xmlns", NSAutodiscoverResponse)

@@ -19,10 +19,23 @@ type folderInfo struct {
 }
 
 var folders = map[uint64]folderInfo{
+	folderTop:      {folderTop, "root", "", "", []uint64{folderRoot}, nil},
 	folderRoot:     {folderRoot, "msgfolderroot", "Top of Information Store", "IPF.Note", []uint64{folderContacts}, nil},
 	folderContacts: {folderContacts, "contacts", "Contacts", "IPF.Contact", []uint64{folderQuick}, []uint64{folderImList}},
 	folderQuick:    {folderQuick, "quickcontacts", quickContactsName, "IPF.Contact.MOC.QuickContacts", nil, nil},
 	folderImList:   {folderImList, "imcontactlist", imListName, "IPF.Contact.MOC.ImContactList", nil, nil},
+}
+
+// parentOf is the folder above f (listed or hidden); 0 for the root.
+func parentOf(f uint64) uint64 {
+	for p, info := range folders {
+		for _, ch := range append(append([]uint64(nil), info.children...), info.hiddenSub...) {
+			if ch == f {
+				return p
+			}
+		}
+	}
+	return 0
 }
 
 // resolveFolder reads a t:DistinguishedFolderId or t:FolderId.
@@ -74,13 +87,20 @@ func (c *call) folderCount(f uint64) int {
 func (c *call) writeFolder(w *xmlWriter, f uint64) {
 	info := folders[f]
 	elem := "t:ContactsFolder"
-	if f == folderRoot {
+	if f == folderRoot || f == folderTop {
 		elem = "t:Folder"
 	}
 	id := c.mb.folderID(f)
 	w.open(elem)
 	w.empty("t:FolderId", "Id", id.ID, "ChangeKey", id.ChangeKey)
-	w.elem("t:FolderClass", info.class)
+	if p := parentOf(f); p != 0 {
+		// ordinary clients (exchangelib's walk) build the tree from it
+		pid := c.mb.folderID(p)
+		w.empty("t:ParentFolderId", "Id", pid.ID, "ChangeKey", pid.ChangeKey)
+	}
+	if info.class != "" {
+		w.elem("t:FolderClass", info.class)
+	}
 	w.elem("t:DisplayName", info.display)
 	w.elem("t:TotalCount", strconv.Itoa(c.folderCount(f)))
 	w.elem("t:ChildFolderCount", strconv.Itoa(len(info.children)))

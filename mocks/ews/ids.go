@@ -23,6 +23,7 @@ const (
 	folderContacts
 	folderQuick
 	folderImList
+	folderTop // "root", above msgfolderroot (numbered last so the older ids stay as they were)
 )
 
 // idSpace mints the opaque ids of one mailbox: base64 of kind, a hash of the seed and the

@@ -2,6 +2,7 @@ package ews
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -58,6 +59,8 @@ type Server struct {
 	journal   []JournalEntry
 	httpSrv   *http.Server
 	baseURL   string
+	tlsSrv    *http.Server
+	tlsURL    string
 }
 
 // NewServer returns a server without mailboxes.
@@ -139,6 +142,45 @@ func (s *Server) Start(addr string) (string, error) {
 	return base, nil
 }
 
+// StartTLS also serves HTTPS on addr (loopback only) with cfg's certificate, for clients that
+// insist on https:// EWS and autodiscover URLs. baseURL is "https://127.0.0.1:port".
+func (s *Server) StartTLS(addr string, cfg *tls.Config) (string, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("ews: listen address %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return "", fmt.Errorf("ews: listen address %q is not a loopback address", addr)
+	}
+	if cfg == nil || len(cfg.Certificates) == 0 {
+		return "", errors.New("ews: HTTPS needs a certificate")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("ews: %w", err)
+	}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, TLSConfig: cfg}
+	s.mu.Lock()
+	if s.tlsSrv != nil {
+		s.mu.Unlock()
+		ln.Close()
+		return "", errors.New("ews: HTTPS already started")
+	}
+	s.tlsSrv = srv
+	s.tlsURL = "https://" + ln.Addr().String()
+	base := s.tlsURL
+	s.mu.Unlock()
+	go srv.ServeTLS(ln, "", "") //nolint:errcheck // ends with ErrServerClosed on Close
+	return base, nil
+}
+
+// TLSURL is the URL StartTLS returned, or "" before it.
+func (s *Server) TLSURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tlsURL
+}
+
 // BaseURL is the URL Start returned, or "" before Start.
 func (s *Server) BaseURL() string {
 	s.mu.Lock()
@@ -149,12 +191,16 @@ func (s *Server) BaseURL() string {
 // Close stops listening and ends open connections; later connections are refused.
 func (s *Server) Close() error {
 	s.mu.Lock()
-	srv := s.httpSrv
+	srv, tlsSrv := s.httpSrv, s.tlsSrv
 	s.mu.Unlock()
-	if srv == nil {
-		return nil
+	var errs []error
+	if srv != nil {
+		errs = append(errs, srv.Close())
 	}
-	return srv.Close()
+	if tlsSrv != nil {
+		errs = append(errs, tlsSrv.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // List reads a mailbox's IM list and migration flag in-process, changing nothing.

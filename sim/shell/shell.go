@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/internal/tlsca"
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/timeline"
 )
@@ -132,9 +134,19 @@ func (s *Shell) banner() {
 		w := s.world
 		s.printf("SIP front end  sip:%s (TCP), %s (UDP); request URI domain: the users' domain\n", w.FrontEnd.TCPAddr(), w.FrontEnd.UDPAddr())
 		s.printf("Exchange (EWS) %s/EWS/Exchange.asmx, autodiscover %s/autodiscover/autodiscover.xml (Basic auth: alias@domain)\n", w.EWSURL, w.EWSURL)
+		if w.TLS != nil {
+			s.printf("SIP over TLS   sip:%s;transport=tls; EWS over HTTPS %s/EWS/Exchange.asmx (trust the world's CA%s)\n", w.FrontEnd.TLSAddr(), w.EWSTLSURL, s.caNote())
+		}
 		s.printf("The virtual clock moves only with wait/until: outside clients' requests are answered at the current instant.\n")
 	}
 	s.printf("Virtual time %s. Type help for the shell verbs; cmdlets work as in the Lync Server Management Shell.\n", s.clock())
+}
+
+func (s *Shell) caNote() string {
+	if d := s.opt.World.TLSDir; d != "" {
+		return ": " + filepath.Join(d, tlsca.CAFile)
+	}
+	return ""
 }
 
 // Serve reads and executes lines until EOF (nil), exit/quit (nil) or ctx ends (its error, even

@@ -103,6 +103,10 @@ func (s *Server) buildNotify(sub *subscription, n engine.Notification) (req *sip
 	method := sip.NOTIFY
 	var body []byte
 	var diag sip.Header
+	if sub.event != lyncwire.EventRoamingContacts {
+		// the immediate NOTIFY of a presence subscription: state only, no document
+		return s.notifyRequest(sub, method, nil, nil), true
+	}
 	switch n.Kind {
 	case engine.NotifyDelta:
 		if n.Delta != nil {
@@ -135,7 +139,13 @@ func (s *Server) buildNotify(sub *subscription, n engine.Notification) (req *sip
 			diag = lyncwire.Diagnostics(lyncwire.DiagRollback, lyncwire.ReasonRolledBack)
 		}
 	}
-	req = sip.NewRequest(method, sub.contact)
+	return s.notifyRequest(sub, method, body, diag), method == sip.NOTIFY
+}
+
+// notifyRequest builds an in-dialog NOTIFY or BENOTIFY of sub, sent on the connection its
+// SUBSCRIBE came in on.
+func (s *Server) notifyRequest(sub *subscription, method sip.RequestMethod, body []byte, diag sip.Header) *sip.Request {
+	req := sip.NewRequest(method, sub.contact)
 	from := &sip.FromHeader{Address: parseUserURI(sub.key.user)}
 	from.Params = sip.NewParams()
 	from.Params.Add("tag", sub.dk.localTag)
@@ -148,17 +158,19 @@ func (s *Server) buildNotify(sub *subscription, n engine.Notification) (req *sip
 	req.AppendHeader(to)
 	req.AppendHeader(&callID)
 	req.AppendHeader(&sip.CSeqHeader{SeqNo: sub.cseq, MethodName: method})
-	req.AppendHeader(sip.NewHeader("Event", lyncwire.EventRoamingContacts))
+	req.AppendHeader(sip.NewHeader("Event", sub.event))
 	req.AppendHeader(sip.NewHeader("subscription-state", fmt.Sprintf("active;expires=%d", max(remaining, 0))))
-	req.AppendHeader(sip.NewHeader("Contact", s.contactValue()))
-	req.AppendHeader(sip.NewHeader("Content-Type", lyncwire.ContentTypeRoamingContacts))
+	req.AppendHeader(sip.NewHeader("Contact", s.contactValue(sub.transport)))
+	if body != nil {
+		req.AppendHeader(sip.NewHeader("Content-Type", lyncwire.ContentTypeRoamingContacts))
+	}
 	if diag != nil {
 		req.AppendHeader(diag)
 	}
 	req.SetBody(body)
 	req.SetDestination(sub.source)
 	req.SetTransport(sub.transport)
-	return req, method == sip.NOTIFY
+	return req
 }
 
 func migratedList(l *engine.ContactList) engine.ContactList {

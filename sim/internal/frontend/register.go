@@ -1,6 +1,8 @@
 package frontend
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -57,6 +59,10 @@ func (s *Server) identify(req *sip.Request, tx sip.ServerTransaction, needEpid b
 	key.user = user
 	if epid, has := from.Params.Get("epid"); has && epid != "" {
 		key.epid = epid
+	} else if derived := s.derivedEpid(req, user); derived != "" {
+		// A standard SIP user agent sends no epid: name its endpoint after its +sip.instance,
+		// the registration on the same connection, or its Contact.
+		key.epid = derived
 	} else if needEpid {
 		s.refuse(tx, req, 400, "Bad Request", "From header has no epid parameter")
 		return key, false
@@ -127,9 +133,52 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 	s.respond(tx, req, 200, "OK", nil,
 		sip.NewHeader("Contact", value),
 		sip.NewHeader("Expires", fmt.Sprint(granted)),
-		sip.NewHeader("Supported", "adhoclist, msrtc-event-categories"),
-		sip.NewHeader("Allow-Events", "vnd-microsoft-provisioning-v2, vnd-microsoft-roaming-contacts, vnd-microsoft-roaming-self, presence"),
+		// One value per Supported line and no spaces in Allow-Events: pidgin-sipe compares each
+		// Supported header value whole and splits Allow-Events on "," without trimming.
+		sip.NewHeader("Supported", "adhoclist"),
+		sip.NewHeader("Supported", "msrtc-event-categories"),
+		sip.NewHeader("Allow-Events", allowEvents),
 	)
+}
+
+// derivedEpid names the endpoint of a request without epid (a standard SIP user agent): from
+// the Contact's +sip.instance (RFC 5626), else the endpoint this user registered over the same
+// connection, else the Contact URI. "" when the request has none of them.
+func (s *Server) derivedEpid(req *sip.Request, user string) string {
+	c := req.Contact()
+	if c != nil {
+		if inst, ok := c.Params.Get("+sip.instance"); ok && strings.Trim(inst, `"<>`) != "" {
+			return epidOf(strings.Trim(inst, `"<>`))
+		}
+	}
+	if req.Method != sip.REGISTER {
+		s.mu.Lock()
+		found := ""
+		for k, r := range s.regs {
+			if k.user == user && r.source == req.Source() {
+				if found != "" {
+					found = "" // several endpoints on one connection: ambiguous
+					break
+				}
+				found = k.epid
+			}
+		}
+		s.mu.Unlock()
+		if found != "" {
+			return found
+		}
+	}
+	if c != nil && c.Address.Host != "" {
+		u := c.Address
+		return epidOf(strings.ToLower(u.User + "@" + u.Host + ":" + fmt.Sprint(u.Port)))
+	}
+	return ""
+}
+
+// epidOf is a stable 10-hex-digit endpoint id, the length Lync clients use.
+func epidOf(seed string) string {
+	sum := sha256.Sum256([]byte(seed))
+	return hex.EncodeToString(sum[:5])
 }
 
 // quote puts a parameter value in double quotes unless sipgo kept them.

@@ -2,10 +2,12 @@ package frontend
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 
 	"github.com/ucssim/ucssim/sim/internal/lyncwire"
@@ -32,6 +34,7 @@ type Server struct {
 	mu      sync.Mutex
 	closed  bool
 	tcp     net.Listener
+	tls     net.Listener
 	udp     net.PacketConn
 	regs    map[endpointKey]*registration
 	subs    map[dialogKey]*subscription
@@ -99,6 +102,17 @@ func (s *Server) counted(name string, h sipgo.RequestHandler) sipgo.RequestHandl
 		if tx == nil {
 			return
 		}
+		if req.SipVersion != "SIP/2.0" {
+			// RFC 3261 8.2.2.3 and 21.5.6
+			s.respond(tx, req, 505, "Version Not Supported", nil, warning(s.cfg.Pool, fmt.Sprintf("SIP version %q is not SIP/2.0", req.SipVersion)))
+			return
+		}
+		if unknown := unsupportedRequire(req); len(unknown) > 0 && req.Method != sip.ACK && req.Method != sip.CANCEL {
+			// RFC 3261 8.2.2.3: 420 naming what the server does not support
+			s.respond(tx, req, 420, "Bad Extension", nil, sip.NewHeader("Unsupported", strings.Join(unknown, ",")),
+				warning(s.cfg.Pool, "unsupported Require: "+strings.Join(unknown, ", ")))
+			return
+		}
 		if req.From() == nil || req.To() == nil || req.CallID() == nil || req.CSeq() == nil {
 			s.respond(tx, req, 400, "Bad Request", nil, warning(s.cfg.Pool, "missing From, To, Call-ID or CSeq header"))
 			return
@@ -114,6 +128,7 @@ func (s *Server) counted(name string, h sipgo.RequestHandler) sipgo.RequestHandl
 // respond answers inside the handler (the server transaction ends when it returns).
 func (s *Server) respond(tx sip.ServerTransaction, req *sip.Request, code int, reason string, body []byte, hdrs ...sip.Header) *sip.Response {
 	res := sip.NewResponseFromRequest(req, code, reason, nil)
+	symmetric(res, req)
 	res.AppendHeader(sip.NewHeader("Server", "RTC/5.0"))
 	for _, h := range hdrs {
 		res.AppendHeader(h)
@@ -123,6 +138,14 @@ func (s *Server) respond(tx sip.ServerTransaction, req *sip.Request, code int, r
 		s.log.Warn("frontend: respond failed", "status", code, "method", req.Method, "error", err)
 	}
 	return res
+}
+
+// symmetric sends a response back where its request came from, on the same connection or to the
+// datagram's source (RFC 3261 18.2.2 for streams, RFC 3581 4 for datagrams), never to the Via's
+// host: it may be a name (a DNS lookup) or an address off loopback.
+func symmetric(res *sip.Response, req *sip.Request) {
+	res.SetDestination(req.Source())
+	res.SetTransport(req.Transport())
 }
 
 // refuse answers an error with the precise reason in a Warning header.
@@ -146,7 +169,7 @@ func (s *Server) Start(tcpAddr, udpAddr string) error {
 		if err != nil {
 			return fmt.Errorf("frontend: listen tcp %s: %w", tcpAddr, err)
 		}
-		s.tcp = &trackingListener{Listener: l, onOpen: s.connectionOpened, onClose: s.connectionClosed}
+		s.tcp = s.track(l)
 		s.wg.Add(1)
 		go func() { defer s.wg.Done(); _ = s.srv.ServeTCP(s.tcp) }()
 	}
@@ -159,11 +182,45 @@ func (s *Server) Start(tcpAddr, udpAddr string) error {
 			}
 			return fmt.Errorf("frontend: listen udp %s: %w", udpAddr, err)
 		}
-		s.udp = c
+		s.udp = newCheckedPacketConn(c, s.cfg.Pool, s.cfg.MaxMessageLength)
 		s.wg.Add(1)
-		go func() { defer s.wg.Done(); _ = s.srv.ServeUDP(c) }()
+		go func() { defer s.wg.Done(); _ = s.srv.ServeUDP(s.udp) }()
 	}
 	return nil
+}
+
+// StartTLS listens for SIP over TLS on addr (Lync's default transport, port 5061) with cfg's
+// certificate; it may be called once, beside Start.
+func (s *Server) StartTLS(addr string, cfg *tls.Config) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errors.New("frontend: server closed")
+	}
+	if s.tls != nil {
+		return errors.New("frontend: TLS already started")
+	}
+	if cfg == nil || len(cfg.Certificates) == 0 {
+		return errors.New("frontend: TLS needs a certificate")
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("frontend: listen tls %s: %w", addr, err)
+	}
+	s.tls = s.track(tls.NewListener(l, cfg))
+	s.wg.Add(1)
+	go func() { defer s.wg.Done(); _ = s.srv.ServeTLS(s.tls) }()
+	return nil
+}
+
+// TLSAddr is the TLS listening address, or "" if not listening.
+func (s *Server) TLSAddr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tls == nil {
+		return ""
+	}
+	return s.tls.Addr().String()
 }
 
 // TCPAddr is the TCP listening address, or "" if not listening.
@@ -202,6 +259,9 @@ func (s *Server) Close() error {
 	if s.udp != nil {
 		errs = append(errs, ignoreClosed(s.udp.Close()))
 	}
+	if s.tls != nil {
+		errs = append(errs, ignoreClosed(s.tls.Close()))
+	}
 	for _, r := range s.regs {
 		r.stop()
 	}
@@ -223,11 +283,19 @@ func ignoreClosed(err error) error {
 	return err
 }
 
+// track wraps a stream listener: messages are framed and checked (framing.go) and a closed
+// connection signs its endpoints out.
+func (s *Server) track(l net.Listener) *trackingListener {
+	return &trackingListener{Listener: l, onOpen: s.connectionOpened, onClose: s.connectionClosed,
+		wrap: func(c net.Conn) net.Conn { return newFramedConn(c, s.cfg.Pool, s.cfg.MaxMessageLength) }}
+}
+
 // trackingListener reports when an accepted TCP connection closes, so the endpoints registered
 // over it can be signed out.
 type trackingListener struct {
 	net.Listener
 	onOpen, onClose func(remote string)
+	wrap            func(net.Conn) net.Conn
 }
 
 func (l *trackingListener) Accept() (net.Conn, error) {
@@ -236,7 +304,7 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	l.onOpen(c.RemoteAddr().String())
-	return &trackedConn{Conn: c, onClose: l.onClose}, nil
+	return &trackedConn{Conn: l.wrap(c), onClose: l.onClose}, nil
 }
 
 type trackedConn struct {

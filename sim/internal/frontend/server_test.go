@@ -3,6 +3,7 @@ package frontend_test
 import (
 	"fmt"
 	"net"
+	"regexp"
 	"strings"
 	"time"
 
@@ -94,11 +95,63 @@ var _ = Describe("the SIP front end", func() {
 			Expect(eng.Calls()).To(BeEmpty())
 		})
 
-		It("refuses a REGISTER without epid with a precise 400", func() {
-			ua.send(strings.ReplaceAll(fmt.Sprintf(regTpl, "x", ""), ";epid=x", ""), "")
+		It("gives a standard SIP user agent without epid an endpoint id from its +sip.instance, kept on its SUBSCRIBE", func() {
+			ua.send(strings.ReplaceAll(fmt.Sprintf(regTpl, "5f2d3b1e0199", ""), ";epid=5f2d3b1e0199", ""), "")
 			_, res := ua.response()
-			Expect(res.StatusCode).To(Equal(400))
-			Expect(header(res, "Warning")).To(ContainSubstring("epid"))
+			Expect(res.StatusCode).To(Equal(200))
+			gruu := regexp.MustCompile(`opaque=user:epid:([0-9a-f]{10});gruu`).FindStringSubmatch(header(res, "Contact"))
+			Expect(gruu).To(HaveLen(2), "the GRUU names the derived endpoint: %s", header(res, "Contact"))
+			ua.send(strings.ReplaceAll(fmt.Sprintf(regTpl, "5f2d3b1e0199", "Expires: 1800"), ";epid=5f2d3b1e0199", ""), "")
+			_, again := ua.response()
+			Expect(header(again, "Contact")).To(ContainSubstring("opaque=user:epid:"+gruu[1]+";gruu"), "same instance, same endpoint")
+
+			ua.send(strings.ReplaceAll(fmt.Sprintf(subTpl, "x", lyncwire.EventRoamingContacts, ucs), ";epid=x", ""), "")
+			_, sub := ua.response()
+			Expect(sub.StatusCode).To(Equal(200), "a SUBSCRIBE without epid maps to the endpoint registered on its connection")
+			Expect(eng.Endpoints(kenURI)).To(ConsistOf(gruu[1] + " lync2013 lync"))
+		})
+
+		It("derives the endpoint id from the Contact when there is neither epid nor +sip.instance", func() {
+			msg := strings.ReplaceAll(fmt.Sprintf(regTpl, "x", ""), ";epid=x", "")
+			msg = regexp.MustCompile(`;\+sip\.instance="[^"]*"`).ReplaceAllString(msg, "")
+			ua.send(msg, "")
+			_, res := ua.response()
+			Expect(res.StatusCode).To(Equal(200))
+			Expect(header(res, "Contact")).To(MatchRegexp(`opaque=user:epid:[0-9a-f]{10};gruu`))
+		})
+
+		It("answers 420 naming an unknown Require option tag, and accepts the tags Lync uses", func() {
+			ua.send(`OPTIONS sip:ken@litwareinc.com SIP/2.0
+Via: SIP/2.0/TCP 127.0.0.1:{port};branch=z9hG4bKopt{n}
+Max-Forwards: 70
+From: <sip:ken@litwareinc.com>;tag=o{n}
+To: <sip:ken@litwareinc.com>
+Call-ID: opt{n}
+CSeq: 1 OPTIONS
+Require: ms-benotify, x-teleport`, "")
+			_, res := ua.response()
+			Expect(res.StatusCode).To(Equal(420))
+			Expect(header(res, "Unsupported")).To(Equal("x-teleport"))
+			ua.send(`OPTIONS sip:ken@litwareinc.com SIP/2.0
+Via: SIP/2.0/TCP 127.0.0.1:{port};branch=z9hG4bKopt{n}
+Max-Forwards: 70
+From: <sip:ken@litwareinc.com>;tag=o{n}
+To: <sip:ken@litwareinc.com>
+Call-ID: opt{n}
+CSeq: 1 OPTIONS
+Require: adhoclist, categoryList`, "")
+			_, ok := ua.response()
+			Expect(ok.StatusCode).To(Equal(200))
+		})
+
+		It("puts one value per Supported line and no spaces in Allow-Events (pidgin-sipe reads them that way)", func() {
+			res := register(ua, "desk", "")
+			var supported []string
+			for _, h := range res.GetHeaders("Supported") {
+				supported = append(supported, h.Value())
+			}
+			Expect(supported).To(Equal([]string{"adhoclist", "msrtc-event-categories"}))
+			Expect(header(res, "Allow-Events")).To(Equal("vnd-microsoft-provisioning-v2,vnd-microsoft-roaming-contacts,vnd-microsoft-roaming-self,presence"))
 		})
 
 		It("signs the endpoint out on Expires: 0", func() {
@@ -162,6 +215,21 @@ var _ = Describe("the SIP front end", func() {
 			_, res := subscribe(ua, "desk", lyncwire.EventRoamingSelf, "")
 			Expect(res.StatusCode).To(Equal(200))
 			Expect(string(res.Body())).To(ContainSubstring("<roamingData"))
+			Expect(header(res, "Event")).To(Equal(lyncwire.EventRoamingSelf), "a piggybacked document names its package (pidgin-sipe ignores it otherwise)")
+		})
+
+		It("sends a presence subscription its immediate NOTIFY (RFC 6665 4.2.1), without a document", func() {
+			_, res := subscribe(ua, "desk", lyncwire.EventPresence, "Require: adhoclist, categoryList\nSupported: eventlist")
+			Expect(res.StatusCode).To(Equal(200))
+			Expect(header(res, "Event")).To(Equal(lyncwire.EventPresence))
+			_, notify := ua.request()
+			Expect(notify.Method).To(Equal(sip.NOTIFY))
+			Expect(header(notify, "Event")).To(Equal(lyncwire.EventPresence))
+			Expect(header(notify, "subscription-state")).To(HavePrefix("active;expires="))
+			Expect(notify.CallID().Value()).To(Equal(res.CallID().Value()))
+			Expect(notify.Body()).To(BeEmpty())
+			ua.answer(notify, 200, "OK")
+			Expect(sched.Settle()).To(Succeed())
 		})
 
 		It("refuses an unknown event package with 489 and Allow-Events, changing nothing", func() {
@@ -232,6 +300,22 @@ var _ = Describe("the SIP front end", func() {
 	Describe("SERVICE and notifications", func() {
 		BeforeEach(func() { signIn("desk") })
 
+		It("answers presence publications 200 and ignores them; a malformed one gets 400", func() {
+			publish := func(ctype, body string) *sip.Response {
+				ua.send(strings.Replace(fmt.Sprintf(serviceTpl, "desk"), "application/SOAP+xml", ctype, 1), body)
+				_, res := ua.response()
+				return res
+			}
+			Expect(publish("application/msrtc-category-publish+xml",
+				`<publish xmlns="http://schemas.microsoft.com/2006/09/sip/rich-presence"><publications uri="sip:ken@litwareinc.com"><publication categoryName="state" instance="1" container="2" version="0" expireType="endpoint"><state xmlns="http://schemas.microsoft.com/2006/09/sip/state" manual="false"><availability>3500</availability></state></publication></publications></publish>`).StatusCode).To(Equal(200))
+			Expect(publish("application/msrtc-setcontainermembers+xml",
+				`<setContainerMembers xmlns="http://schemas.microsoft.com/2006/09/sip/container-management" containerId="100" version="0"><containerMember action="add" type="sameEnterprise"/></setContainerMembers>`).StatusCode).To(Equal(200))
+			bad := publish("application/msrtc-category-publish+xml", `<publish><publications>`)
+			Expect(bad.StatusCode).To(Equal(400))
+			Expect(header(bad, "Warning")).To(ContainSubstring("msrtc-category-publish+xml body"))
+			Expect(eng.Calls()).To(Equal([]string{"SignIn sip:ken@litwareinc.com desk lync2013"}), "nothing reaches the contact list")
+		})
+
 		It("adds a group, answers its id, then pushes the delta on the same connection, holding virtual time until answered", func() {
 			raw, res := service(ua, "desk", string(lyncwire.EncodeServiceOp(engine.Op{Kind: engine.OpAddGroup, Name: "Project", DeltaNum: 1})))
 			Expect(res.StatusCode).To(Equal(200))
@@ -275,9 +359,9 @@ var _ = Describe("the SIP front end", func() {
 				bodies = append(bodies, string(n.Body()))
 			}
 			Expect(seqs).To(Equal([]uint32{2, 3, 4}))
-			Expect(bodies[0]).To(HavePrefix(`<contactDelta deltaNum="2" prevDeltaNum="1"><addedContact uri="a@`))
-			Expect(bodies[1]).To(HavePrefix(`<contactDelta deltaNum="3" prevDeltaNum="2"><addedContact uri="b@`))
-			Expect(bodies[2]).To(HavePrefix(`<contactDelta deltaNum="4" prevDeltaNum="3"><addedContact uri="c@`))
+			Expect(bodies[0]).To(HavePrefix(`<contactDelta deltaNum="2" prevDeltaNum="1"><addedContact uri="sip:a@`))
+			Expect(bodies[1]).To(HavePrefix(`<contactDelta deltaNum="3" prevDeltaNum="2"><addedContact uri="sip:b@`))
+			Expect(bodies[2]).To(HavePrefix(`<contactDelta deltaNum="4" prevDeltaNum="3"><addedContact uri="sip:c@`))
 		})
 
 		It("sends a delta as BENOTIFY to a subscriber that supports ms-benotify, unanswered", func() {
@@ -287,7 +371,7 @@ var _ = Describe("the SIP front end", func() {
 			Expect(r.StatusCode).To(Equal(200))
 			_, be := ua.request()
 			Expect(string(be.Method)).To(Equal("BENOTIFY"))
-			Expect(string(be.Body())).To(ContainSubstring(`<deletedContact uri="pat@litwareinc.com"/>`))
+			Expect(string(be.Body())).To(ContainSubstring(`<deletedContact uri="sip:pat@litwareinc.com"/>`), "delta URIs carry sip: ([MS-SIP] 2.2.4.1)")
 			Expect(sched.Settle()).To(Succeed())
 		})
 

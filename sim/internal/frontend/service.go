@@ -1,8 +1,11 @@
 package frontend
 
 import (
+	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/ucssim/ucssim/sim/internal/lyncwire"
@@ -53,9 +56,31 @@ func (a serviceAnswer) send(s *Server, tx sip.ServerTransaction, req *sip.Reques
 	s.respond(tx, req, a.code, a.reason, a.body, hdrs...)
 }
 
+// Presence SERVICE bodies a Lync pool accepts ([MS-PRES] 3.7.5): ucssim does not simulate
+// presence, so a well-formed one is answered 200 and ignored.
+var presenceTypes = map[string]bool{
+	"application/msrtc-category-publish+xml":       true,
+	"application/msrtc-setcontainermembers+xml":    true,
+	"application/msrtc-presence-setsubscriber+xml": true,
+}
+
 func (s *Server) service(key endpointKey, req *sip.Request) serviceAnswer {
 	ct := req.GetHeader("Content-Type")
-	if ct == nil || !strings.EqualFold(strings.TrimSpace(strings.SplitN(ct.Value(), ";", 2)[0]), lyncwire.ContentTypeSOAP) {
+	mediaType := ""
+	if ct != nil {
+		mediaType = strings.ToLower(strings.TrimSpace(strings.SplitN(ct.Value(), ";", 2)[0]))
+	}
+	if presenceTypes[mediaType] {
+		if len(req.Body()) > lyncwire.MaxServiceBody {
+			return serviceAnswer{code: 413, reason: "Request Entity Too Large",
+				why: fmt.Sprintf("SERVICE body of %d bytes exceeds %d", len(req.Body()), lyncwire.MaxServiceBody)}
+		}
+		if err := wellFormed(req.Body()); err != nil {
+			return serviceAnswer{code: 400, reason: "Bad Request", why: mediaType + " body: " + err.Error()}
+		}
+		return serviceAnswer{code: 200, reason: "OK"}
+	}
+	if mediaType != strings.ToLower(lyncwire.ContentTypeSOAP) {
 		return serviceAnswer{code: 400, reason: "Bad Request", why: "Content-Type must be " + lyncwire.ContentTypeSOAP}
 	}
 	if len(req.Body()) > lyncwire.MaxServiceBody {
@@ -119,4 +144,25 @@ func answerFor(err error) (code int, reason string) {
 func (s *Server) refuseErr(tx sip.ServerTransaction, req *sip.Request, why string, err error) {
 	code, reason := answerFor(err)
 	s.refuse(tx, req, code, reason, why)
+}
+
+// wellFormed checks that body is one well-formed XML document.
+func wellFormed(body []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	root := false
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			if !root {
+				return errors.New("no XML element")
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, ok := tok.(xml.StartElement); ok {
+			root = true
+		}
+	}
 }

@@ -68,3 +68,24 @@ func parseUserURI(s string) sip.Uri {
 func warning(agent, text string) sip.Header {
 	return sip.NewHeader("Warning", fmt.Sprintf("399 %s \"%s\"", agent, lyncwire.Quotable(text)))
 }
+
+// extensions are the option tags ucssim accepts in Require: those a Lync pool and its clients
+// use (RFC 3261 8.2.2.3 asks for 420 on any other).
+var extensions = map[string]bool{
+	"adhoclist": true, "categorylist": true, "eventlist": true, "ms-benotify": true,
+	"ms-piggyback-first-notify": true, "com.microsoft.autoextend": true, "msrtc-event-categories": true,
+	"ms-ucs": true, "gruu-10": true, "gruu": true, "com.microsoft.msrtc.presence": true,
+}
+
+// unsupportedRequire lists the Require option tags ucssim does not support, in order.
+func unsupportedRequire(req *sip.Request) []string {
+	var out []string
+	for _, h := range req.GetHeaders("Require") {
+		for _, t := range strings.Split(h.Value(), ",") {
+			if t = strings.TrimSpace(t); t != "" && !extensions[strings.ToLower(t)] {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}

@@ -12,8 +12,9 @@ import (
 	"github.com/ucssim/ucssim/engine"
 )
 
-// allowEvents is the Allow-Events header value (docs/PROTOCOLS.md 1.2).
-const allowEvents = lyncwire.EventProvisioning + ", " + lyncwire.EventRoamingContacts + ", " + lyncwire.EventRoamingSelf + ", " + lyncwire.EventPresence
+// allowEvents is the Allow-Events header value (docs/PROTOCOLS.md 1.2), without spaces after the
+// commas: pidgin-sipe splits it on "," without trimming.
+const allowEvents = lyncwire.EventProvisioning + "," + lyncwire.EventRoamingContacts + "," + lyncwire.EventRoamingSelf + "," + lyncwire.EventPresence
 
 type dialogKey struct{ callID, remoteTag, localTag string }
 
@@ -149,7 +150,8 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 		}
 		s.respond(tx, req, 200, "OK", body, sip.NewHeader("Expires", "0"),
 			sip.NewHeader("subscription-state", "terminated;expires=0"),
-			sip.NewHeader("ms-piggyback-cseq", "1"), sip.NewHeader("Content-Type", ctype))
+			sip.NewHeader("ms-piggyback-cseq", "1"), sip.NewHeader("Content-Type", ctype),
+			sip.NewHeader("Event", ev))
 		return
 	}
 
@@ -228,12 +230,19 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 		}
 	}
 
-	hdrs := s.activeHeaders(granted, ctype)
+	hdrs := s.activeHeaders(ev, granted, ctype, req.Transport())
 	if ev == lyncwire.EventRoamingContacts && readOnly {
 		// ucssim: tells a Lync 2010-class endpoint its list is read-only (decision 3).
 		hdrs = append(hdrs, lyncwire.Diagnostics(lyncwire.DiagReadOnly, lyncwire.ReasonReadOnly))
 	}
 	s.sendResponse(tx, req, res, body, hdrs...)
+	if ev == lyncwire.EventPresence {
+		// RFC 6665 4.2.1: a new subscription gets an immediate NOTIFY (presence is not
+		// simulated, so it carries no document).
+		s.mu.Lock()
+		sub.queue = append(sub.queue, queued{end: s.cfg.Counter.Begin("sip.notify")})
+		s.mu.Unlock()
+	}
 	s.release(sub)
 }
 
@@ -269,13 +278,16 @@ func fromTag(req *sip.Request) string {
 	return t
 }
 
-func (s *Server) activeHeaders(granted time.Duration, ctype string) []sip.Header {
+// activeHeaders are the headers of a 200 OK that keeps a subscription: Event names the package
+// of the piggybacked document (pidgin-sipe ignores a document without it).
+func (s *Server) activeHeaders(ev string, granted time.Duration, ctype, transport string) []sip.Header {
 	secs := fmt.Sprint(int(granted / time.Second))
 	h := []sip.Header{
+		sip.NewHeader("Event", ev),
 		sip.NewHeader("Expires", secs),
 		sip.NewHeader("subscription-state", "active;expires="+secs),
 		sip.NewHeader("ms-piggyback-cseq", "1"),
-		sip.NewHeader("Contact", s.contactValue()),
+		sip.NewHeader("Contact", s.contactValue(transport)),
 	}
 	if ctype != "" {
 		h = append(h, sip.NewHeader("Content-Type", ctype))
@@ -283,11 +295,18 @@ func (s *Server) activeHeaders(granted time.Duration, ctype string) []sip.Header
 	return h
 }
 
-func (s *Server) contactValue() string {
-	return fmt.Sprintf("<sip:%s;transport=tcp;ms-role-rs-to>", s.cfg.Pool)
+// contactValue is the server's Contact in a dialog: the pool over the dialog's transport (TLS for
+// a subscription that came over TLS, as a Lync pool answers its clients).
+func (s *Server) contactValue(transport string) string {
+	t := "tcp"
+	if strings.EqualFold(transport, "TLS") {
+		t = "tls"
+	}
+	return fmt.Sprintf("<sip:%s;transport=%s;ms-role-rs-to>", s.cfg.Pool, t)
 }
 
 func (s *Server) sendResponse(tx sip.ServerTransaction, req *sip.Request, res *sip.Response, body []byte, hdrs ...sip.Header) {
+	symmetric(res, req)
 	res.AppendHeader(sip.NewHeader("Server", "RTC/5.0"))
 	for _, h := range hdrs {
 		res.AppendHeader(h)
@@ -334,7 +353,7 @@ func (s *Server) resubscribe(req *sip.Request, tx sip.ServerTransaction, toTag s
 	sub.duration = granted
 	s.armLocked(sub)
 	s.mu.Unlock()
-	s.respond(tx, req, 200, "OK", body, s.activeHeaders(granted, ctype)...)
+	s.respond(tx, req, 200, "OK", body, s.activeHeaders(sub.event, granted, ctype, req.Transport())...)
 }
 
 // state is the current document of a package for an endpoint, as piggybacked on a 200 OK.

@@ -26,7 +26,7 @@ func EncodeContactList(l engine.ContactList) []byte {
 		writeGroup(&b, "group", g)
 	}
 	for _, c := range l.Contacts {
-		writeContact(&b, "contact", c)
+		writeContact(&b, "contact", c, false)
 	}
 	b.WriteString("</contactList>")
 	return b.Bytes()
@@ -43,16 +43,16 @@ func EncodeDelta(d engine.Delta) []byte {
 		writeGroup(&b, "modifiedGroup", g)
 	}
 	for _, c := range d.AddedContacts {
-		writeContact(&b, "addedContact", c)
+		writeContact(&b, "addedContact", c, true)
 	}
 	for _, c := range d.ModifiedContacts {
-		writeContact(&b, "modifiedContact", c)
+		writeContact(&b, "modifiedContact", c, true)
 	}
 	for _, id := range d.DeletedGroups {
 		fmt.Fprintf(&b, `<deletedGroup id="%d"/>`, id)
 	}
 	for _, uri := range d.DeletedContacts {
-		fmt.Fprintf(&b, `<deletedContact uri="%s"/>`, attr(uri))
+		fmt.Fprintf(&b, `<deletedContact uri="%s"/>`, attr(deltaURI(uri)))
 	}
 	b.WriteString("</contactDelta>")
 	return b.Bytes()
@@ -66,13 +66,24 @@ func writeGroup(b *bytes.Buffer, tag string, g engine.Group) {
 	b.WriteString("/>")
 }
 
-func writeContact(b *bytes.Buffer, tag string, c engine.Contact) {
+// deltaURI is a contact URI as a contactDelta carries it: with "sip:". pidgin-sipe adds the
+// scheme to full-list URIs but takes delta URIs as they come, so a bare alias@domain there
+// makes a second buddy ([MS-SIP] 2.2.4.1: "the SIP URI of the contact").
+func deltaURI(uri string) string {
+	return "sip:" + strings.TrimPrefix(uri, "sip:")
+}
+
+func writeContact(b *bytes.Buffer, tag string, c engine.Contact, delta bool) {
 	ids := make([]string, len(c.Groups))
 	for i, g := range c.Groups {
 		ids[i] = strconv.Itoa(g)
 	}
+	uri := strings.TrimPrefix(c.URI, "sip:")
+	if delta {
+		uri = deltaURI(uri)
+	}
 	fmt.Fprintf(b, `<%s uri="%s" name="%s" groups="%s" subscribed="%t"`, tag,
-		attr(strings.TrimPrefix(c.URI, "sip:")), attr(c.Name), strings.Join(ids, " "), c.Subscribed)
+		attr(uri), attr(c.Name), strings.Join(ids, " "), c.Subscribed)
 	if c.ExternalURI != "" {
 		fmt.Fprintf(b, ` externalURI="%s"`, attr(c.ExternalURI))
 	}
