@@ -63,24 +63,18 @@ func Run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 		return res
 	}
 	defer w.Close()
-	r := &runner{w: w, f: f, ctx: ctx}
+	r := NewRunner(ctx, w, f)
 	for i, step := range f.Steps {
 		if opt.OnStep != nil {
 			opt.OnStep(i, step)
 		}
-		if err := ctx.Err(); err != nil {
-			res.Failure = r.fail(step, "the run to go on", err.Error())
-			break
-		}
-		if fail := r.step(step); fail != nil {
+		if fail := r.Step(step); fail != nil {
 			res.Failure = fail
 			break
 		}
 	}
 	if res.Failure == nil {
-		if err := w.Sched.Settle(); err != nil {
-			res.Failure = &Failure{Path: f.Path, Line: 1, Col: 1, Step: "end of scenario", Expected: "a quiescent world", Seen: err.Error()}
-		}
+		res.Failure = r.End()
 	}
 	res.Passed = res.Failure == nil
 	res.Trace = w.Trace.JSONL()
@@ -93,6 +87,42 @@ type runner struct {
 	w   *World
 	f   *scenario.File
 	ctx context.Context
+	ask func(question string) bool // answers confirmations of run: steps without answers:; nil = yes
+	res *engine.Result             // what the last run: step's cmdlet returned
+}
+
+// Runner runs a scenario's steps on a world one at a time, exactly as Run does: the shell's replay
+// and a Go test stepping through a file use it, so that they see the trace Run would write.
+type Runner struct{ r *runner }
+
+// NewRunner returns a runner of f's steps over w (f names the file in failures).
+func NewRunner(ctx context.Context, w *World, f *scenario.File) *Runner {
+	return &Runner{r: &runner{w: w, f: f, ctx: ctx}}
+}
+
+// SetAsk makes ask answer the confirmations of run: steps that carry no answers: (nil: yes, as
+// scenario files answer). The shell uses it to show each question with its answer.
+func (r *Runner) SetAsk(ask func(question string) bool) { r.r.ask = ask }
+
+// Step runs one step; a failure says where, what was expected and what was seen. A step that
+// cannot run because the context ended is a failure too.
+func (r *Runner) Step(s scenario.Step) *Failure {
+	r.r.res = nil
+	if err := r.r.ctx.Err(); err != nil {
+		return r.r.fail(s, "the run to go on", err.Error())
+	}
+	return r.r.step(s)
+}
+
+// Result is what the last run: step's cmdlet returned (nil after other steps or an error).
+func (r *Runner) Result() *engine.Result { return r.r.res }
+
+// End is the end of the scenario: the world must settle, as Run requires after the last step.
+func (r *Runner) End() *Failure {
+	if err := r.r.w.Sched.Settle(); err != nil {
+		return &Failure{Path: r.r.f.Path, Line: 1, Col: 1, Step: "end of scenario", Expected: "a quiescent world", Seen: err.Error()}
+	}
+	return nil
 }
 
 func (r *runner) fail(s scenario.Step, expected, seen string) *Failure {
@@ -166,10 +196,15 @@ func (r *runner) checkErr(s scenario.Step, err error) *Failure {
 }
 
 func (r *runner) runCmdlet(s scenario.Step) *Failure {
-	res, err := r.w.RunCmdlet(r.ctx, s.Command, nil)
+	ask := r.ask
+	if s.Answers != nil {
+		ask = Answers(s.Answers)
+	}
+	res, err := r.w.RunCmdlet(r.ctx, s.Command, ask)
 	if f := r.checkErr(s, err); f != nil || err != nil {
 		return f
 	}
+	r.res = res
 	if s.Warning != nil {
 		found := false
 		for _, w := range res.Warnings {
@@ -189,6 +224,19 @@ func (r *runner) runCmdlet(s scenario.Step) *Failure {
 		return r.fail(s, "output with {"+strings.Join(want, ", ")+"}", strings.TrimSpace(res.Text))
 	}
 	return nil
+}
+
+// Answers answers confirmation questions in turn from answers (a recorded session's, or a run:
+// step's answers:); questions past the end are answered no.
+func Answers(answers []bool) func(question string) bool {
+	i := 0
+	return func(string) bool {
+		if i >= len(answers) {
+			return false
+		}
+		i++
+		return answers[i-1]
+	}
 }
 
 // outputMatches reports whether some record has every wanted field (names and values compared

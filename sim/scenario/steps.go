@@ -14,7 +14,8 @@ var (
 	// optionSteps lists, for each option key, the steps it belongs to.
 	optionSteps = map[string][]string{
 		"note":       nil, // any step
-		"error":      {"run", "addContact", "removeContact", "outlookAddContact"},
+		"error":      {"run", "signIn", "signOut", "acceptPrompt", "addContact", "removeContact", "outlookAddContact"},
+		"answers":    {"run"},
 		"output":     {"run"},
 		"warning":    {"run"},
 		"client":     {"signIn"},
@@ -23,7 +24,7 @@ var (
 		"throughout": {"expect"},
 	}
 	stepKeys = append(append([]string{}, actionKeys...),
-		"note", "error", "output", "warning", "client", "endpoint", "within", "throughout")
+		"note", "error", "output", "warning", "answers", "client", "endpoint", "within", "throughout")
 
 	clientValues = []string{"lync2013", "lync2010", "mobile"}
 	faultValues  = []string{"down", "busy", "slow", "unauthorized"}
@@ -115,6 +116,11 @@ func (d *decoder) step(n *yaml.Node, w *World, start time.Time, now *time.Time) 
 		if e := f.val["endpoint"]; e != nil {
 			s.Endpoint, _ = d.nonEmpty(e, "endpoint")
 		}
+		if e := f.val["error"]; e != nil {
+			if str, ok := d.str(e, "error"); ok {
+				s.Error = &str
+			}
+		}
 	case StepAddContact, StepRemoveContact, StepOutlookAddContact:
 		d.contactStep(v, kind, w, &s)
 		if e := f.val["error"]; e != nil {
@@ -152,7 +158,11 @@ func (d *decoder) run(f *fields, s *Step) {
 	line, ok := d.nonEmpty(v, "run")
 	if ok {
 		s.Command = line
-		d.checkCommand(v, line)
+		if f.val["error"] == nil {
+			// A step that expects an error may be a line that does not parse: the shell saves a
+			// mistyped cmdlet that way, since the engine traces its cmdlet.error too.
+			d.checkCommand(v, line)
+		}
 	}
 	if e := f.val["error"]; e != nil {
 		if str, ok := d.str(e, "error"); ok {
@@ -167,7 +177,42 @@ func (d *decoder) run(f *fields, s *Step) {
 	if e := f.val["output"]; e != nil {
 		s.Output = d.output(e)
 	}
+	if e := f.val["answers"]; e != nil {
+		s.Answers = d.answers(e)
+	}
 }
+
+// answers decodes `answers: [yes, no, ...]`: how the run step's confirmation questions are
+// answered, in turn (a saved shell session where someone said no); questions past the list are
+// answered no. Without answers: every question is answered yes.
+func (d *decoder) answers(n *yaml.Node) []bool {
+	n = deref(n)
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		d.errorf(n, "answers: expected a list of yes or no, e.g. [yes, no], got %s", describe(n))
+		return nil
+	}
+	if len(n.Content) > MaxAnswers {
+		d.errorf(n, "answers: at most %d answers, got %d", MaxAnswers, len(n.Content))
+		return nil
+	}
+	out := make([]bool, 0, len(n.Content))
+	for _, item := range n.Content {
+		item = deref(item)
+		switch strings.ToLower(item.Value) {
+		case "yes", "y", "true":
+			out = append(out, true)
+		case "no", "n", "false":
+			out = append(out, false)
+		default:
+			d.errorf(item, "answers: %s is not yes or no", describe(item))
+			return nil
+		}
+	}
+	return out
+}
+
+// MaxAnswers bounds a run step's answers: list.
+const MaxAnswers = 10000
 
 // output decodes `output: {Field: value, ...}` in file order; any field name is accepted
 // because each cmdlet prints its own.

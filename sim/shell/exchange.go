@@ -6,14 +6,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/mocks/ews"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
-// fault makes the whole Exchange server misbehave for a while of virtual time, recording
-// fault.started and fault.ended as the scenario runner does.
-func (s *Shell) fault(args []string) error {
+// fault makes the whole Exchange server misbehave for a while of virtual time, as a scenario's
+// fault: step does (fault.started and fault.ended in the trace). slow holds answers for a minute
+// unless told otherwise.
+func (s *Shell) fault(ctx context.Context, args []string) error {
 	if len(args) < 2 || len(args) > 3 {
 		return fmt.Errorf("usage fault <down|busy|slow|unauthorized> <duration> [backoff|latency], e.g. fault busy 30m 5s")
 	}
@@ -38,26 +37,21 @@ func (s *Shell) fault(args []string) error {
 		if extra, err = scenario.ParseDuration(args[2]); err != nil {
 			return err
 		}
+		if extra <= 0 {
+			return fmt.Errorf("duration %q must be more than 0s", args[2])
+		}
 	}
-	fl := ews.Fault{Kind: kind, Until: s.world.Sched.Now().Add(d)}
-	details := map[string]any{"exchange": kind, "for": d.String()}
+	fl := scenario.Fault{Kind: kind, For: d}
 	switch {
-	case kind == "busy" && extra > 0:
+	case kind == "busy":
 		fl.BackOff = extra
-		details["backoff"] = extra.String()
 	case kind == "slow":
 		if extra == 0 {
 			extra = time.Minute
 		}
 		fl.Latency = extra
-		details["latency"] = extra.String()
 	}
-	s.world.Exchange.SetFault(fl)
-	s.world.Trace.Record(engine.Event{Time: s.world.Sched.Now(), Type: "fault.started", Details: details})
-	s.world.Sched.At(fl.Until, "fault.ended", func() {
-		s.world.Trace.Record(engine.Event{Time: s.world.Sched.Now(), Type: "fault.ended", Details: map[string]any{"exchange": kind}})
-	})
-	return nil
+	return s.do(ctx, scenario.Step{Kind: scenario.StepFault, Fault: fl}, "fault "+strings.Join(args, " "))
 }
 
 // outlook adds a contact from Outlook/OWA straight into the mailbox's Lync Contacts folder.
@@ -76,6 +70,6 @@ func (s *Shell) outlook(ctx context.Context, args []string) error {
 	if local, domain, ok := strings.Cut(uri, "@"); !ok || local == "" || domain == "" || strings.ContainsAny(uri, " <>\"") {
 		return fmt.Errorf("contact %q is not a SIP address such as sip:anne@litwareinc.com", rest[0])
 	}
-	name := strings.Join(rest[1:], " ")
-	return s.world.OutlookAddContact(ctx, sip, uri, name)
+	st := scenario.Step{Kind: scenario.StepOutlookAddContact, User: sip, Contact: scenario.Contact{URI: "sip:" + uri, Name: strings.Join(rest[1:], " ")}}
+	return s.do(ctx, st, "outlook "+strings.Join(args, " "))
 }

@@ -20,6 +20,10 @@ func (s *Shell) Exec(ctx context.Context, line string) (quit bool) {
 	if trimmed == "" || strings.HasPrefix(trimmed, "#") {
 		return false
 	}
+	defer s.noteLine(trimmed, len(s.rec.entries))
+	if s.shellCmdlet(trimmed) {
+		return false
+	}
 	if cmdletName.MatchString(trimmed) {
 		s.cmdlet(ctx, trimmed)
 		s.flush()
@@ -44,7 +48,9 @@ func (s *Shell) Exec(ctx context.Context, line string) (quit bool) {
 
 // cmdlet runs a Management Shell line on the engine, answering confirmations from the input.
 func (s *Shell) cmdlet(ctx context.Context, line string) {
-	res, err := s.world.RunCmdlet(ctx, line, s.ask)
+	ask, recorded := s.recordCmdlet(line)
+	res, err := s.world.RunCmdlet(ctx, line, ask)
+	recorded(err)
 	if err != nil {
 		s.cmdletError(line, err)
 		return
@@ -84,13 +90,12 @@ func (s *Shell) ask(question string) bool {
 		return true
 	}
 	for {
-		s.printf("%s", confirmChoices)
-		answer, err := s.readLine()
+		answer, err := s.readPrompted(confirmChoices, false)
 		if err != nil {
 			s.printf("\n")
 			return false
 		}
-		if s.opt.Echo {
+		if s.opt.Echo && s.term == nil {
 			s.printf("%s\n", answer)
 		}
 		switch strings.ToLower(strings.TrimSpace(answer)) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -21,8 +22,11 @@ type Options struct {
 	File *scenario.File
 	// Seed, when not nil, overrides the file's seed.
 	Seed *uint64
-	// Replay runs the file's steps before reading input.
+	// Replay plays the file's steps, one per empty line (Enter), as `ucssim run` plays them (replay.go).
 	Replay bool
+	// Source is the text of File when it was not read from File.Path (nil: read File.Path); saved
+	// sessions and the journal start from it.
+	Source []byte
 	// Prompt prints `PS <virtual time> > ` before each line (stdin is a terminal).
 	Prompt bool
 	// Echo repeats each input line after a `> ` so that a transcript reads as a dialogue (stdin is a file).
@@ -33,6 +37,13 @@ type Options struct {
 	World sim.WorldOptions
 	// ShowEndpoints adds the world's SIP and EWS addresses to the banner.
 	ShowEndpoints bool
+	// Terminal reads from the process's terminal with line editing, history and Tab completion
+	// (terminal.go) instead of the input given to Serve.
+	Terminal bool
+	// HistoryFile keeps the terminal's line history across sessions ("" = none).
+	HistoryFile string
+	// Journal, when not "", is the file the session is journaled to as it goes (journal.go).
+	Journal string
 }
 
 // Shell is one Management Shell session over its own simulated world.
@@ -50,6 +61,12 @@ type Shell struct {
 	printed int               // trace events already printed
 	names   map[string]string // sip -> display name, for event lines
 	autoYes bool              // replaying a file: confirmations are answered yes
+
+	source  []byte         // the world file's text (save and the journal start from it)
+	rec     recorder       // the session as scenario steps (record.go)
+	play    replayState    // the replay of the file's steps (replay.go)
+	term    *terminal      // the terminal front, when reading from a terminal
+	history []historyEntry // the lines typed this session, for Get-History
 }
 
 // New builds the world of opt.File (or the default world) on loopback and returns a shell that
@@ -71,6 +88,26 @@ func New(opt Options, out io.Writer) (*Shell, error) {
 		return nil, fmt.Errorf("build the world of %s: %w", f.Path, err)
 	}
 	s := &Shell{opt: opt, file: f, world: w, out: out, names: map[string]string{}}
+	switch {
+	case opt.Source != nil:
+		s.source = opt.Source
+	case opt.File == nil:
+		s.source = []byte(defaultWorldYAML)
+	default:
+		if s.source, err = os.ReadFile(f.Path); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("read the world file again: %w", err)
+		}
+	}
+	if opt.Replay {
+		s.play.on = len(f.Steps) > 0
+	}
+	if opt.Journal != "" {
+		if s.rec.journal, err = openJournal(s, opt.Journal); err != nil {
+			w.Close()
+			return nil, err
+		}
+	}
 	for _, sip := range w.Engine.Users() {
 		if st, err := w.Engine.Status(sip); err == nil {
 			s.names[sip] = st.Name
@@ -85,6 +122,7 @@ func (s *Shell) World() *sim.World { return s.world }
 // Close stops the shell's clients and the world's servers.
 func (s *Shell) Close() {
 	s.world.Close()
+	s.rec.journal.close()
 }
 
 // Run builds a shell, prints its banner, replays the file's steps if asked, serves in until EOF or
@@ -96,9 +134,6 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, opt Options) error {
 	}
 	defer s.Close()
 	s.banner()
-	if opt.Replay {
-		s.replay(ctx)
-	}
 	return s.Serve(ctx, in)
 }
 
@@ -117,33 +152,56 @@ func (s *Shell) banner() {
 		s.printf("The virtual clock moves only with wait/until: outside clients' requests are answered at the current instant.\n")
 	}
 	s.printf("Virtual time %s. Type help for the shell verbs; cmdlets work as in the Lync Server Management Shell.\n", s.clock())
+	if s.opt.Replay {
+		s.announceReplay()
+	}
+	if s.rec.journal != nil {
+		s.printf("Journal: %s (replay it with: ucssim run %s)\n", s.rec.journal.path, s.rec.journal.path)
+	}
 }
 
 // Serve reads and executes lines until EOF (nil), exit/quit (nil) or ctx ends (its error, even
-// while waiting for a line).
+// while waiting for a line). With Options.Terminal it reads the process's terminal instead of in.
 func (s *Shell) Serve(ctx context.Context, in io.Reader) error {
-	lines := make(chan input)
-	stop := make(chan struct{})
-	defer close(stop)
-	go readLines(bufio.NewReader(in), lines, stop)
-	s.lines, s.serving, s.inputErr = lines, ctx, nil
+	if s.opt.Terminal {
+		s.term = newTerminal(s, s.opt.HistoryFile)
+		defer func() { s.term.close(); s.term = nil }()
+	} else {
+		lines := make(chan input)
+		stop := make(chan struct{})
+		defer close(stop)
+		go readLines(bufio.NewReader(in), lines, stop)
+		s.lines = lines
+	}
+	s.serving, s.inputErr = ctx, nil
 	defer func() { s.lines, s.serving = nil, nil }()
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if s.opt.Prompt {
-			s.printf("PS %s > ", s.world.Sched.Now().Format("2006-01-02 15:04:05"))
+		prompt := ""
+		if s.opt.Prompt || s.term != nil {
+			if hint := s.replayHint(); hint != "" {
+				s.printf("%s\n", hint)
+			}
+			prompt = fmt.Sprintf("PS %s > ", s.world.Sched.Now().Format("2006-01-02 15:04:05"))
 		}
-		line, err := s.readLine()
+		line, err := s.readPrompted(prompt, true)
+		if errors.Is(err, errInterrupted) {
+			continue // Ctrl-C drops the line being typed
+		}
 		if err != nil {
-			if s.opt.Prompt {
+			if s.opt.Prompt && s.term == nil {
 				s.printf("\n")
 			}
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
 			return err
+		}
+		if s.replaying() && strings.TrimSpace(line) == "" {
+			s.nextStep(ctx) // Enter plays the next step of the replayed file
+			continue
 		}
 		if s.opt.Echo && strings.TrimSpace(line) != "" {
 			s.printf("> %s\n", line)
@@ -152,6 +210,18 @@ func (s *Shell) Serve(ctx context.Context, in io.Reader) error {
 			return nil
 		}
 	}
+}
+
+// readPrompted shows prompt and reads a line: from the terminal with editing (history: the line
+// joins the history), or from the input, where the prompt is printed as it is (nothing for "").
+func (s *Shell) readPrompted(prompt string, history bool) (string, error) {
+	if s.term != nil {
+		return s.term.prompt(s.serving, prompt, history)
+	}
+	if prompt != "" {
+		s.printf("%s", prompt)
+	}
+	return s.readLine()
 }
 
 // input is one line read, or why there is none.
