@@ -3,10 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/scenario"
@@ -14,9 +18,11 @@ import (
 )
 
 type shellFlags struct {
-	world  string
-	seed   uint64
-	replay bool
+	world     string
+	seed      uint64
+	replay    bool
+	journal   string
+	noJournal bool
 }
 
 func (a *App) shellCmd() *cobra.Command {
@@ -49,11 +55,17 @@ The end of the input (or Ctrl-C) leaves the shell with exit code 0; a world file
 			return a.runShell(cmd, fl, shell.Options{})
 		},
 	}
-	f := cmd.Flags()
+	fl.addFlags(cmd.Flags())
+	return cmd
+}
+
+// addFlags adds the flags shell and serve share.
+func (fl *shellFlags) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&fl.world, "world", "", "scenario file whose world: (name, description, start, seed) to load")
 	f.Uint64Var(&fl.seed, "seed", 0, "override the world's seed")
-	f.BoolVar(&fl.replay, "replay", false, "replay the file's steps before reading input")
-	return cmd
+	f.BoolVar(&fl.replay, "replay", false, "play the file's steps one per Enter, exactly as ucssim run plays them")
+	f.StringVar(&fl.journal, "journal", "", "journal the session to this file (default: a new file in "+journalDirHelp+")")
+	f.BoolVar(&fl.noJournal, "no-journal", false, "keep no journal of the session")
 }
 
 // runShell loads the world, then serves the shell on the command's input until it ends.
@@ -73,11 +85,42 @@ func (a *App) runShell(cmd *cobra.Command, fl shellFlags, opt shell.Options) err
 	in := cmd.InOrStdin()
 	opt.Prompt = isTerminalInput(in)
 	opt.Echo = !opt.Prompt
+	// Line editing only when both ends are the process's terminal: liner reads os.Stdin and
+	// draws on os.Stdout. Piped input or output stays plain.
+	opt.Terminal = opt.Prompt && in == os.Stdin && a.Stdout == os.Stdout && isTerminalInput(os.Stdout)
+	if opt.Terminal {
+		if dir, err := configDir(); err == nil {
+			opt.HistoryFile = filepath.Join(dir, "history")
+		}
+	}
+	if !fl.noJournal {
+		opt.Journal = fl.journal
+		if opt.Journal == "" {
+			dir, err := configDir()
+			if err != nil {
+				return fmt.Errorf("no place for the journal (%v): give --journal FILE or --no-journal", err)
+			}
+			opt.Journal = filepath.Join(dir, "journal", time.Now().UTC().Format("20060102-150405")+fmt.Sprintf("-%d.yaml", os.Getpid()))
+		}
+	}
 	err := shell.Run(cmd.Context(), in, a.Stdout, opt)
 	if errors.Is(err, context.Canceled) {
 		return nil // Ctrl-C leaves the shell like the end of the input
 	}
 	return err
+}
+
+// journalDirHelp names where journals go by default, for --help.
+const journalDirHelp = "$XDG_CONFIG_HOME/ucssim/journal (~/.config/ucssim/journal)"
+
+// configDir is ucssim's directory in the user's config directory: the shell's history and the
+// session journals live there.
+func configDir() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "ucssim"), nil
 }
 
 // isTerminalInput reports whether in is an interactive terminal (the prompt is shown only then).
