@@ -203,6 +203,20 @@ var _ = Describe("ucssim shell with piped input", func() {
 		Expect(res.stdout).To(ContainSubstring("Journal: " + filepath.Join(dir, "j.yaml")))
 	})
 
+	It("serve journals too, and rebuilds the world on undo saying where outside clients find it", func() {
+		journal := filepath.Join(GinkgoT().TempDir(), "serve.yaml")
+		app := defaultApp()
+		app.Stdin = strings.NewReader("signin Ken Myer\nwait 10m\nundo\n")
+		res := execute(app, "serve", "--sip", "127.0.0.1:0", "--sip-udp", "127.0.0.1:0", "--ews", "127.0.0.1:0", "--journal", journal)
+		Expect(res.code).To(Equal(0), res.stderr)
+		Expect(res.stdout).To(MatchRegexp(`> undo\nThe world was rebuilt; outside clients must sign in again.\nSIP front end  sip:127\.0\.0\.1:\d+ \(TCP\)`))
+		Expect(res.stdout).To(ContainSubstring("undone: wait 10m\n"))
+		text, err := os.ReadFile(journal)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(text)).To(ContainSubstring("  - signIn: sip:kenmyer@litwareinc.com\n"))
+		Expect(string(text)).NotTo(ContainSubstring("  - wait: 10m\n"))
+	})
+
 	It("journals to the user's config directory by default", func() {
 		app := defaultApp()
 		app.Stdin = strings.NewReader("signin Ken Myer\n")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/ucssim/ucssim/engine"
 )
@@ -106,13 +105,4 @@ func (s *Shell) ask(question string) bool {
 		}
 		s.errorf("answer Y (yes) or N (no), not %q", strings.TrimSpace(answer))
 	}
-}
-
-// moveTo advances the clock to t, printing each trace event as it happens.
-func (s *Shell) moveTo(t time.Time) error {
-	_, err := s.world.Sched.RunWhile(t, func() bool {
-		s.flush()
-		return false
-	})
-	return err
 }

@@ -35,6 +35,7 @@ type recorder struct {
 	entries     []entry
 	checkpoints map[string]int // name -> number of entries kept
 	journal     *journal
+	full        bool // the session passed maxRecorded steps: recording stopped
 }
 
 // mark is the world's state before a step, to tell whether the step changed anything.
@@ -51,12 +52,34 @@ func (s *Shell) changedSince(m mark) bool {
 	return len(s.world.Trace.Events()) != m.events || !s.world.Sched.Now().Equal(m.now)
 }
 
+// maxRecorded bounds a session's recording: past it the session goes on, but save, undo,
+// checkpoints and the journal stop (each says so). A variable for the spec that reaches it.
+var maxRecorded = 100000
+
 // record adds a step to the recording and the journal.
 func (s *Shell) record(e entry, m mark) {
+	if s.rec.full {
+		return
+	}
+	if len(s.rec.entries) >= maxRecorded {
+		s.rec.full = true
+		s.rec.entries = nil
+		s.rec.checkpoints = nil
+		s.rec.journal.note(s, fmt.Sprintf("the session passed %d steps: the journal stops here", maxRecorded))
+		s.rec.journal.close()
+		s.rec.journal = nil
+		s.errorf("The session passed %d recorded steps: save, undo, checkpoints and the journal stop here.", maxRecorded)
+		return
+	}
 	e.at = m.now
 	e.changed = s.changedSince(m)
 	s.rec.entries = append(s.rec.entries, e)
 	s.rec.journal.step(s, e)
+}
+
+// errTooLong refuses to go back or save once the recording has stopped.
+func errTooLong() error {
+	return fmt.Errorf("the session passed %d recorded steps, so it can no longer be saved or gone back over", maxRecorded)
 }
 
 // recordCmdlet returns the confirmation function a cmdlet line runs with (the shell's own, noting
@@ -118,9 +141,16 @@ func (s *Shell) rebuild(ctx context.Context, keep []entry) error {
 	s.world.Close()
 	w, err := sim.NewWorld(s.file.World, s.file.Start, s.world.Seed, s.opt.World)
 	if err != nil {
-		return fmt.Errorf("rebuild the world: %w", err)
+		// The old world is closed: nothing can run any more, so the shell ends.
+		s.broken = fmt.Errorf("rebuild the world: %w", err)
+		return s.broken
 	}
 	s.world = w
+	if s.opt.ShowEndpoints {
+		// serve: outside clients must register again with the new world (same ports when fixed).
+		s.printf("The world was rebuilt; outside clients must sign in again.\n")
+		s.printEndpoints()
+	}
 	r := s.runner(ctx)
 	for i, e := range keep {
 		st := e.step
@@ -142,6 +172,9 @@ func (s *Shell) rebuild(ctx context.Context, keep []entry) error {
 
 // goBack keeps the first n entries, rebuilding the world and rewriting the journal.
 func (s *Shell) goBack(ctx context.Context, n int) error {
+	if s.rec.full {
+		return errTooLong()
+	}
 	dropped := s.rec.entries[n:]
 	keep := append([]entry(nil), s.rec.entries[:n]...)
 	err := s.rebuild(ctx, keep)
@@ -158,6 +191,9 @@ func (s *Shell) goBack(ctx context.Context, n int) error {
 func (s *Shell) undo(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("unexpected %q: usage undo", strings.Join(args, " "))
+	}
+	if s.rec.full {
+		return errTooLong()
 	}
 	n := len(s.rec.entries)
 	for n > 0 && !s.rec.entries[n-1].changed {
@@ -190,6 +226,9 @@ func (s *Shell) reset(ctx context.Context, args []string) error {
 func (s *Shell) checkpoint(args []string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("want one name, e.g. checkpoint before-rollback")
+	}
+	if s.rec.full {
+		return errTooLong()
 	}
 	if s.rec.checkpoints == nil {
 		s.rec.checkpoints = map[string]int{}

@@ -19,6 +19,9 @@ func (s *Shell) save(args []string) error {
 	if len(args) != 1 {
 		return errors.New("want one file name, e.g. save my-session.yaml")
 	}
+	if s.rec.full {
+		return errTooLong()
+	}
 	path := args[0]
 	text, err := s.sessionYAML(s.rec.entries)
 	if err != nil {

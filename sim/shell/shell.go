@@ -67,6 +67,7 @@ type Shell struct {
 	play    replayState    // the replay of the file's steps (replay.go)
 	term    *terminal      // the terminal front, when reading from a terminal
 	history []historyEntry // the lines typed this session, for Get-History
+	broken  error          // the world could not be rebuilt (undo, restore, reset): the session ends
 }
 
 // New builds the world of opt.File (or the default world) on loopback and returns a shell that
@@ -146,9 +147,7 @@ func (s *Shell) banner() {
 		}
 	}
 	if s.opt.ShowEndpoints {
-		w := s.world
-		s.printf("SIP front end  sip:%s (TCP), %s (UDP); request URI domain: the users' domain\n", w.FrontEnd.TCPAddr(), w.FrontEnd.UDPAddr())
-		s.printf("Exchange (EWS) %s/EWS/Exchange.asmx, autodiscover %s/autodiscover/autodiscover.xml (Basic auth: alias@domain)\n", w.EWSURL, w.EWSURL)
+		s.printEndpoints()
 		s.printf("The virtual clock moves only with wait/until: outside clients' requests are answered at the current instant.\n")
 	}
 	s.printf("Virtual time %s. Type help for the shell verbs; cmdlets work as in the Lync Server Management Shell.\n", s.clock())
@@ -158,6 +157,13 @@ func (s *Shell) banner() {
 	if s.rec.journal != nil {
 		s.printf("Journal: %s (replay it with: ucssim run %s)\n", s.rec.journal.path, s.rec.journal.path)
 	}
+}
+
+// printEndpoints says where outside clients find the world's SIP front end and EWS.
+func (s *Shell) printEndpoints() {
+	w := s.world
+	s.printf("SIP front end  sip:%s (TCP), %s (UDP); request URI domain: the users' domain\n", w.FrontEnd.TCPAddr(), w.FrontEnd.UDPAddr())
+	s.printf("Exchange (EWS) %s/EWS/Exchange.asmx, autodiscover %s/autodiscover/autodiscover.xml (Basic auth: alias@domain)\n", w.EWSURL, w.EWSURL)
 }
 
 // Serve reads and executes lines until EOF (nil), exit/quit (nil) or ctx ends (its error, even
@@ -208,6 +214,9 @@ func (s *Shell) Serve(ctx context.Context, in io.Reader) error {
 		}
 		if s.Exec(ctx, line) {
 			return nil
+		}
+		if s.broken != nil {
+			return s.broken
 		}
 	}
 }
