@@ -1,19 +1,16 @@
 package engine
 
-import "strings"
-
-// CmdletParameters lists the parameter names of a cmdlet the engine runs (name compared
-// case-insensitively), in the order its syntax gives them; nil for an unknown cmdlet. The shell
-// completes parameter names with it.
-func CmdletParameters(cmdlet string) []string {
-	for _, s := range specs {
-		if strings.EqualFold(s.Name, cmdlet) {
-			out := make([]string, len(s.Params))
-			for i, p := range s.Params {
-				out[i] = p.Name
-			}
-			return out
-		}
+// CmdletParameters lists the parameter names of a cmdlet or alias the engine runs (compared
+// case-insensitively), in the order its syntax gives them, common parameters last; nil for an
+// unknown name. The shell completes parameter names with it.
+func CmdletParameters(name string) []string {
+	c := lookupCmdlet(name)
+	if c == nil {
+		return nil
 	}
-	return nil
+	out := make([]string, len(c.spec.Params))
+	for i, p := range c.spec.Params {
+		out[i] = p.Name
+	}
+	return out
 }

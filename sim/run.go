@@ -27,6 +27,17 @@ type Result struct {
 	Wall    time.Duration
 	Virtual time.Duration
 	Err     error // the world could not be built or did not settle (Failure says where)
+	Start   time.Time
+	// Steps holds, for each step that ran (in file order), the virtual instants it began and ended
+	// (wait, until and within/throughout move the clock); the timeline places steps with them.
+	Steps []StepSpan
+}
+
+// StepSpan is the virtual time a step took: it began at At and the clock stood at End after it;
+// trace events with seq in (FirstSeq, LastSeq] were recorded while it ran.
+type StepSpan struct {
+	At, End           time.Time
+	FirstSeq, LastSeq int
 }
 
 // Failure says which step failed, what it expected and what it saw.
@@ -54,7 +65,7 @@ func Run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 	if opt.Seed != nil {
 		seed = *opt.Seed
 	}
-	res := &Result{File: f, Seed: seed}
+	res := &Result{File: f, Seed: seed, Start: f.Start}
 	w, err := NewWorld(f.World, f.Start, seed, WorldOptions{})
 	if err != nil {
 		res.Err = err
@@ -63,12 +74,20 @@ func Run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 		return res
 	}
 	defer w.Close()
+	res.Start = w.Start
 	r := NewRunner(ctx, w, f)
 	for i, step := range f.Steps {
 		if opt.OnStep != nil {
 			opt.OnStep(i, step)
 		}
-		if fail := r.Step(step); fail != nil {
+		if err := ctx.Err(); err != nil {
+			res.Failure = r.r.fail(step, "the run to go on", err.Error())
+			break
+		}
+		at, first := w.Sched.Now(), w.Trace.Len()
+		fail := r.Step(step)
+		res.Steps = append(res.Steps, StepSpan{At: at, End: w.Sched.Now(), FirstSeq: first, LastSeq: w.Trace.Len()})
+		if fail != nil {
 			res.Failure = fail
 			break
 		}
@@ -87,8 +106,7 @@ type runner struct {
 	w   *World
 	f   *scenario.File
 	ctx context.Context
-	ask func(question string) bool // answers confirmations of run: steps without answers:; nil = yes
-	res *engine.Result             // what the last run: step's cmdlet returned
+	res *engine.Result // what the last run: step's cmdlet returned
 }
 
 // Runner runs a scenario's steps on a world one at a time, exactly as Run does: the shell's replay
@@ -99,10 +117,6 @@ type Runner struct{ r *runner }
 func NewRunner(ctx context.Context, w *World, f *scenario.File) *Runner {
 	return &Runner{r: &runner{w: w, f: f, ctx: ctx}}
 }
-
-// SetAsk makes ask answer the confirmations of run: steps that carry no answers: (nil: yes, as
-// scenario files answer). The shell uses it to show each question with its answer.
-func (r *Runner) SetAsk(ask func(question string) bool) { r.r.ask = ask }
 
 // Step runs one step; a failure says where, what was expected and what was seen. A step that
 // cannot run because the context ended is a failure too.
@@ -196,11 +210,13 @@ func (r *runner) checkErr(s scenario.Step, err error) *Failure {
 }
 
 func (r *runner) runCmdlet(s scenario.Step) *Failure {
-	ask := r.ask
+	var res *engine.Result
+	var err error
 	if s.Answers != nil {
-		ask = Answers(s.Answers)
+		res, err = r.w.RunLine(r.ctx, s.Command, LineOptions{Ask: Answers(s.Answers)})
+	} else {
+		res, err = r.w.RunCmdlet(r.ctx, s.Command, nil)
 	}
-	res, err := r.w.RunCmdlet(r.ctx, s.Command, ask)
 	if f := r.checkErr(s, err); f != nil || err != nil {
 		return f
 	}
@@ -227,12 +243,12 @@ func (r *runner) runCmdlet(s scenario.Step) *Failure {
 }
 
 // Answers answers confirmation questions in turn from answers (a recorded session's, or a run:
-// step's answers:); questions past the end are answered no.
-func Answers(answers []bool) func(question string) bool {
+// step's answers:); questions past the end are answered No.
+func Answers(answers []engine.Choice) func(question string) engine.Choice {
 	i := 0
-	return func(string) bool {
+	return func(string) engine.Choice {
 		if i >= len(answers) {
-			return false
+			return engine.No
 		}
 		i++
 		return answers[i-1]

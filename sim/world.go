@@ -16,6 +16,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emiago/sipgo/sip"
@@ -51,6 +52,9 @@ type World struct {
 	signins   int         // sign-ins so far, to order endpoints by recency
 	httpc     *http.Client
 	logger    *slog.Logger
+
+	sessionOnce sync.Once
+	session     *engine.Session // the Management Shell variables of `run:` lines
 }
 
 type endpoint struct {

@@ -23,6 +23,7 @@ type shellFlags struct {
 	replay    bool
 	journal   string
 	noJournal bool
+	ui        string
 }
 
 func (a *App) shellCmd() *cobra.Command {
@@ -43,6 +44,7 @@ The end of the input (or Ctrl-C) leaves the shell with exit code 0; a world file
   ucssim shell --world scenarios/rollback/without-policy-change-remigrates.yaml --seed 7
   ucssim shell --world my.yaml --replay      # run the file's steps first, then take over
   ucssim shell < sim/shell/testdata/rollback-demo.txt
+  ucssim shell --ui 127.0.0.1:8090          # and open http://127.0.0.1:8090/ : it follows the shell
 
   PS 2026-01-05 09:00:00 > signin Ken Myer
   PS 2026-01-05 09:00:00 > wait 10m
@@ -66,11 +68,13 @@ func (fl *shellFlags) addFlags(f *pflag.FlagSet) {
 	f.BoolVar(&fl.replay, "replay", false, "play the file's steps one per Enter, exactly as ucssim run plays them")
 	f.StringVar(&fl.journal, "journal", "", "journal the session to this file (default: a new file in "+journalDirHelp+")")
 	f.BoolVar(&fl.noJournal, "no-journal", false, "keep no journal of the session")
+	f.StringVar(&fl.ui, "ui", "", "also serve the live timeline page on this loopback address, e.g. 127.0.0.1:8090")
 }
 
 // runShell loads the world, then serves the shell on the command's input until it ends.
 func (a *App) runShell(cmd *cobra.Command, fl shellFlags, opt shell.Options) error {
 	opt.Replay = fl.replay
+	opt.UI = fl.ui
 	opt.Color = report.OptionsFor(a.Stdout).Color
 	if fl.world != "" {
 		f, err := scenario.Load(fl.world)

@@ -3,7 +3,11 @@
 // error carries file:line:col; a file with any error is not run.
 package scenario
 
-import "time"
+import (
+	"time"
+
+	"github.com/ucssim/ucssim/engine"
+)
 
 // Pos is a 1-based line and column in a scenario file.
 type Pos struct {
@@ -106,10 +110,10 @@ type Step struct {
 
 	// run
 	Command string
-	Error   *string // error: substring the error must contain (the step must fail); also on contact steps
-	Warning *string // warning: substring some warning must contain
-	Output  []Field // output: fields of what it printed, in file order
-	Answers []bool  // answers: how its confirmation questions are answered in turn; nil = all yes
+	Error   *string         // error: substring the error must contain (the step must fail); also on contact steps
+	Warning *string         // warning: substring some warning must contain
+	Output  []Field         // output: fields of what it printed, in file order
+	Answers []engine.Choice // answers: how its confirmation questions are answered in turn; nil = all Yes
 	// signIn, signOut, acceptPrompt; the file names the user by display name or SIP address,
 	// the loader stores the user's SIP address ("sip:alias@domain").
 	User     string

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ucssim/ucssim/engine"
 )
 
 var (
@@ -182,33 +184,58 @@ func (d *decoder) run(f *fields, s *Step) {
 	}
 }
 
-// answers decodes `answers: [yes, no, ...]`: how the run step's confirmation questions are
-// answered, in turn (a saved shell session where someone said no); questions past the list are
-// answered no. Without answers: every question is answered yes.
-func (d *decoder) answers(n *yaml.Node) []bool {
+// answers decodes `answers: [yes, no, yes to all, no to all]` (or the letters Y, N, A, L that
+// PowerShell offers): how the run step's confirmation questions are answered, in turn (a saved
+// shell session where someone said no); questions past the list are answered No. Without
+// answers: every question is answered Yes.
+func (d *decoder) answers(n *yaml.Node) []engine.Choice {
 	n = deref(n)
 	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
-		d.errorf(n, "answers: expected a list of yes or no, e.g. [yes, no], got %s", describe(n))
+		d.errorf(n, "answers: expected a list of yes, no, yes to all or no to all, e.g. [yes, no], got %s", describe(n))
 		return nil
 	}
 	if len(n.Content) > MaxAnswers {
 		d.errorf(n, "answers: at most %d answers, got %d", MaxAnswers, len(n.Content))
 		return nil
 	}
-	out := make([]bool, 0, len(n.Content))
+	out := make([]engine.Choice, 0, len(n.Content))
 	for _, item := range n.Content {
 		item = deref(item)
-		switch strings.ToLower(item.Value) {
-		case "yes", "y", "true":
-			out = append(out, true)
-		case "no", "n", "false":
-			out = append(out, false)
-		default:
-			d.errorf(item, "answers: %s is not yes or no", describe(item))
+		c, ok := parseAnswer(item.Value)
+		if item.Kind != yaml.ScalarNode || !ok {
+			d.errorf(item, "answers: %s is not yes, no, yes to all or no to all (Y, N, A, L)", describe(item))
 			return nil
 		}
+		out = append(out, c)
 	}
 	return out
+}
+
+func parseAnswer(s string) (engine.Choice, bool) {
+	switch strings.ToLower(strings.Join(strings.Fields(s), " ")) {
+	case "yes", "y", "true":
+		return engine.Yes, true
+	case "no", "n", "false":
+		return engine.No, true
+	case "yes to all", "a":
+		return engine.YesToAll, true
+	case "no to all", "l":
+		return engine.NoToAll, true
+	}
+	return 0, false
+}
+
+// AnswerName is how answers: spells a choice.
+func AnswerName(c engine.Choice) string {
+	switch c {
+	case engine.Yes:
+		return "yes"
+	case engine.YesToAll:
+		return "yes to all"
+	case engine.NoToAll:
+		return "no to all"
+	}
+	return "no"
 }
 
 // MaxAnswers bounds a run step's answers: list.

@@ -141,6 +141,20 @@ steps:
 		Expect(strings.Count(traceOf(s), "\n")).To(BeNumerically(">", 20))
 	})
 
+	It("saves the answers given to a pipeline's questions, so the saved file answers the same", func() {
+		path := filepath.Join(GinkgoT().TempDir(), "answers.yaml")
+		s, out := open(shell.Options{}, "signin Ken Myer\nsignin Pilar Ackerman\nwait 10m\n"+
+			"Get-CsUser | Invoke-CsUcsRollback\nn\ny\nGet-CsUser | Invoke-CsUcsRollback\nl\nsave "+path+"\n")
+		Expect(out).To(ContainSubstring("rollback.completed  Pilar Ackerman"))
+		Expect(out).NotTo(ContainSubstring("rollback.completed  Ken Myer"))
+		saved := readFile(path)
+		Expect(saved).To(ContainSubstring("  - run: Get-CsUser | Invoke-CsUcsRollback\n    answers: [no, yes]\n"))
+		Expect(saved).To(ContainSubstring("  - run: Get-CsUser | Invoke-CsUcsRollback\n    answers: [no to all]\n"))
+		res := runFile(path)
+		Expect(res.Passed).To(BeTrue(), "%v", res.Failure)
+		Expect(string(res.Trace)).To(Equal(traceOf(s)))
+	})
+
 	It("saves a replayed file's steps as the file wrote them, with the session's own steps after them", func() {
 		path := filepath.Join(GinkgoT().TempDir(), "replayed.yaml")
 		s, _ := open(shell.Options{File: loadSmall(), Replay: true}, "next 3\nsignout Anne Wallace\nsave "+path+"\n")
@@ -156,11 +170,12 @@ steps:
 	})
 
 	It("undoes the last command that changed the world, going back in virtual time", func() {
-		s, out := open(shell.Options{}, "signin Ken Myer\nwait 10m\nstatus\nundo\nstatus\ntime\n")
+		s, out := open(shell.Options{}, "signin Ken Myer\n$u = Get-CsUser \"Ken Myer\"\nwait 10m\nstatus\nundo\nstatus\ntime\n$u.DisplayName\n")
 		Expect(after(out, "status")).To(MatchRegexp(`Ken Myer\s+Migrated`))
 		Expect(after(out, "undo")).To(Equal("undone: wait 10m\nVirtual time Mon 2026-01-05 09:00:00 UTC (start +0s).\n"))
 		Expect(out).To(MatchRegexp(`> undo\n(.|\n)*> status\nUser.*\nKen Myer\s+Migrating`))
 		Expect(after(out, "time")).To(HavePrefix("Mon 2026-01-05 09:00:00 UTC (start +0s)"))
+		Expect(after(out, "$u.DisplayName")).To(Equal("Ken Myer\n"), "a variable set after the step undone is kept")
 
 		fresh, _ := open(shell.Options{}, "signin Ken Myer\n")
 		Expect(traceOf(s)).To(Equal(traceOf(fresh)), "undo leaves the world a fresh one would have after the steps kept")
@@ -197,7 +212,7 @@ steps:
 		path := filepath.Join(GinkgoT().TempDir(), "session.yaml")
 		s, _ := open(shell.Options{Journal: path}, "signin Ken Myer\nwait 10m\nInvoke-CsUcsRollback -Identity \"Ken Myer\" -Confirm:$False\nundo\nwait 1h\n")
 		journal := readFile(path)
-		Expect(journal).To(ContainSubstring("  # went back to step 2 of 3; dropped:\n  #   Invoke-CsUcsRollback -Identity \"Ken Myer\" -Confirm:$False\n"))
+		Expect(journal).To(ContainSubstring("  # undo at Mon 2026-01-05 09:10:00; dropped:\n  #   Invoke-CsUcsRollback -Identity \"Ken Myer\" -Confirm:$False\n"))
 		Expect(journal).To(ContainSubstring("  - wait: 1h\n"))
 		res := runFile(path)
 		Expect(res.Passed).To(BeTrue(), "%v", res.Failure)

@@ -82,8 +82,9 @@ func (j *journal) note(s *Shell, line string) {
 	j.write(s, []byte(fmt.Sprintf("  # %s: %s\n", now.UTC().Format("Mon 2006-01-02 15:04:05"), oneLine(line))))
 }
 
-// rewrite writes the journal again with the steps kept after going back, noting what was dropped.
-func (j *journal) rewrite(s *Shell, dropped []entry) {
+// rewrite writes the journal again with the steps kept after going back, noting why and what was
+// dropped.
+func (j *journal) rewrite(s *Shell, why string, dropped []entry) {
 	if j == nil || j.err != nil {
 		return
 	}
@@ -97,7 +98,7 @@ func (j *journal) rewrite(s *Shell, dropped []entry) {
 		for i, e := range dropped {
 			lines[i] = "  #   " + oneLine(e.line) + "\n"
 		}
-		text = append(text, []byte(fmt.Sprintf("  # went back to step %d of %d; dropped:\n%s", len(s.rec.entries), len(s.rec.entries)+len(dropped), strings.Join(lines, "")))...)
+		text = append(text, []byte(fmt.Sprintf("  # %s at %s; dropped:\n%s", why, s.world.Sched.Now().UTC().Format("Mon 2006-01-02 15:04:05"), strings.Join(lines, "")))...)
 	}
 	if err := j.f.Close(); err != nil {
 		j.fail(s, err)

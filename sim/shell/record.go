@@ -8,6 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
@@ -21,13 +22,13 @@ import (
 // entry is one recorded step.
 type entry struct {
 	step    scenario.Step
-	answers []bool     // a cmdlet's answers to its confirmation questions, in turn
-	at      time.Time  // the virtual time it started at
-	line    string     // what was typed, or how a replayed file step reads
-	node    *yaml.Node // a replayed file step: the step as the file wrote it
-	file    int        // a replayed file step: its index in the file; -1 when typed
-	changed bool       // it moved the clock or added trace events (undo goes back to one that did)
-	failed  bool       // a replayed file step that failed (the replay stopped there)
+	answers []engine.Choice // a cmdlet's answers to its confirmation questions, in turn
+	at      time.Time       // the virtual time it started at
+	line    string          // what was typed, or how a replayed file step reads
+	node    *yaml.Node      // a replayed file step: the step as the file wrote it
+	file    int             // a replayed file step: its index in the file; -1 when typed
+	changed bool            // it moved the clock or added trace events (undo goes back to one that did)
+	failed  bool            // a replayed file step that failed (the replay stopped there)
 }
 
 // recorder is the shell's recording and what goes back over it.
@@ -84,10 +85,10 @@ func errTooLong() error {
 
 // recordCmdlet returns the confirmation function a cmdlet line runs with (the shell's own, noting
 // each answer) and the function that records the line once it has run.
-func (s *Shell) recordCmdlet(line string) (ask func(question string) bool, done func(err error)) {
+func (s *Shell) recordCmdlet(line string) (ask func(question string) engine.Choice, done func(err error)) {
 	m := s.mark()
-	var answers []bool
-	ask = func(q string) bool {
+	var answers []engine.Choice
+	ask = func(q string) engine.Choice {
 		a := s.ask(q)
 		answers = append(answers, a)
 		return a
@@ -170,15 +171,15 @@ func (s *Shell) rebuild(ctx context.Context, keep []entry) error {
 	return nil
 }
 
-// goBack keeps the first n entries, rebuilding the world and rewriting the journal.
-func (s *Shell) goBack(ctx context.Context, n int) error {
+// goBack keeps the first n entries, rebuilding the world and rewriting the journal (why: the verb).
+func (s *Shell) goBack(ctx context.Context, why string, n int) error {
 	if s.rec.full {
 		return errTooLong()
 	}
 	dropped := s.rec.entries[n:]
 	keep := append([]entry(nil), s.rec.entries[:n]...)
 	err := s.rebuild(ctx, keep)
-	s.rec.journal.rewrite(s, dropped)
+	s.rec.journal.rewrite(s, why, dropped)
 	for name, k := range s.rec.checkpoints {
 		if k > len(s.rec.entries) {
 			delete(s.rec.checkpoints, name)
@@ -187,7 +188,8 @@ func (s *Shell) goBack(ctx context.Context, n int) error {
 	return err
 }
 
-// undo goes back over the last step that changed the world (and the steps after it that did not).
+// undo goes back over the last step that changed the world. The lines after it that changed
+// nothing (queries, variables set) stay, and run again on the rebuilt world.
 func (s *Shell) undo(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("unexpected %q: usage undo", strings.Join(args, " "))
@@ -195,18 +197,25 @@ func (s *Shell) undo(ctx context.Context, args []string) error {
 	if s.rec.full {
 		return errTooLong()
 	}
-	n := len(s.rec.entries)
-	for n > 0 && !s.rec.entries[n-1].changed {
-		n--
+	k := len(s.rec.entries) - 1
+	for k >= 0 && !s.rec.entries[k].changed {
+		k--
 	}
-	if n == 0 {
+	if k < 0 {
 		return fmt.Errorf("nothing to undo: the world is as it started")
 	}
-	undone := s.rec.entries[n-1].line
-	if err := s.goBack(ctx, n-1); err != nil {
+	undone := s.rec.entries[k]
+	keep := append(append([]entry(nil), s.rec.entries[:k]...), s.rec.entries[k+1:]...)
+	if err := s.rebuild(ctx, keep); err != nil {
 		return err
 	}
-	s.printf("undone: %s\nVirtual time %s.\n", undone, s.clock())
+	s.rec.journal.rewrite(s, "undo", []entry{undone})
+	for name, n := range s.rec.checkpoints {
+		if n > k {
+			delete(s.rec.checkpoints, name) // it included the step undone
+		}
+	}
+	s.printf("undone: %s\nVirtual time %s.\n", undone.line, s.clock())
 	return nil
 }
 
@@ -215,7 +224,7 @@ func (s *Shell) reset(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("unexpected %q: usage reset", strings.Join(args, " "))
 	}
-	if err := s.goBack(ctx, 0); err != nil {
+	if err := s.goBack(ctx, "reset", 0); err != nil {
 		return err
 	}
 	s.printf("The world starts again: %s, seed %d.\nVirtual time %s.\n", s.file.Name, s.world.Seed, s.clock())
@@ -265,7 +274,7 @@ func (s *Shell) restore(ctx context.Context, args []string) error {
 		}
 		return fmt.Errorf("no checkpoint %q (%s)", args[0], hint)
 	}
-	if err := s.goBack(ctx, n); err != nil {
+	if err := s.goBack(ctx, "restore "+args[0], n); err != nil {
 		return err
 	}
 	s.printf("restored %s: %d steps, virtual time %s\n", args[0], n, s.clock())

@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -203,7 +204,7 @@ func stepNode(st scenario.Step) *yaml.Node {
 		if len(st.Answers) > 0 && !allYes(st.Answers) {
 			seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
 			for _, a := range st.Answers {
-				seq.Content = append(seq.Content, str(map[bool]string{true: "yes", false: "no"}[a]))
+				seq.Content = append(seq.Content, str(scenario.AnswerName(a)))
 			}
 			kv = append(kv, "answers", seq)
 		}
@@ -257,9 +258,10 @@ func stepNode(st scenario.Step) *yaml.Node {
 	return mapping(kv...)
 }
 
-func allYes(answers []bool) bool {
+// allYes: answered Yes each time (or Yes to All), as a scenario file answers without answers:.
+func allYes(answers []engine.Choice) bool {
 	for _, a := range answers {
-		if !a {
+		if a != engine.Yes && a != engine.YesToAll {
 			return false
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/scenario"
+	"github.com/ucssim/ucssim/sim/timeline"
 )
 
 // Options tune a shell.
@@ -44,6 +45,8 @@ type Options struct {
 	HistoryFile string
 	// Journal, when not "", is the file the session is journaled to as it goes (journal.go).
 	Journal string
+	// UI, when set, serves the live timeline page on this loopback address (shell --ui).
+	UI string
 }
 
 // Shell is one Management Shell session over its own simulated world.
@@ -68,6 +71,8 @@ type Shell struct {
 	term    *terminal      // the terminal front, when reading from a terminal
 	history []historyEntry // the lines typed this session, for Get-History
 	broken  error          // the world could not be rebuilt (undo, restore, reset): the session ends
+	quiet   bool           // `events off`: no event lines after a cmdlet (-Verbose still shows them)
+	pending []string       // lines read as answers that were not answers: they run next
 }
 
 // New builds the world of opt.File (or the default world) on loopback and returns a shell that
@@ -134,7 +139,17 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, opt Options) error {
 		return err
 	}
 	defer s.Close()
+	var live *timeline.Live
+	if opt.UI != "" {
+		if live, err = s.ServeUI(opt.UI); err != nil {
+			return err
+		}
+		defer live.Close()
+	}
 	s.banner()
+	if live != nil {
+		s.printf("Live timeline: %s (a browser there follows this shell)\n", live.URL())
+	}
 	return s.Serve(ctx, in)
 }
 
@@ -268,6 +283,11 @@ func readLines(r *bufio.Reader, out chan<- input, stop <-chan struct{}) {
 // readLine returns the next input line without its end; io.EOF at the end of the input or
 // outside Serve; ctx's error when it ends first.
 func (s *Shell) readLine() (string, error) {
+	if len(s.pending) > 0 {
+		line := s.pending[0]
+		s.pending = s.pending[1:]
+		return line, nil
+	}
 	if s.lines == nil {
 		return "", io.EOF
 	}
@@ -339,11 +359,29 @@ func details(m map[string]any) string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		v := m[k]
-		if t, ok := v.(time.Time); ok {
-			v = t.UTC().Format(time.RFC3339)
-		}
-		parts[i] = fmt.Sprintf("%s=%v", k, v)
+		parts[i] = fmt.Sprintf("%s=%s", k, readable(m[k]))
 	}
 	return strings.Join(parts, " ")
+}
+
+// readable prints an event detail as people write it: instants as "Mon 2026-01-12 09:15:00",
+// nothing as (none).
+func readable(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "(none)"
+	case time.Time:
+		return x.UTC().Format("Mon 2006-01-02 15:04:05")
+	case time.Duration:
+		return scenario.FormatDuration(x)
+	case string:
+		if t, err := time.Parse(time.RFC3339, x); err == nil {
+			return t.UTC().Format("Mon 2006-01-02 15:04:05")
+		}
+		if strings.ContainsAny(x, " \t") {
+			return fmt.Sprintf("%q", x)
+		}
+		return x
+	}
+	return fmt.Sprint(v)
 }
