@@ -89,8 +89,17 @@ func (p *tmuxPane) reads(text string) {
 	Eventually(p.line).WithTimeout(10*time.Second).WithPolling(20*time.Millisecond).Should(Equal(text), "the prompt line")
 }
 
+// exited is "exited N" once the program has ended with status N, "killed by SIG" if a signal
+// ended it, "running" until then.
 func (p *tmuxPane) exited() string {
-	return strings.TrimSpace(p.tmux("display-message", "-p", "-t", p.target, "#{pane_dead} #{pane_dead_status}"))
+	f := strings.Fields(p.tmux("display-message", "-p", "-t", p.target, "#{pane_dead} s#{pane_dead_status} g#{pane_dead_signal}"))
+	switch {
+	case len(f) != 3 || f[0] != "1" || f[1] == "s" && f[2] == "g":
+		return "running" // tmux marks the pane dead at the end of its output, before it has the status
+	case f[2] != "g":
+		return "killed by " + strings.TrimPrefix(f[2], "g") + "\n" + p.screen()
+	}
+	return "exited " + strings.TrimPrefix(f[1], "s")
 }
 
 var _ = Describe("ucssim shell on a terminal", Ordered, func() {
@@ -144,7 +153,8 @@ var _ = Describe("ucssim shell on a terminal", Ordered, func() {
 		Expect(p.screen()).NotTo(ContainSubstring("^[["), "the arrow keys edit, they do not insert escape codes")
 
 		p.keys("C-d")
-		Eventually(p.exited).WithTimeout(10 * time.Second).Should(Equal("1 0"))
+		Eventually(p.exited).WithTimeout(10 * time.Second).ShouldNot(Equal("running"))
+		Expect(p.exited()).To(Equal("exited 0"))
 
 		history, err := os.ReadFile(filepath.Join(config, "ucssim", "history"))
 		Expect(err).NotTo(HaveOccurred())
