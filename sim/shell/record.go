@@ -146,7 +146,7 @@ func (s *Shell) rebuild(ctx context.Context, keep []entry) error {
 		s.broken = fmt.Errorf("rebuild the world: %w", err)
 		return s.broken
 	}
-	s.world = w
+	s.setWorld(w)
 	if s.opt.ShowEndpoints {
 		// serve: outside clients must register again with the new world (same ports when fixed).
 		s.printf("The world was rebuilt; outside clients must sign in again.\n")
@@ -162,12 +162,14 @@ func (s *Shell) rebuild(ctx context.Context, keep []entry) error {
 			// A typed step that failed was recorded with its error, so this is a divergence.
 			s.printed = len(w.Trace.Events())
 			s.rec.entries = keep[:i]
+			s.resumeWatch()
 			return fmt.Errorf("replaying %q diverged from the session: %s", e.line, fail.Seen)
 		}
 	}
 	s.printed = len(w.Trace.Events())
 	s.rec.entries = keep
 	s.replayFrom(keep)
+	s.resumeWatch()
 	return nil
 }
 

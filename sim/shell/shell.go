@@ -73,6 +73,7 @@ type Shell struct {
 	broken  error          // the world could not be rebuilt (undo, restore, reset): the session ends
 	quiet   bool           // `events off`: no event lines after a cmdlet (-Verbose still shows them)
 	pending []string       // lines read as answers that were not answers: they run next
+	ww      worldWatch     // the world for other goroutines, and trace watchers across rebuilds (watch.go)
 }
 
 // New builds the world of opt.File (or the default world) on loopback and returns a shell that
