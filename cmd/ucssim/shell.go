@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -66,7 +67,7 @@ func (fl *shellFlags) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&fl.world, "world", "", "scenario file whose world: (name, description, start, seed) to load")
 	f.Uint64Var(&fl.seed, "seed", 0, "override the world's seed")
 	f.BoolVar(&fl.replay, "replay", false, "play the file's steps one per Enter, exactly as ucssim run plays them")
-	f.StringVar(&fl.journal, "journal", "", "journal the session to this file (default: a new file in "+journalDirHelp+")")
+	f.StringVar(&fl.journal, "journal", "", "journal the session to this file (default: a new file in "+journalDirHelp+", which keeps the newest 100)")
 	f.BoolVar(&fl.noJournal, "no-journal", false, "keep no journal of the session")
 	f.StringVar(&fl.ui, "ui", "", "also serve the live timeline page on this loopback address, e.g. 127.0.0.1:8090")
 }
@@ -104,7 +105,9 @@ func (a *App) runShell(cmd *cobra.Command, fl shellFlags, opt shell.Options) err
 			if err != nil {
 				return fmt.Errorf("no place for the journal (%v): give --journal FILE or --no-journal", err)
 			}
-			opt.Journal = filepath.Join(dir, "journal", time.Now().UTC().Format("20060102-150405")+fmt.Sprintf("-%d.yaml", os.Getpid()))
+			jdir := filepath.Join(dir, "journal")
+			pruneJournals(jdir, journalsKept-1)
+			opt.Journal = filepath.Join(jdir, time.Now().UTC().Format("20060102-150405")+fmt.Sprintf("-%d.yaml", os.Getpid()))
 		}
 	}
 	err := shell.Run(cmd.Context(), in, a.Stdout, opt)
@@ -116,6 +119,23 @@ func (a *App) runShell(cmd *cobra.Command, fl shellFlags, opt shell.Options) err
 
 // journalDirHelp names where journals go by default, for --help.
 const journalDirHelp = "$XDG_CONFIG_HOME/ucssim/journal (~/.config/ucssim/journal)"
+
+// journalsKept is how many session journals the default journal directory keeps: the oldest go
+// when a new session starts.
+const journalsKept = 100
+
+// pruneJournals removes the oldest journals of dir (their names start with the UTC time they were
+// made) so that at most keep are left. Failures only leave more behind.
+func pruneJournals(dir string, keep int) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil || len(names) <= keep {
+		return
+	}
+	sort.Strings(names)
+	for _, n := range names[:len(names)-keep] {
+		_ = os.Remove(n)
+	}
+}
 
 // configDir is ucssim's directory in the user's config directory: the shell's history and the
 // session journals live there.

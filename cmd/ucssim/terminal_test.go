@@ -227,6 +227,22 @@ var _ = Describe("ucssim shell with piped input", func() {
 		Expect(string(text)).NotTo(ContainSubstring("  - wait: 10m\n"))
 	})
 
+	It("keeps the newest 100 journals in the default directory", func() {
+		dir := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "ucssim", "journal")
+		Expect(os.MkdirAll(dir, 0o700)).To(Succeed())
+		for i := 0; i < 105; i++ {
+			Expect(os.WriteFile(filepath.Join(dir, fmt.Sprintf("20200101-%06d-1.yaml", i)), nil, 0o600)).To(Succeed())
+		}
+		app := defaultApp()
+		app.Stdin = strings.NewReader("")
+		Expect(execute(app, "shell").code).To(Equal(0))
+		journals, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(journals).To(HaveLen(100))
+		Expect(journals).NotTo(ContainElement(filepath.Join(dir, "20200101-000005-1.yaml")))
+		Expect(journals).To(ContainElement(filepath.Join(dir, "20200101-000006-1.yaml")))
+	})
+
 	It("journals to the user's config directory by default", func() {
 		app := defaultApp()
 		app.Stdin = strings.NewReader("signin Ken Myer\n")
