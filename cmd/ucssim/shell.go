@@ -40,10 +40,17 @@ faults and move the clock (type help). Every trace event prints as virtual time 
 The world is the world: section of a scenario file (--world), or by default the seed document's:
 Ken Myer and Pilar Ackerman with 12 and 5 contacts. Fed a file instead of a terminal, the shell
 prints a transcript: no prompts, each line echoed after "> ", confirmations read from the input.
+On a terminal: line editing, Up/Down history (kept in the user config directory's ucssim/history),
+Get-History, Tab completion of cmdlets, parameters, users and policies; Ctrl-C drops the line,
+Ctrl-D leaves.
+
+save FILE writes the session as a scenario file that ucssim run replays to the same trace; undo,
+checkpoint NAME / restore NAME and reset go back. Every session is journaled as it goes (the banner
+says where): ucssim run JOURNAL replays a crashed or closed session to the same state.
 The end of the input (or Ctrl-C) leaves the shell with exit code 0; a world file that does not load, 2.`,
 		Example: `  ucssim shell
   ucssim shell --world scenarios/rollback/without-policy-change-remigrates.yaml --seed 7
-  ucssim shell --world my.yaml --replay      # run the file's steps first, then take over
+  ucssim shell --world my.yaml --replay      # one step per Enter, exactly as ucssim run plays them
   ucssim shell < sim/shell/testdata/rollback-demo.txt
   ucssim shell --ui 127.0.0.1:8090          # and open http://127.0.0.1:8090/ : it follows the shell
 
