@@ -220,6 +220,24 @@ steps:
 		Expect(string(res.Trace)).NotTo(ContainSubstring("rollback"))
 	})
 
+	It("plays the README's trainer walkthrough as it says, and its saved lesson replays to the same trace", func() {
+		lines := walkthrough()
+		Expect(len(lines)).To(BeNumerically(">=", 15))
+		Expect(lines[len(lines)-1]).To(Equal("save seed-class.yaml"))
+		dir := GinkgoT().TempDir()
+		lines[len(lines)-1] = "save " + filepath.Join(dir, "seed-class.yaml")
+		s, out := open(shell.Options{}, strings.Join(lines, "\n")+"\n")
+
+		Expect(after(out, "status")).To(MatchRegexp(`Ken Myer\s+Migrated\s+exchange\s+12`))
+		Expect(after(out, "status")).To(MatchRegexp(`Pilar Ackerman\s+Disabled\s+lync\s+5`))
+		Expect(out).To(MatchRegexp(`> wait 7d\n(.*\n)*.*remigration.check  Ken Myer  action=migrate`))
+		Expect(out).To(ContainSubstring("restored migrated: 7 steps, virtual time Mon 2026-01-05 09:10:00 UTC (start +10m)\n"))
+		Expect(out).To(MatchRegexp(`remigration.check  Ken Myer  action=none policy=Global`))
+		res := runFile(filepath.Join(dir, "seed-class.yaml"))
+		Expect(res.Passed).To(BeTrue(), "%v", res.Failure)
+		Expect(string(res.Trace)).To(Equal(traceOf(s)))
+	})
+
 	It("lists the lines typed this session with Get-History, as PowerShell does", func() {
 		out := transcript("Get-CsUserServicesPolicy\nstatus\nGet-History\nGet-History -Count 1\nh 2\nGet-History -Bogus\n", shell.Options{})
 		Expect(after(out, "Get-History")).To(Equal("\n  Id CommandLine\n  -- -----------\n   1 Get-CsUserServicesPolicy\n   2 status\n\n"))
@@ -237,6 +255,31 @@ func bigWorld(f *scenario.File) bool {
 		}
 	}
 	return false
+}
+
+// walkthrough returns the shell lines of the README's trainer walkthrough (the ```text block under
+// its heading), without prompts and comments; a line whose comment says "answer Y" is followed by Y.
+func walkthrough() []string {
+	GinkgoHelper()
+	readme := readFile("../../README.md")
+	_, rest, ok := strings.Cut(readme, "### A trainer's walkthrough")
+	Expect(ok).To(BeTrue(), "README has the trainer's walkthrough")
+	_, rest, ok = strings.Cut(rest, "```text\n")
+	Expect(ok).To(BeTrue())
+	block, _, _ := strings.Cut(rest, "```")
+	var lines []string
+	for _, l := range strings.Split(block, "\n") {
+		_, cmd, ok := strings.Cut(l, " > ")
+		if !ok {
+			continue
+		}
+		cmd, comment, _ := strings.Cut(cmd, "  #")
+		lines = append(lines, strings.TrimSpace(cmd))
+		if strings.Contains(comment, "answer Y") {
+			lines = append(lines, "Y")
+		}
+	}
+	return lines
 }
 
 func loadSmall() *scenario.File {

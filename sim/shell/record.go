@@ -139,6 +139,7 @@ func (e stepError) Error() string { return string(e) }
 // rebuild closes the world, builds it again from the file's start and replays keep on it silently.
 // The events of the replay are not printed again.
 func (s *Shell) rebuild(ctx context.Context, keep []entry) error {
+	s.pauseWatch()
 	s.world.Close()
 	w, err := sim.NewWorld(s.file.World, s.file.Start, s.world.Seed, s.opt.World)
 	if err != nil {

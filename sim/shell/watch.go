@@ -51,16 +51,22 @@ func (s *Shell) watch(fn func(sim.TraceEvent)) (stop func()) {
 	}
 }
 
-// setWorld replaces the shell's world (closed already) with a rebuilt one. The watchers stop
-// until resumeWatch: the steps replayed on the new world are history, not news.
-func (s *Shell) setWorld(w *sim.World) {
+// pauseWatch stops the watchers until resumeWatch: what the old world does as it closes, and the
+// steps replayed on the new one, are history, not news.
+func (s *Shell) pauseWatch() {
 	s.ww.mu.Lock()
 	defer s.ww.mu.Unlock()
-	s.world = w
 	for _, x := range s.ww.watchers {
 		x.stop()
 		x.stop = func() {}
 	}
+}
+
+// setWorld replaces the shell's world with a rebuilt one.
+func (s *Shell) setWorld(w *sim.World) {
+	s.ww.mu.Lock()
+	defer s.ww.mu.Unlock()
+	s.world = w
 }
 
 // resumeWatch makes the watchers hear the rebuilt world's events from now on.
