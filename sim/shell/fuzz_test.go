@@ -72,3 +72,27 @@ func FuzzExec(f *testing.F) {
 		}
 	})
 }
+
+// FuzzComplete: Tab completion takes any line and cursor position without panicking, and what it
+// returns puts the line back together around the cursor.
+func FuzzComplete(f *testing.F) {
+	for _, s := range []string{`Get-CsUserServ`, `Invoke-CsUcsRollback -Identity "Ke`, `signin K`, `Get-CsUser | Move-CsUser -T`, `"`, `a;b|c -`, "\xff\xfe"} {
+		f.Add(s, len(s))
+	}
+	var out bytes.Buffer
+	s, err := New(Options{}, &out)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer s.Close()
+	f.Fuzz(func(t *testing.T, line string, pos int) {
+		head, _, tail := s.Complete(line, pos)
+		r := []rune(line)
+		if pos < 0 || pos > len(r) {
+			pos = len(r)
+		}
+		if whole := string(r); !strings.HasPrefix(whole, head) || !strings.HasSuffix(whole, tail) || len(head)+len(tail) > len(whole) {
+			t.Fatalf("Complete(%q, %d) = head %q, tail %q: not around the cursor", line, pos, head, tail)
+		}
+	})
+}
