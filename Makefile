@@ -5,7 +5,7 @@ PKGS := ./...
 .PHONY: run test test-deps bench lint fuzz build
 
 build:
-	$(GO) build -o bin/ucssim ./cmd/ucssim
+	$(GO) build -buildvcs=auto -o bin/ucssim ./cmd/ucssim
 
 run:
 	$(GO) run ./cmd/ucssim run
@@ -29,7 +29,7 @@ FUZZTIME ?= 30s
 # Each target runs for FUZZTIME; a failing input is saved to the package's testdata/fuzz/ (the corpus).
 FUZZ_TARGETS := \
 	./engine/pwsh:FuzzParseCommand ./engine:FuzzParseCommand ./engine:FuzzRun \
-	./mocks/ews:FuzzDecodeRequest ./sim/scenario:FuzzParse ./sim/frontend:FuzzServiceBody \
+	./mocks/ews:FuzzDecodeRequest ./sim/scenario:FuzzParse ./sim/internal/frontend:FuzzServiceBody \
 	./sim/shell:FuzzSplitWords ./sim/shell:FuzzExec ./sim/shell:FuzzComplete
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -6,12 +6,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ucssim/ucssim/engine"
 	"go.yaml.in/yaml/v3"
 )
 
 // decoder walks the yaml.Node tree of one file, collecting every error with its position.
 type decoder struct {
 	path string
+	src  []byte // the file, for locating syntax errors
 	errs ErrorList
 }
 
@@ -80,7 +82,7 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed []string) *fields {
 		}
 		name := k.Value
 		if !contains(allowed, name) {
-			d.errorf(k, "unknown key %q in %s%s", name, what, didYouMean(name, allowed))
+			d.errorf(k, "unknown key %q in %s%s", name, what, didYouMean(name, allowed)+misplaced(what, name))
 			continue
 		}
 		if first := f.key[name]; first != nil {
@@ -92,6 +94,17 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed []string) *fields {
 		f.val[name] = v
 	}
 	return f
+}
+
+// misplaced hints where a step option written inside its action's map belongs.
+func misplaced(what, key string) string {
+	if what != "expect" && what != "fault" && !contains(actionKeys, what) {
+		return ""
+	}
+	if allowed, ok := optionSteps[key]; ok && (allowed == nil || contains(allowed, what)) {
+		return fmt.Sprintf(": %s belongs beside %s, not inside it:\n    - %s: {...}\n      %s: ...", key, what, what, key)
+	}
+	return ""
 }
 
 // require reports each missing key at the mapping.
@@ -207,6 +220,13 @@ func (d *decoder) strList(n *yaml.Node, key string, one bool) ([]string, bool) {
 }
 
 // enum reads one of values, compared case-insensitively, and returns it in its canonical spelling.
+// enumOf reads one of the engine's typed constants (a state, a kind, an event type), spelled
+// case-insensitively; the error names the valid choices. It returns "" if the value is not one.
+func enumOf[T ~string](d *decoder, n *yaml.Node, key string, values []T) T {
+	s, _ := d.enum(n, key, engine.Names(values))
+	return T(s)
+}
+
 func (d *decoder) enum(n *yaml.Node, key string, values []string) (string, bool) {
 	s, ok := d.str(n, key)
 	if !ok {

@@ -10,34 +10,20 @@ import (
 	"github.com/ucssim/ucssim/engine"
 )
 
+// The step keys come from the document types of shape.go: actionKeys are the action of each
+// step type, optionSteps lists for each option key the steps it belongs to (nil: any step), and
+// stepKeys is every key a step may have.
 var (
-	actionKeys = []string{"run", "signIn", "signOut", "acceptPrompt", "addContact", "removeContact",
-		"outlookAddContact", "fault", "wait", "until", "expect"}
-	// optionSteps lists, for each option key, the steps it belongs to.
-	optionSteps = map[string][]string{
-		"note":       nil, // any step
-		"error":      {"run", "signIn", "signOut", "acceptPrompt", "addContact", "removeContact", "outlookAddContact"},
-		"answers":    {"run"},
-		"output":     {"run"},
-		"warning":    {"run"},
-		"client":     {"signIn"},
-		"endpoint":   {"signIn", "signOut", "acceptPrompt"},
-		"within":     {"expect"},
-		"throughout": {"expect"},
-	}
-	stepKeys = append(append([]string{}, actionKeys...),
-		"note", "error", "output", "warning", "answers", "client", "endpoint", "within", "throughout")
+	actionKeys, optionSteps, stepKeys = stepShape()
 
-	clientValues = []string{"lync2013", "lync2010", "mobile"}
-	faultValues  = []string{"down", "busy", "slow", "unauthorized"}
-	faultKeys    = []string{"exchange", "for", "backoff", "latency", "user"}
+	faultKeys = keysOf[faultDoc]()
 )
 
 // contactStepKeys are the keys of the map of each contact step.
 var contactStepKeys = map[string][]string{
-	"addContact":        {"user", "uri", "name", "group"},
-	"removeContact":     {"user", "uri"},
-	"outlookAddContact": {"user", "uri", "name"},
+	"addContact":        keysOf[addContactDoc](),
+	"removeContact":     keysOf[removeContactDoc](),
+	"outlookAddContact": keysOf[outlookContactDoc](),
 }
 
 // steps decodes the step list, tracking the earliest virtual time each step can start at, so
@@ -109,9 +95,9 @@ func (d *decoder) step(n *yaml.Node, w *World, start time.Time, now *time.Time) 
 			s.User = d.resolveUser(v, name, w)
 		}
 		if s.Kind == StepSignIn {
-			s.Client = "lync2013"
+			s.Client = engine.Lync2013
 			if c := f.val["client"]; c != nil {
-				s.Client, _ = d.enum(c, "client", clientValues)
+				s.Client = enumOf(d, c, "client", engine.ClientKinds())
 			}
 		}
 		s.Endpoint = "desktop"
@@ -311,7 +297,7 @@ func (d *decoder) fault(n *yaml.Node, w *World, x *Fault) {
 	}
 	d.require(f, "fault", "exchange", "for")
 	if v := f.val["exchange"]; v != nil {
-		x.Kind, _ = d.enum(v, "fault kind", faultValues)
+		x.Kind = enumOf(d, v, "fault kind", engine.FaultKinds())
 	}
 	if v := f.val["for"]; v != nil {
 		x.For, _ = d.duration(v, "for", true)

@@ -48,7 +48,7 @@ var _ = Describe("following the shell's world from another goroutine", func() {
 		stop := s.watch(func(e sim.TraceEvent) {
 			mu.Lock()
 			defer mu.Unlock()
-			heard = append(heard, e.Type+" "+e.User)
+			heard = append(heard, string(e.Type)+" "+e.User)
 		})
 		in := "signin Ken Myer\nsignin Pilar Ackerman\nundo\nsignin Pilar Ackerman lync2010\n"
 		Expect(s.Serve(context.Background(), strings.NewReader(in))).To(Succeed())

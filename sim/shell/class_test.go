@@ -12,7 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/scenarios"
-	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/shell"
 )
@@ -30,11 +30,11 @@ func open(opt shell.Options, input string) (*shell.Shell, string) {
 }
 
 // runFile runs a scenario file as `ucssim run` does and returns its result.
-func runFile(path string) *sim.Result {
+func runFile(path string) *runner.Result {
 	GinkgoHelper()
 	f, err := scenario.Load(path)
 	Expect(err).NotTo(HaveOccurred(), "the file must load:\n%s", readFile(path))
-	return sim.Run(context.Background(), f, sim.RunOptions{})
+	return runner.Run(context.Background(), f, runner.RunOptions{})
 }
 
 func readFile(path string) string {
@@ -85,7 +85,7 @@ var _ = Describe("the class: replay, save, undo, checkpoints and the journal", f
 			if bigWorld(f) {
 				continue // Exchange's contact limits: most of the suite's time, nothing the stepping adds
 			}
-			want := sim.Run(context.Background(), f, sim.RunOptions{})
+			want := runner.Run(context.Background(), f, runner.RunOptions{})
 			Expect(want.Passed).To(BeTrue(), "%s passes under ucssim run", p)
 
 			s, out := open(shell.Options{File: f, Source: src, Replay: true}, "play\n")
@@ -107,7 +107,7 @@ steps:
 `)
 		f, err := scenario.Parse("wrong.yaml", src)
 		Expect(err).NotTo(HaveOccurred())
-		want := sim.Run(context.Background(), f, sim.RunOptions{})
+		want := runner.Run(context.Background(), f, runner.RunOptions{})
 		Expect(want.Passed).To(BeFalse())
 
 		s, out := open(shell.Options{File: f, Source: src, Replay: true}, "\n\n\nnext\nundo\nstatus\n")

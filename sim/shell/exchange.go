@@ -6,21 +6,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
 // fault makes the whole Exchange server misbehave for a while of virtual time, as a scenario's
-// fault: step does (fault.started and fault.ended in the trace). slow holds answers for a minute
-// unless told otherwise.
+// fault: step does (it runs as one, so that the session records it).
 func (s *Shell) fault(ctx context.Context, args []string) error {
+	kinds := engine.Names(engine.FaultKinds())
 	if len(args) < 2 || len(args) > 3 {
-		return fmt.Errorf("usage fault <down|busy|slow|unauthorized> <duration> [backoff|latency], e.g. fault busy 30m 5s")
+		return fmt.Errorf("usage fault <%s> <duration> [backoff|latency], e.g. fault busy 30m 5s", strings.Join(kinds, "|"))
 	}
-	kind := strings.ToLower(args[0])
-	switch kind {
-	case "down", "busy", "slow", "unauthorized":
-	default:
-		return fmt.Errorf("kind %q is not down, busy, slow or unauthorized", args[0])
+	kind, err := engine.ParseFaultKind(args[0])
+	if err != nil {
+		return fmt.Errorf("kind %q is not %s", args[0], orList(kinds))
 	}
 	d, err := scenario.ParseDuration(args[1])
 	if err != nil {
@@ -31,7 +30,7 @@ func (s *Shell) fault(ctx context.Context, args []string) error {
 	}
 	var extra time.Duration
 	if len(args) == 3 {
-		if kind != "busy" && kind != "slow" {
+		if kind != engine.FaultBusy && kind != engine.FaultSlow {
 			return fmt.Errorf("only busy (back-off) and slow (latency) take a third duration, not %s", kind)
 		}
 		if extra, err = scenario.ParseDuration(args[2]); err != nil {
@@ -41,17 +40,17 @@ func (s *Shell) fault(ctx context.Context, args []string) error {
 			return fmt.Errorf("duration %q must be more than 0s", args[2])
 		}
 	}
-	fl := scenario.Fault{Kind: kind, For: d}
-	switch {
-	case kind == "busy":
-		fl.BackOff = extra
-	case kind == "slow":
+	f := scenario.Fault{Kind: kind, For: d}
+	switch kind {
+	case engine.FaultBusy:
+		f.BackOff = extra
+	case engine.FaultSlow:
 		if extra == 0 {
-			extra = time.Minute
+			extra = time.Minute // the shell's default latency
 		}
-		fl.Latency = extra
+		f.Latency = extra
 	}
-	return s.do(ctx, scenario.Step{Kind: scenario.StepFault, Fault: fl}, "fault "+strings.Join(args, " "))
+	return s.do(ctx, scenario.Step{Kind: scenario.StepFault, Fault: f}, "fault "+strings.Join(args, " "))
 }
 
 // outlook adds a contact from Outlook/OWA straight into the mailbox's Lync Contacts folder.

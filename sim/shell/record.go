@@ -10,6 +10,7 @@ import (
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -105,8 +106,8 @@ func (s *Shell) recordCmdlet(line string) (ask func(question string) engine.Choi
 }
 
 // runner runs scenario steps on the shell's world exactly as `ucssim run` does.
-func (s *Shell) runner(ctx context.Context) *sim.Runner {
-	return sim.NewRunner(ctx, s.world, s.file)
+func (s *Shell) runner(ctx context.Context) *runner.Runner {
+	return runner.NewRunner(ctx, s.world, s.file)
 }
 
 // do runs a shell verb's step through the scenario runner and records it. A step that failed is
