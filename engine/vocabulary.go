@@ -95,8 +95,7 @@ const (
 	EventMigrationRetry     EventType = "migration.retry"     // a failed user is tried again (B-2.5)
 	EventRollbackStarted    EventType = "rollback.started"    // Invoke-CsUcsRollback, Move-CsUser (B-4.1, B-4.10)
 	EventRollbackCompleted  EventType = "rollback.completed"  // the Lync store is authoritative again (B-4.1)
-	EventRollbackFailed     EventType = "rollback.failed"     // a rollback refused or failed; closes its rollback.started
-	EventUserMoved          EventType = "user.moved"          // Move-CsUser changed the user's registrar pool (B-4.10)
+	EventRollbackFailed     EventType = "rollback.failed"     // a rollback could not read Exchange and changed nothing (B-4.7)
 	EventContactsLost       EventType = "contacts.lost"       // -Force discarded contacts (B-4.7)
 	EventHoldStarted        EventType = "hold.started"        // the rollback hold starts (B-4.3)
 	EventHoldExpired        EventType = "hold.expired"        // the hold ran out (B-4.3)
@@ -106,6 +105,7 @@ const (
 	EventFaultStarted       EventType = "fault.started"       // the world made Exchange misbehave
 	EventFaultEnded         EventType = "fault.ended"         // that fault window closed
 	EventCmdletError        EventType = "cmdlet.error"        // a cmdlet line failed
+	EventUserMoved          EventType = "user.moved"          // Move-CsUser rehomed the user (B-4.10)
 )
 
 var eventTypes = []EventType{
@@ -113,8 +113,7 @@ var eventTypes = []EventType{
 	EventPromptShown, EventPromptAccepted, EventMigrationStarted, EventMigrationCompleted,
 	EventMigrationFailed, EventMigrationRetry, EventRollbackStarted, EventRollbackCompleted,
 	EventRollbackFailed, EventContactsLost, EventHoldStarted, EventHoldExpired, EventRemigrationCheck, EventContactAdded,
-	EventContactRemoved, EventFaultStarted, EventFaultEnded, EventCmdletError,
-	EventUserMoved,
+	EventContactRemoved, EventFaultStarted, EventFaultEnded, EventCmdletError, EventUserMoved,
 }
 
 // EventTypes lists every trace event type, in documented order.
