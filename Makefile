@@ -37,7 +37,7 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS := \
 	./engine/pwsh:FuzzParseCommand ./engine:FuzzParseCommand ./engine:FuzzRun \
 	./mocks/ews:FuzzDecodeRequest ./sim/scenario:FuzzParse ./sim/internal/frontend:FuzzServiceBody \
-	./sim/shell:FuzzSplitWords ./sim/shell:FuzzExec ./sim/timeline:FuzzParseJSONL
+	./sim/shell:FuzzSplitWords ./sim/shell:FuzzExec ./sim/shell:FuzzComplete ./sim/timeline:FuzzParseJSONL
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

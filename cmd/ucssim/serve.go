@@ -43,15 +43,12 @@ virtual instant; time moves only when you say so. Addresses must be loopback.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&fl.world, "world", "", "scenario file whose world: (name, description, start, seed) to load")
-	f.Uint64Var(&fl.seed, "seed", 0, "override the world's seed")
-	f.BoolVar(&fl.replay, "replay", false, "replay the file's steps before reading input")
+	fl.addFlags(f)
 	f.StringVar(&sipTCP, "sip", "127.0.0.1:5060", "SIP front end TCP address (loopback)")
 	f.StringVar(&sipUD, "sip-udp", "127.0.0.1:5060", "SIP front end UDP address (loopback)")
 	f.StringVar(&ews, "ews", "127.0.0.1:8080", "EWS mock HTTP address (loopback)")
 	f.StringVar(&tlsDir, "tls-dir", "", "make the world's certificate authority, write its ca.pem (and the server's certificate and key) to this directory, and serve SIP over TLS and EWS over HTTPS")
 	f.StringVar(&sipTLS, "sip-tls", "127.0.0.1:5061", "SIP over TLS address (loopback; with --tls-dir)")
 	f.StringVar(&ewsTLS, "ews-https", "127.0.0.1:8443", "EWS mock HTTPS address (loopback; with --tls-dir)")
-	f.StringVar(&fl.ui, "ui", "", "also serve the live timeline page on this loopback address, e.g. 127.0.0.1:8090")
 	return cmd
 }

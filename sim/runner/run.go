@@ -267,6 +267,38 @@ type runner struct {
 	f       *scenario.File
 	ctx     context.Context
 	lenient bool
+	res     *engine.Result // what the last run: step's cmdlet returned
+}
+
+// Runner runs a scenario's steps on a world one at a time, exactly as Run does: the shell's replay
+// and a Go test stepping through a file use it, so that they see the trace Run would write.
+type Runner struct{ r *runner }
+
+// NewRunner returns a runner of f's steps over w (f names the file in failures).
+func NewRunner(ctx context.Context, w *sim.World, f *scenario.File) *Runner {
+	return &Runner{r: &runner{w: w, f: f, ctx: ctx}}
+}
+
+// Step runs one step; a failure says where, what was expected and what was seen. A step that
+// cannot run because the context ended is a failure too.
+func (r *Runner) Step(s scenario.Step) *Failure {
+	r.r.res = nil
+	if err := r.r.ctx.Err(); err != nil {
+		return r.r.fail(s, "the run to go on", err.Error())
+	}
+	_, fail := r.r.step(s)
+	return fail
+}
+
+// Result is what the last run: step's cmdlet returned (nil after other steps or an error).
+func (r *Runner) Result() *engine.Result { return r.r.res }
+
+// End is the end of the scenario: the world must settle, as Run requires after the last step.
+func (r *Runner) End() *Failure {
+	if err := r.r.w.Sched.Settle(); err != nil {
+		return &Failure{Path: r.r.f.Path, Line: 1, Col: 1, Step: "end of scenario", Expected: "a quiescent world", Seen: err.Error()}
+	}
+	return nil
 }
 
 func (r *runner) fail(s scenario.Step, expected, seen string) *Failure {
@@ -352,10 +384,17 @@ func (r *runner) checkErr(s scenario.Step, err error) *Failure {
 }
 
 func (r *runner) runCmdlet(s scenario.Step) (error, *Failure) {
-	res, err := r.w.RunCmdlet(r.ctx, s.Command, nil)
+	var res *engine.Result
+	var err error
+	if s.Answers != nil {
+		res, err = r.w.RunLine(r.ctx, s.Command, sim.LineOptions{Ask: Answers(s.Answers)})
+	} else {
+		res, err = r.w.RunCmdlet(r.ctx, s.Command, nil)
+	}
 	if f := r.checkErr(s, err); f != nil || err != nil {
 		return err, f
 	}
+	r.res = res
 	if s.Warning != nil {
 		found := false
 		for _, w := range res.Warnings {
@@ -375,6 +414,19 @@ func (r *runner) runCmdlet(s scenario.Step) (error, *Failure) {
 		return nil, r.fail(s, "output with {"+strings.Join(want, ", ")+"}", strings.TrimSpace(res.Text))
 	}
 	return nil, nil
+}
+
+// Answers answers confirmation questions in turn from answers (a recorded session's, or a run:
+// step's answers:); questions past the end are answered No.
+func Answers(answers []engine.Choice) func(question string) engine.Choice {
+	i := 0
+	return func(string) engine.Choice {
+		if i >= len(answers) {
+			return engine.No
+		}
+		i++
+		return answers[i-1]
+	}
 }
 
 // outputMatches reports whether some record has every wanted field (names and values compared

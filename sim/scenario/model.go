@@ -132,9 +132,10 @@ type Step struct {
 
 	// run
 	Command string
-	Error   *string // error: substring the error must contain (the step must fail); also on contact steps
-	Warning *string // warning: substring some warning must contain
-	Output  []Field // output: fields of what it printed, in file order
+	Error   *string         // error: substring the error must contain (the step must fail); also on contact steps
+	Warning *string         // warning: substring some warning must contain
+	Output  []Field         // output: fields of what it printed, in file order
+	Answers []engine.Choice // answers: how its confirmation questions are answered in turn; nil = all Yes
 	// signIn, signOut, acceptPrompt; the file names the user by display name or SIP address,
 	// the loader stores the user's SIP address ("sip:alias@domain").
 	User     string

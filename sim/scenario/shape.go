@@ -116,6 +116,7 @@ type runStep struct {
 	Error   string       `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
 	Warning string       `yaml:"warning" jsonschema_description:"Some WARNING line must contain this text."`
 	Output  outputFields `yaml:"output" jsonschema_description:"Fields one printed record must have, as the shell prints them, e.g. {Result: Success}."`
+	Answers []string     `yaml:"answers" jsonschema:"minItems=1" jsonschema_description:"Extension: how the line's confirmation questions are answered in turn: yes, no, yes to all, no to all (or Y, N, A, L); questions past the list are answered no. Without it every question is answered yes."`
 	Note    string       `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
 }
 

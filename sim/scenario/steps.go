@@ -5,8 +5,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ucssim/ucssim/engine"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ucssim/ucssim/engine"
 )
 
 // The step keys come from the document types of shape.go: actionKeys are the action of each
@@ -103,6 +104,11 @@ func (d *decoder) step(n *yaml.Node, w *World, start time.Time, now *time.Time) 
 		if e := f.val["endpoint"]; e != nil {
 			s.Endpoint, _ = d.nonEmpty(e, "endpoint")
 		}
+		if e := f.val["error"]; e != nil {
+			if str, ok := d.str(e, "error"); ok {
+				s.Error = &str
+			}
+		}
 	case StepAddContact, StepRemoveContact, StepOutlookAddContact:
 		d.contactStep(v, kind, w, &s)
 		if e := f.val["error"]; e != nil {
@@ -149,7 +155,11 @@ func (d *decoder) run(f *fields, s *Step) {
 	line, ok := d.nonEmpty(v, "run")
 	if ok {
 		s.Command = line
-		d.checkCommand(v, line)
+		if f.val["error"] == nil {
+			// A step that expects an error may be a line that does not parse: the shell saves a
+			// mistyped cmdlet that way, since the engine traces its cmdlet.error too.
+			d.checkCommand(v, line)
+		}
 	}
 	if e := f.val["error"]; e != nil {
 		if str, ok := d.str(e, "error"); ok {
@@ -164,7 +174,67 @@ func (d *decoder) run(f *fields, s *Step) {
 	if e := f.val["output"]; e != nil {
 		s.Output = d.output(e)
 	}
+	if e := f.val["answers"]; e != nil {
+		s.Answers = d.answers(e)
+	}
 }
+
+// answers decodes `answers: [yes, no, yes to all, no to all]` (or the letters Y, N, A, L that
+// PowerShell offers): how the run step's confirmation questions are answered, in turn (a saved
+// shell session where someone said no); questions past the list are answered No. Without
+// answers: every question is answered Yes.
+func (d *decoder) answers(n *yaml.Node) []engine.Choice {
+	n = deref(n)
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		d.errorf(n, "answers: expected a list of yes, no, yes to all or no to all, e.g. [yes, no], got %s", describe(n))
+		return nil
+	}
+	if len(n.Content) > MaxAnswers {
+		d.errorf(n, "answers: at most %d answers, got %d", MaxAnswers, len(n.Content))
+		return nil
+	}
+	out := make([]engine.Choice, 0, len(n.Content))
+	for _, item := range n.Content {
+		item = deref(item)
+		c, ok := parseAnswer(item.Value)
+		if item.Kind != yaml.ScalarNode || !ok {
+			d.errorf(item, "answers: %s is not yes, no, yes to all or no to all (Y, N, A, L)", describe(item))
+			return nil
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func parseAnswer(s string) (engine.Choice, bool) {
+	switch strings.ToLower(strings.Join(strings.Fields(s), " ")) {
+	case "yes", "y", "true":
+		return engine.Yes, true
+	case "no", "n", "false":
+		return engine.No, true
+	case "yes to all", "a":
+		return engine.YesToAll, true
+	case "no to all", "l":
+		return engine.NoToAll, true
+	}
+	return 0, false
+}
+
+// AnswerName is how answers: spells a choice.
+func AnswerName(c engine.Choice) string {
+	switch c {
+	case engine.Yes:
+		return "yes"
+	case engine.YesToAll:
+		return "yes to all"
+	case engine.NoToAll:
+		return "no to all"
+	}
+	return "no"
+}
+
+// MaxAnswers bounds a run step's answers: list.
+const MaxAnswers = 10000
 
 // output decodes `output: {Field: value, ...}` in file order; any field name is accepted
 // because each cmdlet prints its own.

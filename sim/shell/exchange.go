@@ -7,13 +7,12 @@ import (
 	"time"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
-// fault makes the whole Exchange server misbehave for a while of virtual time through the world's
-// own action (World.Fault), as a scenario's fault: step does.
-func (s *Shell) fault(args []string) error {
+// fault makes the whole Exchange server misbehave for a while of virtual time, as a scenario's
+// fault: step does (it runs as one, so that the session records it).
+func (s *Shell) fault(ctx context.Context, args []string) error {
 	kinds := engine.Names(engine.FaultKinds())
 	if len(args) < 2 || len(args) > 3 {
 		return fmt.Errorf("usage fault <%s> <duration> [backoff|latency], e.g. fault busy 30m 5s", strings.Join(kinds, "|"))
@@ -37,8 +36,11 @@ func (s *Shell) fault(args []string) error {
 		if extra, err = scenario.ParseDuration(args[2]); err != nil {
 			return err
 		}
+		if extra <= 0 {
+			return fmt.Errorf("duration %q must be more than 0s", args[2])
+		}
 	}
-	f := sim.FaultSpec{Kind: kind, For: d}
+	f := scenario.Fault{Kind: kind, For: d}
 	switch kind {
 	case engine.FaultBusy:
 		f.BackOff = extra
@@ -48,7 +50,7 @@ func (s *Shell) fault(args []string) error {
 		}
 		f.Latency = extra
 	}
-	return s.world.Fault(f)
+	return s.do(ctx, scenario.Step{Kind: scenario.StepFault, Fault: f}, "fault "+strings.Join(args, " "))
 }
 
 // outlook adds a contact from Outlook/OWA straight into the mailbox's Lync Contacts folder.
@@ -67,6 +69,6 @@ func (s *Shell) outlook(ctx context.Context, args []string) error {
 	if local, domain, ok := strings.Cut(uri, "@"); !ok || local == "" || domain == "" || strings.ContainsAny(uri, " <>\"") {
 		return fmt.Errorf("contact %q is not a SIP address such as sip:anne@litwareinc.com", rest[0])
 	}
-	name := strings.Join(rest[1:], " ")
-	return s.world.OutlookAddContact(ctx, sip, uri, name)
+	st := scenario.Step{Kind: scenario.StepOutlookAddContact, User: sip, Contact: scenario.Contact{URI: "sip:" + uri, Name: strings.Join(rest[1:], " ")}}
+	return s.do(ctx, st, "outlook "+strings.Join(args, " "))
 }

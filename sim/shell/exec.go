@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
@@ -18,6 +17,10 @@ import (
 func (s *Shell) Exec(ctx context.Context, line string) (quit bool) {
 	trimmed := strings.TrimSpace(line)
 	if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+		return false
+	}
+	defer s.noteLine(trimmed, len(s.rec.entries))
+	if s.shellCmdlet(trimmed) {
 		return false
 	}
 	if !s.isVerbLine(trimmed) {
@@ -74,7 +77,11 @@ func shellVerbs() []engine.Verb {
 // prints what PowerShell would: warnings, what-if lines, errors and the formatted output, then
 // the events of the line (as VERBOSE lines with -Verbose; not at all with `events off`).
 func (s *Shell) cmdlet(ctx context.Context, line string) {
-	res, err := s.world.RunLine(ctx, line, sim.LineOptions{Ask: s.ask, Session: s.session, Verbs: shellVerbs()})
+	ask, recorded := s.recordCmdlet(line)
+	// The world's own session holds the variables, as in a scenario run: a rebuilt world (undo,
+	// restore, reset) replays the lines that set them.
+	res, err := s.world.RunLine(ctx, line, sim.LineOptions{Ask: ask, Verbs: shellVerbs()})
+	recorded(err)
 	if res == nil {
 		var ce *engine.CmdletError
 		if errors.As(err, &ce) {
@@ -147,13 +154,12 @@ func (s *Shell) ask(question string) engine.Choice {
 		return engine.Yes
 	}
 	for {
-		s.printf("%s", confirmChoices)
-		answer, err := s.readLine()
+		answer, err := s.readPrompted(confirmChoices, false)
 		if err != nil {
 			s.printf("\n")
 			return engine.No
 		}
-		if s.opt.Echo {
+		if s.opt.Echo && s.term == nil {
 			s.printf("%s\n", answer)
 		}
 		switch strings.ToLower(strings.TrimSpace(answer)) {
@@ -178,13 +184,4 @@ func (s *Shell) ask(question string) engine.Choice {
 			return engine.No
 		}
 	}
-}
-
-// moveTo advances the clock to t, printing each trace event as it happens.
-func (s *Shell) moveTo(t time.Time) error {
-	_, err := s.world.Sched.RunWhile(t, func() bool {
-		s.flush()
-		return false
-	})
-	return err
 }

@@ -41,7 +41,8 @@ func FuzzSplitWords(f *testing.F) {
 }
 
 // FuzzExec: no line panics the shell or stops it from answering the next one. Lines that move
-// the clock are left out: a fuzzed `wait 99999d` is valid and merely slow.
+// the clock are left out: a fuzzed `wait 99999d` is valid and merely slow; so are save (it writes
+// files where the fuzzer says) and the verbs that rebuild the world (slow, and specified apart).
 func FuzzExec(f *testing.F) {
 	for _, s := range []string{
 		`signin Ken Myer`, `Grant-CsUserServicesPolicy -Identity "Ken Myer" -PolicyName`, `status ken`,
@@ -57,7 +58,7 @@ func FuzzExec(f *testing.F) {
 	}
 	defer s.Close()
 	f.Fuzz(func(t *testing.T, line string) {
-		if first, _, _ := strings.Cut(strings.TrimSpace(strings.ToLower(line)), " "); first == "wait" || first == "until" || strings.ContainsAny(line, "\n\r") {
+		if first, _, _ := strings.Cut(strings.TrimSpace(strings.ToLower(line)), " "); first == "wait" || first == "until" || first == "save" || first == "undo" || first == "reset" || first == "restore" || strings.ContainsAny(line, "\n\r") {
 			return
 		}
 		out.Reset()
@@ -68,6 +69,30 @@ func FuzzExec(f *testing.F) {
 		s.Exec(context.Background(), "time")
 		if !strings.Contains(out.String(), "UTC (start +") {
 			t.Fatalf("after %q the shell no longer answers: %q", line, out.String())
+		}
+	})
+}
+
+// FuzzComplete: Tab completion takes any line and cursor position without panicking, and what it
+// returns puts the line back together around the cursor.
+func FuzzComplete(f *testing.F) {
+	for _, s := range []string{`Get-CsUserServ`, `Invoke-CsUcsRollback -Identity "Ke`, `signin K`, `Get-CsUser | Move-CsUser -T`, `"`, `a;b|c -`, "\xff\xfe"} {
+		f.Add(s, len(s))
+	}
+	var out bytes.Buffer
+	s, err := New(Options{}, &out)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer s.Close()
+	f.Fuzz(func(t *testing.T, line string, pos int) {
+		head, _, tail := s.Complete(line, pos)
+		r := []rune(line)
+		if pos < 0 || pos > len(r) {
+			pos = len(r)
+		}
+		if whole := string(r); !strings.HasPrefix(whole, head) || !strings.HasSuffix(whole, tail) || len(head)+len(tail) > len(whole) {
+			t.Fatalf("Complete(%q, %d) = head %q, tail %q: not around the cursor", line, pos, head, tail)
 		}
 	})
 }

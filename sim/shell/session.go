@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/scenario"
 )
 
 // resolveUser takes the user from the front of args: the longest run of words that names a user
@@ -35,6 +37,8 @@ func orList(choices []string) string {
 	return strings.Join(choices[:len(choices)-1], ", ") + " or " + choices[len(choices)-1]
 }
 
+// The user verbs run as the scenario steps signIn, signOut and acceptPrompt (record.go).
+
 func (s *Shell) signIn(ctx context.Context, args []string) error {
 	sip, rest, err := s.resolveUser(args)
 	if err != nil {
@@ -54,7 +58,8 @@ func (s *Shell) signIn(ctx context.Context, args []string) error {
 	if len(rest) > 0 {
 		return fmt.Errorf("unexpected %q: usage signin <user> [lync2013|lync2010|mobile] [endpoint]", strings.Join(rest, " "))
 	}
-	return s.world.SignIn(ctx, sip, name, kind)
+	st := scenario.Step{Kind: scenario.StepSignIn, User: sip, Client: kind, Endpoint: name}
+	return s.do(ctx, st, "signin "+strings.Join(args, " "))
 }
 
 func (s *Shell) signOut(ctx context.Context, args []string) error {
@@ -65,11 +70,11 @@ func (s *Shell) signOut(ctx context.Context, args []string) error {
 	if len(rest) > 1 {
 		return fmt.Errorf("unexpected %q: usage signout <user> [endpoint]", strings.Join(rest[1:], " "))
 	}
-	name := ""
+	name := s.onlyEndpoint(sip, false)
 	if len(rest) == 1 {
 		name = rest[0]
 	}
-	return s.world.SignOut(ctx, sip, name)
+	return s.do(ctx, scenario.Step{Kind: scenario.StepSignOut, User: sip, Endpoint: name}, "signout "+strings.Join(args, " "))
 }
 
 func (s *Shell) accept(ctx context.Context, args []string) error {
@@ -80,11 +85,34 @@ func (s *Shell) accept(ctx context.Context, args []string) error {
 	if len(rest) > 1 {
 		return fmt.Errorf("unexpected %q: usage accept <user> [endpoint]", strings.Join(rest[1:], " "))
 	}
-	name := ""
+	name := s.onlyEndpoint(sip, true)
 	if len(rest) == 1 {
 		name = rest[0]
 	}
-	return s.world.AcceptPrompt(ctx, sip, name)
+	return s.do(ctx, scenario.Step{Kind: scenario.StepAcceptPrompt, User: sip, Endpoint: name}, "accept "+strings.Join(args, " "))
+}
+
+// onlyEndpoint names the endpoint a verb means when none is given: the user's only signed-in one,
+// or (prompted) the one showing the log-off prompt, or else "desktop" as in scenario files. The
+// step then names it, so that a saved session does the same.
+func (s *Shell) onlyEndpoint(sip string, prompted bool) string {
+	var on []sim.EndpointView
+	for _, ep := range s.world.Endpoints() {
+		if ep.User == sip && ep.SignedIn {
+			on = append(on, ep)
+		}
+	}
+	if len(on) == 1 {
+		return on[0].Name
+	}
+	if prompted {
+		for _, ep := range on {
+			if ep.View.Prompt {
+				return ep.Name
+			}
+		}
+	}
+	return "desktop"
 }
 
 // display is the user's display name, or the SIP address.

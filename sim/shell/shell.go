@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/internal/tlsca"
 	"github.com/ucssim/ucssim/sim/scenario"
@@ -25,8 +25,11 @@ type Options struct {
 	File *scenario.File
 	// Seed, when not nil, overrides the file's seed.
 	Seed *uint64
-	// Replay runs the file's steps before reading input.
+	// Replay plays the file's steps, one per empty line (Enter), as `ucssim run` plays them (replay.go).
 	Replay bool
+	// Source is the text of File when it was not read from File.Path (nil: read File.Path); saved
+	// sessions and the journal start from it.
+	Source []byte
 	// Prompt prints `PS <virtual time> > ` before each line (stdin is a terminal).
 	Prompt bool
 	// Echo repeats each input line after a `> ` so that a transcript reads as a dialogue (stdin is a file).
@@ -37,6 +40,13 @@ type Options struct {
 	World sim.WorldOptions
 	// ShowEndpoints adds the world's SIP and EWS addresses to the banner.
 	ShowEndpoints bool
+	// Terminal reads from the process's terminal with line editing, history and Tab completion
+	// (terminal.go) instead of the input given to Serve.
+	Terminal bool
+	// HistoryFile keeps the terminal's line history across sessions ("" = none).
+	HistoryFile string
+	// Journal, when not "", is the file the session is journaled to as it goes (journal.go).
+	Journal string
 	// UI, when set, serves the live timeline page on this loopback address (shell --ui).
 	UI string
 }
@@ -57,9 +67,15 @@ type Shell struct {
 	names   map[string]string // sip -> display name, for event lines
 	autoYes bool              // replaying a file: confirmations are answered yes
 
-	session *engine.Session // the Management Shell variables ($u = Get-CsUser ...)
-	quiet   bool            // `events off`: no event lines after a cmdlet (-Verbose still shows them)
-	pending []string        // lines read as answers that were not answers: they run next
+	source  []byte         // the world file's text (save and the journal start from it)
+	rec     recorder       // the session as scenario steps (record.go)
+	play    replayState    // the replay of the file's steps (replay.go)
+	term    *terminal      // the terminal front, when reading from a terminal
+	history []historyEntry // the lines typed this session, for Get-History
+	broken  error          // the world could not be rebuilt (undo, restore, reset): the session ends
+	quiet   bool           // `events off`: no event lines after a cmdlet (-Verbose still shows them)
+	pending []string       // lines read as answers that were not answers: they run next
+	ww      worldWatch     // the world for other goroutines, and trace watchers across rebuilds (watch.go)
 }
 
 // New builds the world of opt.File (or the default world) on loopback and returns a shell that
@@ -80,7 +96,27 @@ func New(opt Options, out io.Writer) (*Shell, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build the world of %s: %w", f.Path, err)
 	}
-	s := &Shell{opt: opt, file: f, world: w, out: out, names: map[string]string{}, session: engine.NewSession()}
+	s := &Shell{opt: opt, file: f, world: w, out: out, names: map[string]string{}}
+	switch {
+	case opt.Source != nil:
+		s.source = opt.Source
+	case opt.File == nil:
+		s.source = []byte(defaultWorldYAML)
+	default:
+		if s.source, err = os.ReadFile(f.Path); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("read the world file again: %w", err)
+		}
+	}
+	if opt.Replay {
+		s.play.on = len(f.Steps) > 0
+	}
+	if opt.Journal != "" {
+		if s.rec.journal, err = openJournal(s, opt.Journal); err != nil {
+			w.Close()
+			return nil, err
+		}
+	}
 	for _, sip := range w.Engine.Users() {
 		if st, err := w.Engine.Status(sip); err == nil {
 			s.names[sip] = st.Name
@@ -95,6 +131,7 @@ func (s *Shell) World() *sim.World { return s.world }
 // Close stops the shell's clients and the world's servers.
 func (s *Shell) Close() {
 	s.world.Close()
+	s.rec.journal.close()
 }
 
 // Run builds a shell, prints its banner, replays the file's steps if asked, serves in until EOF or
@@ -116,9 +153,6 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, opt Options) error {
 	if live != nil {
 		s.printf("Live timeline: %s (a browser there follows this shell)\n", live.URL())
 	}
-	if opt.Replay {
-		s.replay(ctx)
-	}
 	return s.Serve(ctx, in)
 }
 
@@ -131,15 +165,26 @@ func (s *Shell) banner() {
 		}
 	}
 	if s.opt.ShowEndpoints {
-		w := s.world
-		s.printf("SIP front end  sip:%s (TCP), %s (UDP); request URI domain: the users' domain\n", w.FrontEnd.TCPAddr(), w.FrontEnd.UDPAddr())
-		s.printf("Exchange (EWS) %s/EWS/Exchange.asmx, autodiscover %s/autodiscover/autodiscover.xml (Basic auth: alias@domain)\n", w.EWSURL, w.EWSURL)
-		if w.TLS != nil {
-			s.printf("SIP over TLS   sip:%s;transport=tls; EWS over HTTPS %s/EWS/Exchange.asmx (trust the world's CA%s)\n", w.FrontEnd.TLSAddr(), w.EWSTLSURL, s.caNote())
-		}
+		s.printEndpoints()
 		s.printf("The virtual clock moves only with wait/until: outside clients' requests are answered at the current instant.\n")
 	}
 	s.printf("Virtual time %s. Type help for the shell verbs; cmdlets work as in the Lync Server Management Shell.\n", s.clock())
+	if s.opt.Replay {
+		s.announceReplay()
+	}
+	if s.rec.journal != nil {
+		s.printf("Journal: %s (replay it with: ucssim run %s)\n", s.rec.journal.path, s.rec.journal.path)
+	}
+}
+
+// printEndpoints says where outside clients find the world's SIP front end and EWS.
+func (s *Shell) printEndpoints() {
+	w := s.world
+	s.printf("SIP front end  sip:%s (TCP), %s (UDP); request URI domain: the users' domain\n", w.FrontEnd.TCPAddr(), w.FrontEnd.UDPAddr())
+	s.printf("Exchange (EWS) %s/EWS/Exchange.asmx, autodiscover %s/autodiscover/autodiscover.xml (Basic auth: alias@domain)\n", w.EWSURL, w.EWSURL)
+	if w.TLS != nil {
+		s.printf("SIP over TLS   sip:%s;transport=tls; EWS over HTTPS %s/EWS/Exchange.asmx (trust the world's CA%s)\n", w.FrontEnd.TLSAddr(), w.EWSTLSURL, s.caNote())
+	}
 }
 
 func (s *Shell) caNote() string {
@@ -150,24 +195,37 @@ func (s *Shell) caNote() string {
 }
 
 // Serve reads and executes lines until EOF (nil), exit/quit (nil) or ctx ends (its error, even
-// while waiting for a line).
+// while waiting for a line). With Options.Terminal it reads the process's terminal instead of in.
 func (s *Shell) Serve(ctx context.Context, in io.Reader) error {
-	lines := make(chan input)
-	stop := make(chan struct{})
-	defer close(stop)
-	go readLines(bufio.NewReader(in), lines, stop)
-	s.lines, s.serving, s.inputErr = lines, ctx, nil
+	if s.opt.Terminal {
+		s.term = newTerminal(s, s.opt.HistoryFile)
+		defer func() { s.term.close(); s.term = nil }()
+	} else {
+		lines := make(chan input)
+		stop := make(chan struct{})
+		defer close(stop)
+		go readLines(bufio.NewReader(in), lines, stop)
+		s.lines = lines
+	}
+	s.serving, s.inputErr = ctx, nil
 	defer func() { s.lines, s.serving = nil, nil }()
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if s.opt.Prompt {
-			s.printf("PS %s > ", s.world.Sched.Now().Format("2006-01-02 15:04:05"))
+		prompt := ""
+		if s.opt.Prompt || s.term != nil {
+			if hint := s.replayHint(); hint != "" {
+				s.printf("%s\n", hint)
+			}
+			prompt = fmt.Sprintf("PS %s > ", s.world.Sched.Now().Format("2006-01-02 15:04:05"))
 		}
-		line, err := s.readLine()
+		line, err := s.readPrompted(prompt, true)
+		if errors.Is(err, errInterrupted) {
+			continue // Ctrl-C drops the line being typed
+		}
 		if err != nil {
-			if s.opt.Prompt {
+			if s.opt.Prompt && s.term == nil {
 				s.printf("\n")
 			}
 			if errors.Is(err, io.EOF) {
@@ -175,13 +233,32 @@ func (s *Shell) Serve(ctx context.Context, in io.Reader) error {
 			}
 			return err
 		}
+		if s.replaying() && strings.TrimSpace(line) == "" {
+			s.nextStep(ctx) // Enter plays the next step of the replayed file
+			continue
+		}
 		if s.opt.Echo && strings.TrimSpace(line) != "" {
 			s.printf("> %s\n", line)
 		}
 		if s.Exec(ctx, line) {
 			return nil
 		}
+		if s.broken != nil {
+			return s.broken
+		}
 	}
+}
+
+// readPrompted shows prompt and reads a line: from the terminal with editing (history: the line
+// joins the history), or from the input, where the prompt is printed as it is (nothing for "").
+func (s *Shell) readPrompted(prompt string, history bool) (string, error) {
+	if s.term != nil {
+		return s.term.prompt(s.serving, prompt, history)
+	}
+	if prompt != "" {
+		s.printf("%s", prompt)
+	}
+	return s.readLine()
 }
 
 // input is one line read, or why there is none.

@@ -11,11 +11,12 @@ import (
 
 // Timeline is the world's timeline as it stands: derived from its trace, named from its file.
 func (s *Shell) Timeline() *timeline.Timeline {
+	w := s.currentWorld() // the live page asks from its own goroutine
 	st := timeline.FromFile(s.file)
 	st.Steps = nil // the shell's own lines are not scenario steps
-	st.Start = s.world.Start
-	st.Seed = s.world.Seed
-	return timeline.Build(st, timeline.FromTrace(s.world.Trace.Events())).WithNow(s.world.Sched.Now())
+	st.Start = w.Start
+	st.Seed = w.Seed
+	return timeline.Build(st, timeline.FromTrace(w.Trace.Events())).WithNow(w.Sched.Now())
 }
 
 // ServeUI serves the live timeline page of this shell's world on addr (loopback only) until the
@@ -24,7 +25,7 @@ func (s *Shell) ServeUI(addr string) (*timeline.Live, error) {
 	live, err := timeline.ServeLive(addr, timeline.LiveSource{
 		Timeline: s.Timeline,
 		Watch: func(fn func(timeline.Event)) func() {
-			return s.world.Trace.Watch(func(e simEvent) { fn(timeline.FromTrace([]simEvent{e})[0]) })
+			return s.watch(func(e simEvent) { fn(timeline.FromTrace([]simEvent{e})[0]) })
 		},
 		Start:  s.world.Start,
 		NameOf: s.name,

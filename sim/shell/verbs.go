@@ -26,6 +26,14 @@ var verbs = []verbHelp{
 	{"fault", "fault <down|busy|slow|unauthorized> <duration> [backoff|latency]", "make Exchange misbehave for a while (busy: back-off; slow: latency)", "fault slow 1h 2m"},
 	{"outlook", "outlook <user> <uri> [name]", "add a contact from Outlook straight into the mailbox", "outlook Ken Myer sip:anne@litwareinc.com Anne Wallace"},
 	{"time", "time", "the current virtual time", "time"},
+	{"save", "save <file>", "write the session so far as a scenario file that ucssim run replays to the same trace", "save my-class.yaml"},
+	{"undo", "undo", "go back over the last command that changed the world", "undo"},
+	{"checkpoint", "checkpoint <name>", "name the session so far, to come back to it", "checkpoint before-rollback"},
+	{"restore", "restore <name>", "go back to a checkpoint", "restore before-rollback"},
+	{"reset", "reset", "start the world again (a replayed file starts from its first step)", "reset"},
+	{"next", "next [n]", "--replay: run the file's next step (Enter does too), or the next n", "next 3"},
+	{"play", "play", "--replay: run the rest of the file's steps", "play"},
+	{"history", "Get-History [-Count n] | history | h", "the lines typed this session (Up/Down recall them on a terminal)", "Get-History -Count 5"},
 	{"events", "events on|off", "show the events after each cmdlet line (on, the default) or not (-Verbose shows them anyway)", "events off"},
 	{"help", "help", "this list", "help"},
 	{"exit", "exit | quit", "leave the shell (so does the end of the input)", "exit"},
@@ -58,7 +66,10 @@ func (s *Shell) verb(ctx context.Context, words []string) (quit bool, err error)
 		if err != nil {
 			return false, err
 		}
-		return false, s.moveTo(s.world.Sched.Now().Add(d))
+		if d <= 0 {
+			return false, fmt.Errorf("duration %q must be more than 0s", args[0])
+		}
+		return false, s.do(ctx, scenario.Step{Kind: scenario.StepWait, Wait: d}, strings.Join(words, " "))
 	case "until":
 		if len(args) != 1 {
 			return false, errors.New("want one instant: +offset from the start (until +7d10m) or an RFC 3339 time")
@@ -71,7 +82,24 @@ func (s *Shell) verb(ctx context.Context, words []string) (quit bool, err error)
 		if t.Before(s.world.Sched.Now()) {
 			return false, fmt.Errorf("%s is in the past (it is now %s)", t.Format(time.RFC3339), s.clock())
 		}
-		return false, s.moveTo(t)
+		return false, s.do(ctx, scenario.Step{Kind: scenario.StepUntil, Until: in}, strings.Join(words, " "))
+	case "save":
+		return false, s.save(args)
+	case "undo":
+		return false, s.undo(ctx, args)
+	case "reset":
+		return false, s.reset(ctx, args)
+	case "checkpoint":
+		return false, s.checkpoint(args)
+	case "restore":
+		return false, s.restore(ctx, args)
+	case "next":
+		return false, s.nextVerb(ctx, args)
+	case "play":
+		if len(args) > 0 {
+			return false, errors.New("play takes nothing: it runs the rest of the file's steps")
+		}
+		return false, s.nextSteps(ctx, -1)
 	case "signin":
 		return false, s.signIn(ctx, args)
 	case "signout":
@@ -83,7 +111,7 @@ func (s *Shell) verb(ctx context.Context, words []string) (quit bool, err error)
 	case "timeline":
 		return false, s.timeline(args)
 	case "fault":
-		return false, s.fault(args)
+		return false, s.fault(ctx, args)
 	case "outlook":
 		return false, s.outlook(ctx, args)
 	default:

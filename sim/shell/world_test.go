@@ -25,12 +25,15 @@ var _ = Describe("the world of the shell", func() {
 		Expect(after(out, "time")).To(HavePrefix("Mon 2026-03-02 08:00:00 UTC (start +0s)"))
 	})
 
-	It("replays the file's steps when asked, then takes input, with the file's own timing", func() {
-		out := transcript("until +1d11m\n", shell.Options{File: load(), Replay: true})
+	It("replays the file's steps one per Enter, with the file's own timing, and takes typed lines between them", func() {
+		out := transcript("\n\nstatus\n\n\nuntil +1d11m\n", shell.Options{File: load(), Replay: true})
 
-		Expect(out).To(ContainSubstring("> signin \"sip:anne@litwareinc.com\" lync2013 \"desktop\"\n"))
-		Expect(out).To(ContainSubstring("# testdata/small-world.yaml:19: expect step not replayed\n"))
-		Expect(after(out, `Invoke-CsUcsRollback -Identity "Anne Wallace"`)).To(ContainSubstring(`(default is "Y"): Y` + "\n[Mon Mar 02 08:10:00] rollback.started  Anne Wallace"))
+		Expect(out).To(ContainSubstring("Replaying testdata/small-world.yaml: 4 steps"))
+		Expect(out).To(ContainSubstring("> [1/4] testdata/small-world.yaml:17: signIn: Anne Wallace\n[Mon Mar 02 08:00:00] signin  Anne Wallace"))
+		Expect(after(out, "status")).To(MatchRegexp(`Anne Wallace\s+Migrated\s+exchange`))
+		Expect(out).To(ContainSubstring("> [3/4] testdata/small-world.yaml:19: expect: {user: Anne Wallace, state: Migrated}\n  holds at Mon 2026-03-02 08:10:00 UTC (start +10m)\n"))
+		Expect(out).To(ContainSubstring("> [4/4] testdata/small-world.yaml:20: run: Invoke-CsUcsRollback -Identity \"Anne Wallace\"\n[Mon Mar 02 08:10:00] rollback.started  Anne Wallace"))
+		Expect(out).To(ContainSubstring("PASS A small world for the shell: all 4 steps ran"))
 		Expect(after(out, "until +1d11m")).To(ContainSubstring("[Tue Mar 03 08:10:00] hold.expired  Anne Wallace\n"))
 		Expect(after(out, "until +1d11m")).To(ContainSubstring("[Tue Mar 03 08:10:00] migration.started  Anne Wallace"))
 	})
