@@ -68,10 +68,10 @@ func (e *Engine) applyMirrorLocked(u *user, next lyncList) {
 		return
 	}
 	for _, c := range d.AddedContacts {
-		e.emitLocked("contact.added", u.sip, map[string]any{"uri": c.URI, "store": string(StoreExchange)})
+		e.emitLocked(EventContactAdded, u.sip, map[string]any{"uri": c.URI, "store": string(StoreExchange)})
 	}
 	for _, uri := range d.DeletedContacts {
-		e.emitLocked("contact.removed", u.sip, map[string]any{"uri": uri, "store": string(StoreExchange)})
+		e.emitLocked(EventContactRemoved, u.sip, map[string]any{"uri": uri, "store": string(StoreExchange)})
 	}
 	for _, id := range sortedEndpointIDs(u) {
 		ep := u.endpoints[id]
@@ -115,7 +115,7 @@ func (e *Engine) MoveMailbox(identity string, to MailboxKind) error {
 		return fmt.Errorf("cannot move the mailbox of %s to %s: its IM contact list is in the unified contact store; run Invoke-CsUcsRollback first", u.sip, to)
 	}
 	if u.mailbox != to {
-		e.emitLocked("mailbox.moved", u.sip, map[string]any{"from": string(u.mailbox), "to": string(to)})
+		e.emitLocked(EventMailboxMoved, u.sip, map[string]any{"from": string(u.mailbox), "to": string(to)})
 	}
 	u.mailbox = to
 	return nil

@@ -152,7 +152,8 @@ func (e *Engine) AddUser(s UserSpec) error {
 	if _, dup := e.users[lower(sip)]; dup {
 		return fmt.Errorf("user %q: SIP address %s is already in use", s.Name, sip)
 	}
-	for _, u := range e.users {
+	for _, k := range e.sortedUserKeysLocked() { // sorted: the error names the same user every run
+		u := e.users[k]
 		if strings.EqualFold(u.name, s.Name) {
 			return fmt.Errorf("user %q: the display name is already in use by %s", s.Name, u.sip)
 		}
@@ -284,6 +285,7 @@ func (u *user) dn() string {
 
 func (e *Engine) sortedUserKeysLocked() []string {
 	keys := make([]string, 0, len(e.users))
+	// order does not matter: sorted below
 	for k := range e.users {
 		keys = append(keys, k)
 	}
@@ -369,6 +371,7 @@ func (e *Engine) stateLocked(u *user) State {
 
 func sortedEndpointIDs(u *user) []string {
 	ids := make([]string, 0, len(u.endpoints))
+	// order does not matter: sorted below
 	for id := range u.endpoints {
 		ids = append(ids, id)
 	}

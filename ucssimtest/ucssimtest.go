@@ -26,6 +26,7 @@ import (
 	"github.com/ucssim/ucssim/scenarios"
 	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/report"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -56,7 +57,7 @@ func collect(opts []Option) options {
 }
 
 // Result is the outcome of a scenario run: Passed, the failing step, the trace (JSON lines).
-type Result = sim.Result
+type Result = runner.Result
 
 // RunFile loads, validates and runs one scenario file on a fresh world. The error is for a file
 // that cannot be read or is invalid (every problem as file:line:col); a scenario that ran and
@@ -66,7 +67,7 @@ func RunFile(ctx context.Context, path string, opts ...Option) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	return sim.Run(ctx, f, sim.RunOptions{Seed: collect(opts).seed}), nil
+	return runner.Run(ctx, f, runner.RunOptions{Seed: collect(opts).seed}), nil
 }
 
 // RunYAML is RunFile for a scenario held in memory; name is the path shown in messages.
@@ -75,7 +76,7 @@ func RunYAML(ctx context.Context, name string, src []byte, opts ...Option) (*Res
 	if err != nil {
 		return nil, err
 	}
-	return sim.Run(ctx, f, sim.RunOptions{Seed: collect(opts).seed}), nil
+	return runner.Run(ctx, f, runner.RunOptions{Seed: collect(opts).seed}), nil
 }
 
 // RunBundled runs one scenario of the suite bundled with ucssim, by its path under scenarios/
@@ -85,7 +86,7 @@ func RunBundled(ctx context.Context, path string, opts ...Option) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	return sim.Run(ctx, f, sim.RunOptions{Seed: collect(opts).seed}), nil
+	return runner.Run(ctx, f, runner.RunOptions{Seed: collect(opts).seed}), nil
 }
 
 // Check runs a scenario file and fails t, with the report `ucssim run` prints (the step's

@@ -4,7 +4,7 @@
 // scenario.
 //
 // It consumes its own small Case type rather than the runner's result, so that it depends on
-// neither package sim nor the CLI; callers copy sim.Result into a Case.
+// neither package sim/runner nor the CLI; callers copy runner.Result into a Case.
 package report
 
 import "time"

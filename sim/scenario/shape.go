@@ -3,6 +3,8 @@ package scenario
 import (
 	"reflect"
 	"strings"
+
+	"github.com/ucssim/ucssim/engine"
 )
 
 // The document types below are the shape of a scenario file as written: one Go type per YAML
@@ -39,15 +41,15 @@ type (
 // enumValues are the values of each enum kind, in their canonical spelling; files may write
 // them in any case.
 var enumValues = map[reflect.Type][]string{
-	reflect.TypeFor[stateName]():       stateValues,
-	reflect.TypeFor[storeName]():       storeValues,
+	reflect.TypeFor[stateName]():       engine.Names(engine.States()),
+	reflect.TypeFor[storeName]():       engine.Names(engine.Stores()),
 	reflect.TypeFor[promptName]():      promptValues,
-	reflect.TypeFor[clientReadsName](): clientReadsValues,
-	reflect.TypeFor[clientName]():      clientValues,
-	reflect.TypeFor[faultName]():       faultValues,
-	reflect.TypeFor[mailboxName]():     mailboxValues,
+	reflect.TypeFor[clientReadsName](): engine.Names(engine.ReadsFroms()),
+	reflect.TypeFor[clientName]():      engine.Names(engine.ClientKinds()),
+	reflect.TypeFor[faultName]():       engine.Names(engine.FaultKinds()),
+	reflect.TypeFor[mailboxName]():     engine.Names(engine.MailboxKinds()),
 	reflect.TypeFor[remigrationName](): remigrationValues,
-	reflect.TypeFor[eventName]():       EventTypes,
+	reflect.TypeFor[eventName]():       engine.Names(engine.EventTypes()),
 }
 
 type fileDoc struct {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ucssim/ucssim/engine"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -14,9 +15,7 @@ import (
 var (
 	actionKeys, optionSteps, stepKeys = stepShape()
 
-	clientValues = []string{"lync2013", "lync2010", "mobile"}
-	faultValues  = []string{"down", "busy", "slow", "unauthorized"}
-	faultKeys    = keysOf[faultDoc]()
+	faultKeys = keysOf[faultDoc]()
 )
 
 // contactStepKeys are the keys of the map of each contact step.
@@ -95,9 +94,9 @@ func (d *decoder) step(n *yaml.Node, w *World, start time.Time, now *time.Time) 
 			s.User = d.resolveUser(v, name, w)
 		}
 		if s.Kind == StepSignIn {
-			s.Client = "lync2013"
+			s.Client = engine.Lync2013
 			if c := f.val["client"]; c != nil {
-				s.Client, _ = d.enum(c, "client", clientValues)
+				s.Client = enumOf(d, c, "client", engine.ClientKinds())
 			}
 		}
 		s.Endpoint = "desktop"
@@ -237,7 +236,7 @@ func (d *decoder) fault(n *yaml.Node, w *World, x *Fault) {
 	}
 	d.require(f, "fault", "exchange", "for")
 	if v := f.val["exchange"]; v != nil {
-		x.Kind, _ = d.enum(v, "fault kind", faultValues)
+		x.Kind = enumOf(d, v, "fault kind", engine.FaultKinds())
 	}
 	if v := f.val["for"]; v != nil {
 		x.For, _ = d.duration(v, "for", true)
@@ -274,7 +273,7 @@ func (d *decoder) moveMailbox(n *yaml.Node, w *World, s *Step) {
 		}
 	}
 	if v := f.val["to"]; v != nil {
-		s.Mailbox, _ = d.enum(v, "to", mailboxValues)
+		s.Mailbox = enumOf(d, v, "to", engine.MailboxKinds())
 	}
 }
 

@@ -23,8 +23,6 @@ var (
 	contactKeys   = keysOf[contactDoc]()
 
 	remigrationValues = []string{"timer", "next-signin"}
-	mailboxValues     = []string{"exchange2013", "exchange2010", "none"}
-	storeValues       = []string{"lync", "exchange"}
 )
 
 // fqdnPattern is what a pool name must look like: dot-separated DNS labels (letters, digits,
