@@ -262,7 +262,7 @@ func describeStep(s scenario.Step) string {
 	case scenario.StepUntil:
 		return "until"
 	case scenario.StepMoveMailbox:
-		return "moveMailbox: " + s.User + " to " + string(s.Mailbox)
+		return "moveMailbox: " + s.User + " to " + s.Mailbox
 	case scenario.StepServerToServerAuth:
 		return fmt.Sprintf("serverToServerAuth: %t", s.ServerToServerAuth)
 	}

@@ -17,7 +17,7 @@ var _ = Describe("format extensions", func() {
 			"  - expect: {user: Ken Myer, endpoint: laptop, prompt: logoff}\n"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(f.Steps[0].Kind).To(Equal(scenario.StepMoveMailbox))
-		Expect([]string{f.Steps[0].User, string(f.Steps[0].Mailbox), *f.Steps[0].Error}).To(Equal([]string{"sip:kenmyer@litwareinc.com", "exchange2010", "unified contact store"}))
+		Expect([]string{f.Steps[0].User, f.Steps[0].Mailbox, *f.Steps[0].Error}).To(Equal([]string{"sip:kenmyer@litwareinc.com", "exchange2010", "unified contact store"}))
 		Expect(f.Steps[1].Kind).To(Equal(scenario.StepServerToServerAuth))
 		Expect(f.Steps[1].ServerToServerAuth).To(BeFalse())
 		Expect(f.Steps[2].Expect.Endpoint).To(Equal("laptop"))

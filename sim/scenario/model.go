@@ -125,8 +125,8 @@ type Step struct {
 	Contact Contact // URI, Name; Groups[0] is `group:` if given
 	// fault
 	Fault Fault
-	// moveMailbox (User above): the target mailbox kind
-	Mailbox engine.MailboxKind
+	// moveMailbox (User above): the target mailbox kind, exchange2013 | exchange2010 | none
+	Mailbox string
 	// serverToServerAuth: whether the trust is configured from this step on
 	ServerToServerAuth bool
 	// wait

@@ -273,7 +273,7 @@ func (d *decoder) moveMailbox(n *yaml.Node, w *World, s *Step) {
 		}
 	}
 	if v := f.val["to"]; v != nil {
-		s.Mailbox = enumOf(d, v, "to", engine.MailboxKinds())
+		s.Mailbox, _ = d.enum(v, "to", engine.Names(engine.MailboxKinds()))
 	}
 }
 
