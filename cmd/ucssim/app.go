@@ -96,7 +96,9 @@ Exit codes: 0 all scenarios passed, 1 some failed, 2 a file was invalid, no scen
 filters, or the command line was wrong.`,
 		Example: `  ucssim run                       # the bundled suite
   ucssim run scenarios/rollback     # every *.yaml under a directory
-  ucssim validate my-scenario.yaml  # check a file without running it`,
+  ucssim validate my-scenario.yaml  # check a file without running it
+  ucssim init                       # start scenarios/ and a CI file in this project
+  ucssim schema -o scenario.schema.json  # for editors (yaml-language-server)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -1,8 +1,10 @@
 // Command ucssim runs and validates scenario files of the Lync Server 2013 unified contact store
-// simulator: `ucssim run`, `ucssim validate`, `ucssim version`.
+// simulator (`ucssim run`, `ucssim validate`), opens a Management Shell over a world (`ucssim
+// shell`, `ucssim serve`), draws timelines, prints the format's JSON Schema (`ucssim schema`),
+// starts a project's scenarios folder (`ucssim init`) and names its build (`ucssim --version`).
 //
 // Exit codes: 0 every scenario passed; 1 some failed; 2 a file was invalid (nothing of it ran,
-// the others still did) or the command line was wrong.
+// the others still did), the filters selected no scenario, or the command line was wrong.
 package main
 
 import (
