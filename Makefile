@@ -16,9 +16,12 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
+# staticcheck is pinned so every checkout lints alike; `go run` fetches it through the module proxy.
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 lint:
 	gofmt -l . | tee /dev/stderr | (! read)
 	$(GO) vet $(PKGS)
+	$(STATICCHECK) $(PKGS)
 
 FUZZTIME ?= 30s
 # Each target runs for FUZZTIME; a failing input is saved to the package's testdata/fuzz/ (the corpus).

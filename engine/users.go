@@ -82,7 +82,7 @@ type ContactSpec struct {
 // AddUser adds a user of the world. Nothing changes when it returns an error.
 func (e *Engine) AddUser(s UserSpec) error {
 	if !strings.HasPrefix(lower(s.SIP), "sip:") {
-		return fmt.Errorf("user %q: SIP address %q must start with sip:", s.Name, s.SIP)
+		return fmt.Errorf("user %q: SIP address %q must start with \"sip:\"", s.Name, s.SIP)
 	}
 	addr, err := checkURI(s.SIP)
 	if err != nil {

@@ -217,9 +217,6 @@ func (m *mailbox) deleteGroup(g *group) {
 	}
 }
 
-// inGroups reports whether c is in some group.
-func (m *mailbox) inGroups(c *contact) bool { return len(m.groupsOf(c)) > 0 }
-
 // list is the mailbox's IM list as GetImItemList answers it.
 func (m *mailbox) list() engine.ImList {
 	l, _ := m.listWithTimes()

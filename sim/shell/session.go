@@ -90,11 +90,3 @@ func (s *Shell) accept(ctx context.Context, args []string) error {
 	}
 	return s.world.AcceptPrompt(ctx, sip, name)
 }
-
-// display is the user's display name, or the SIP address.
-func (s *Shell) display(sip string) string {
-	if n := s.names[sip]; n != "" {
-		return n
-	}
-	return sip
-}
