@@ -84,6 +84,9 @@ type Engine struct {
 	listener Listener
 	policies map[string]*policy
 	users    map[string]*user // by SIP address "sip:alias@domain"
+	// names indexes users by lower-case display name and UPN, so adding and resolving a user
+	// costs the same with 100,000 users as with ten.
+	names map[string][]*user
 	outbox   []delivery
 	legacy   map[string]bool
 
@@ -157,7 +160,7 @@ func New(cfg Config) (*Engine, error) {
 	e := &Engine{
 		cfg: cfg, mig: m, clock: cfg.Clock, sched: cfg.Scheduler, ex: cfg.Exchange,
 		rnd: rnd, listener: cfg.Listener,
-		policies: map[string]*policy{}, users: map[string]*user{}, legacy: map[string]bool{},
+		policies: map[string]*policy{}, users: map[string]*user{}, names: map[string][]*user{}, legacy: map[string]bool{},
 	}
 	for _, p := range cfg.LegacyPools {
 		e.legacy[lower(p)] = true

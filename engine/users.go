@@ -152,10 +152,12 @@ func (e *Engine) AddUser(s UserSpec) error {
 	if _, dup := e.users[lower(sip)]; dup {
 		return fmt.Errorf("user %q: SIP address %s is already in use", s.Name, sip)
 	}
-	for _, u := range e.users {
+	for _, u := range e.names[lower(s.Name)] {
 		if strings.EqualFold(u.name, s.Name) {
 			return fmt.Errorf("user %q: the display name is already in use by %s", s.Name, u.sip)
 		}
+	}
+	for _, u := range e.names[lower(s.UPN)] {
 		if strings.EqualFold(u.upn, s.UPN) {
 			return fmt.Errorf("user %q: UPN %s is already in use by %s", s.Name, s.UPN, u.sip)
 		}
@@ -172,6 +174,10 @@ func (e *Engine) AddUser(s UserSpec) error {
 		u.grant = p.key()
 	}
 	e.users[lower(sip)] = u
+	e.names[lower(u.name)] = append(e.names[lower(u.name)], u)
+	if lower(u.upn) != lower(u.name) {
+		e.names[lower(u.upn)] = append(e.names[lower(u.upn)], u)
+	}
 	if s.InExchange {
 		u.phase = phaseMigrated
 		u.lync = newLyncList()
@@ -208,20 +214,19 @@ func (e *Engine) resolveLocked(identity string) (*user, error) {
 	if u, ok := e.users[lower("sip:"+normURI(id))]; ok {
 		return u, nil
 	}
-	var found *user
-	for _, k := range e.sortedUserKeysLocked() {
-		u := e.users[k]
-		if strings.EqualFold(u.name, id) || strings.EqualFold(u.upn, id) {
-			if found != nil && found != u {
-				return nil, fmt.Errorf("user identity %q is ambiguous (%s, %s)", identity, found.sip, u.sip)
-			}
-			found = u
-		}
-	}
-	if found == nil {
+	switch found := e.names[lower(id)]; len(found) {
+	case 0:
 		return nil, fmt.Errorf("cannot find user %q", identity)
+	case 1:
+		return found[0], nil
+	default:
+		sips := make([]string, len(found))
+		for i, u := range found {
+			sips[i] = u.sip
+		}
+		sort.Strings(sips)
+		return nil, fmt.Errorf("user identity %q is ambiguous (%s, %s)", identity, sips[0], sips[1])
 	}
-	return found, nil
 }
 
 func (e *Engine) sortedUserKeysLocked() []string {
