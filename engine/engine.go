@@ -86,9 +86,9 @@ type Engine struct {
 	users    map[string]*user // by SIP address "sip:alias@domain"
 	// names indexes users by lower-case display name and UPN, so adding and resolving a user
 	// costs the same with 100,000 users as with ten.
-	names map[string][]*user
-	outbox   []delivery
-	legacy   map[string]bool
+	names  map[string][]*user
+	outbox []delivery
+	legacy map[string]bool
 
 	qmu      sync.Mutex
 	queue    []delivery
