@@ -36,6 +36,8 @@ const (
 	DefaultSubscribeExpiry  = 28800 * time.Second
 	DefaultMaxMessageLength = 4 << 20
 	DefaultPool             = "atl-cs-001.litwareinc.com"
+	// MaxEpidLength bounds the From epid of a request (Lync sends 10 hex digits); longer ones get 400.
+	MaxEpidLength = 128
 )
 
 // Config configures a Server.

@@ -51,6 +51,10 @@ func (s *Server) identify(req *sip.Request, tx sip.ServerTransaction, needEpid b
 	}
 	key.user = user
 	if epid, has := from.Params.Get("epid"); has && epid != "" {
+		if len(epid) > MaxEpidLength {
+			s.refuse(tx, req, 400, "Bad Request", fmt.Sprintf("From epid is longer than %d bytes", MaxEpidLength))
+			return key, false
+		}
 		key.epid = epid
 	} else if needEpid {
 		s.refuse(tx, req, 400, "Bad Request", "From header has no epid parameter")
@@ -118,7 +122,7 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 	if instance != "" {
 		value += ";+sip.instance=" + quote(instance)
 	}
-	value += fmt.Sprintf(";gruu=\"%s;opaque=user:epid:%s;gruu\"", key.user, key.epid)
+	value += ";gruu=" + quoteString(fmt.Sprintf("%s;opaque=user:epid:%s;gruu", key.user, key.epid))
 	s.respond(tx, req, 200, "OK", nil,
 		sip.NewHeader("Contact", value),
 		sip.NewHeader("Expires", fmt.Sprint(granted)),
@@ -127,10 +131,37 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 	)
 }
 
-// quote puts a parameter value in double quotes unless sipgo kept them.
+// quote puts a parameter value in double quotes unless sipgo kept them; what is inside is
+// escaped as a quoted-string.
 func quote(v string) string {
-	v = strings.Trim(v, "\"")
-	return "\"" + v + "\""
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		v = v[1 : len(v)-1]
+	}
+	return quoteString(v)
+}
+
+// quoteString renders v as an RFC 3261 quoted-string: a double quote, backslash or control
+// character from the wire (an epid, an instance id) is a quoted-pair and cannot end the value.
+// CR and LF never get here: requests holding them are refused.
+func quoteString(v string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\r' || c == '\n':
+			b.WriteByte(' ')
+		case c < 0x20 || c == 0x7f:
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // servesHost reports whether a REGISTER Request-URI host is this pool: the user's domain, the

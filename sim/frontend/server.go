@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 
 	"github.com/emiago/sipgo"
@@ -102,6 +103,10 @@ func (s *Server) counted(name string, h sipgo.RequestHandler) sipgo.RequestHandl
 		}
 		if req.From() == nil || req.To() == nil || req.CallID() == nil || req.CSeq() == nil {
 			s.respond(tx, req, 400, "Bad Request", nil, warning(s.cfg.Pool, "missing From, To, Call-ID or CSeq header"))
+			return
+		}
+		if cs := req.CSeq(); !strings.EqualFold(string(cs.MethodName), string(req.Method)) {
+			s.respond(tx, req, 400, "Bad Request", nil, warning(s.cfg.Pool, fmt.Sprintf("CSeq method %s does not match the request method %s", cs.MethodName, req.Method)))
 			return
 		}
 		if bad := crlfHeader(req); bad != "" {

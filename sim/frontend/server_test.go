@@ -367,6 +367,31 @@ var _ = Describe("the SIP front end", func() {
 			Expect(header(res, "Allow")).To(Equal(frontend.Allow))
 		})
 
+		It("refuses a CSeq whose method differs from the request method with 400, registering nothing", func() {
+			ua.send(strings.Replace(fmt.Sprintf(regTpl, "desk", ""), "CSeq: {n} REGISTER", "CSeq: {n} SUBSCRIBE", 1), "")
+			_, res := ua.response()
+			Expect(res.StatusCode).To(Equal(400))
+			Expect(header(res, "Warning")).To(ContainSubstring("CSeq method SUBSCRIBE does not match the request method REGISTER"))
+			_, sub := subscribe(ua, "desk", frontend.EventRoamingContacts, ucs)
+			Expect(sub.StatusCode).To(Equal(403), "the endpoint was not registered")
+		})
+
+		It("escapes quotes, backslashes and control characters of an epid inside the GRUU it answers", func() {
+			epid := "a\"b\\c\x1b[31m"
+			raw := strings.Replace(fmt.Sprintf(regTpl, "EPID", ""), ";epid=EPID", ";epid="+epid, 1)
+			ua.send(raw, "")
+			rawRes, res := ua.response()
+			Expect(res.StatusCode).To(Equal(200), rawRes)
+			Expect(rawRes).To(ContainSubstring(`;gruu="sip:ken@litwareinc.com;opaque=user:epid:a\"b\\c\` + "\x1b" + `[31m;gruu"`))
+			Expect(header(res, "Contact")).To(HaveSuffix(`;gruu"`), "the quoted value ends where it should")
+		})
+
+		It("refuses an epid longer than frontend.MaxEpidLength with 400", func() {
+			_, res := subscribe(ua, strings.Repeat("e", frontend.MaxEpidLength+1), frontend.EventRoamingContacts, ucs)
+			Expect(res.StatusCode).To(Equal(400))
+			Expect(header(res, "Warning")).To(ContainSubstring("epid is longer than 128 bytes"))
+		})
+
 		It("refuses a bare LF inside a header value with 400, registering nothing", func() {
 			ua.send(fmt.Sprintf(regTpl, "desk", "X-Note: one{LF}two"), "")
 			_, res := ua.response()
