@@ -50,6 +50,7 @@ type World struct {
 	endpoints []*endpoint // in creation order
 	signins   int         // sign-ins so far, to order endpoints by recency
 	httpc     *http.Client
+	insiders  *ews.Insiders // in-process EWS connections (the engine's, the simulated clients')
 	logger    *slog.Logger
 }
 
@@ -67,7 +68,18 @@ type WorldOptions struct {
 	// Listen addresses, loopback only; default 127.0.0.1:0 (an ephemeral port). `ucssim serve`
 	// sets fixed ports so outside clients (SIPp, EWS libraries) can find them.
 	SIPTCP, SIPUDP, EWS string
+	// GuestHold bounds, in wall time, how long a notification nobody answers holds virtual time
+	// (`ucssim serve`, where subscribers may be outside clients: DESIGN.md rule 8); past it a
+	// notify.timeout event is traced and the clock may move. Zero: until answered (run, shell).
+	GuestHold time.Duration
+	// WireTimeout, when set, replaces the wall-clock bounds on slow peers: the EWS mock's
+	// request read timeout (ews.ReadTimeout) and the SIP front end's idle timeout for
+	// connections without a registered endpoint (frontend.DefaultIdleTimeout). For specs.
+	WireTimeout time.Duration
 }
+
+// DefaultGuestHold is the GuestHold of `ucssim serve`.
+const DefaultGuestHold = 2 * time.Second
 
 func (o WorldOptions) addr(a string) (string, error) {
 	if a == "" {
@@ -93,15 +105,16 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	w := &World{
-		Spec:   spec,
-		Start:  start,
-		Seed:   seed,
-		Sched:  vclock.New(start),
-		Rand:   rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		Trace:  &Trace{},
-		logger: logger,
-		httpc:  &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
+		Spec:     spec,
+		Start:    start,
+		Seed:     seed,
+		Sched:    vclock.New(start),
+		Rand:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		Trace:    &Trace{},
+		logger:   logger,
+		insiders: ews.NewInsiders(),
 	}
+	w.httpc = &http.Client{Transport: w.insiders.Transport(1)}
 	ok := false
 	defer func() {
 		if !ok {
@@ -118,11 +131,16 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		Clock:       w.Sched.Clock(),
 		Sleeper:     w.Sched,
 		Counter:     w.Sched.Tracker(),
+		Insiders:    w.insiders,
+		ReadTimeout: opt.WireTimeout,
 		TrustKey:    serverKey,
 		MaxContacts: spec.Exchange.MaxContacts,
 		MaxGroups:   spec.Exchange.MaxGroups,
 		Seed:        seed,
 		OnChange:    w.exchangeChanged,
+		OnTimeout: func(what string) {
+			w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "request.timeout", Details: map[string]any{"server": "ews", "request": what}})
+		},
 	})
 	ewsAddr, err := opt.addr(opt.EWS)
 	if err != nil {
@@ -147,7 +165,6 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		Token: func() string {
 			return ews.SignToken(trustKey, "lync-server", w.Sched.Now(), time.Hour)
 		},
-		Held: 1,
 	})
 
 	w.Engine, err = engine.New(engine.Config{
@@ -172,12 +189,15 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		return nil, err
 	}
 	w.FrontEnd, err = frontend.New(frontend.Config{
-		Engine:    w.Engine,
-		Counter:   w.Sched.Tracker(),
-		Scheduler: w.Sched,
-		Clock:     w.Sched.Clock(),
-		Pool:      spec.Pool,
-		Logger:    logger,
+		Engine:      w.Engine,
+		Counter:     w.Sched.Tracker(),
+		Scheduler:   w.Sched,
+		Clock:       w.Sched.Clock(),
+		Pool:        spec.Pool,
+		Logger:      logger,
+		NotifyHold:  opt.GuestHold,
+		IdleTimeout: opt.WireTimeout,
+		OnEvent:     w.Trace.Record,
 	})
 	if err != nil {
 		return nil, err
@@ -349,6 +369,7 @@ func (w *World) newClient(user, name string, kind engine.ClientKind) (*client.Cl
 		Endpoint:   name,
 		Server:     w.FrontEnd.TCPAddr(),
 		EWSBaseURL: w.EWSURL,
+		EWSAccess:  w.insiders,
 		Counter:    w.Sched.Tracker(),
 		Scheduler:  w.Sched,
 		Clock:      w.Sched.Clock(),

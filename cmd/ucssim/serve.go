@@ -29,7 +29,7 @@ virtual instant; time moves only when you say so. Addresses must be loopback.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runShell(cmd, fl, shell.Options{
-				World:         sim.WorldOptions{SIPTCP: sipTCP, SIPUDP: sipUD, EWS: ews},
+				World:         sim.WorldOptions{SIPTCP: sipTCP, SIPUDP: sipUD, EWS: ews, GuestHold: sim.DefaultGuestHold},
 				ShowEndpoints: true,
 			})
 		},

@@ -108,8 +108,14 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 	}
 	reg := s.regs[key]
 	if reg == nil {
+		if s.perUser[key.user] >= MaxEndpointsPerUser {
+			s.mu.Unlock()
+			s.refuse(tx, req, 403, "Forbidden", fmt.Sprintf("%s already has %d registered endpoints (MaxEndpointsPerUser)", key.user, MaxEndpointsPerUser))
+			return
+		}
 		reg = &registration{key: key}
 		s.regs[key] = reg
+		s.perUser[key.user]++
 	}
 	reg.stop()
 	reg.source, reg.transport = req.Source(), req.Transport()
@@ -187,6 +193,9 @@ func (s *Server) unregister(key endpointKey, only *registration) {
 		return
 	}
 	delete(s.regs, key)
+	if s.perUser[key.user]--; s.perUser[key.user] <= 0 {
+		delete(s.perUser, key.user)
+	}
 	reg.stop()
 	for _, sub := range s.subs {
 		if sub.key == key {
@@ -198,6 +207,24 @@ func (s *Server) unregister(key endpointKey, only *registration) {
 	if signed {
 		s.cfg.Engine.SignOut(key.user, key.epid)
 	}
+}
+
+// hasEndpointOn reports whether an endpoint is registered, or a subscription lives, over the
+// TCP connection from remote.
+func (s *Server) hasEndpointOn(remote string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.regs {
+		if r.source == remote {
+			return true
+		}
+	}
+	for _, sub := range s.subs {
+		if sub.source == remote {
+			return true
+		}
+	}
+	return false
 }
 
 // connectionOpened forgets an earlier closed connection from the same address (ports are reused).
@@ -215,6 +242,11 @@ func (s *Server) connectionClosed(remote string) {
 		return
 	}
 	s.gone[remote] = true
+	s.goneOrder = append(s.goneOrder, remote)
+	for len(s.goneOrder) > MaxClosedConnections {
+		delete(s.gone, s.goneOrder[0])
+		s.goneOrder = s.goneOrder[1:]
+	}
 	var keys []endpointKey
 	for k, r := range s.regs {
 		if r.source == remote {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
@@ -38,10 +39,23 @@ type Server struct {
 	regs    map[endpointKey]*registration
 	subs    map[dialogKey]*subscription
 	roaming map[endpointKey]*subscription
+	// perUser counts the registered endpoints of each user (MaxEndpointsPerUser).
+	perUser map[string]int
 	// gone holds the remote addresses of closed TCP connections, so a late request or
-	// notification on one of them cannot resurrect its endpoints.
-	gone map[string]bool
+	// notification on one of them cannot resurrect its endpoints; goneOrder bounds it to the
+	// MaxClosedConnections most recent.
+	gone      map[string]bool
+	goneOrder []string
 }
+
+// Bounds of the front end's memory under a flood (DESIGN.md rule 8).
+const (
+	// MaxEndpointsPerUser is how many endpoints one user may have registered at once, as the Lync
+	// Server registrar's MaxEndpointsPerUser default; a REGISTER for one more gets 403.
+	MaxEndpointsPerUser = 8
+	// MaxClosedConnections is how many closed TCP connections the front end remembers.
+	MaxClosedConnections = 1024
+)
 
 type endpointKey struct{ user, epid string }
 
@@ -76,6 +90,7 @@ func New(cfg Config) (*Server, error) {
 		subs:    map[dialogKey]*subscription{},
 		roaming: map[endpointKey]*subscription{},
 		gone:    map[string]bool{},
+		perUser: map[string]int{},
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	srv.OnRegister(s.counted("REGISTER", s.onRegister))
@@ -152,7 +167,8 @@ func (s *Server) Start(tcpAddr, udpAddr string) error {
 		if err != nil {
 			return fmt.Errorf("frontend: listen tcp %s: %w", tcpAddr, err)
 		}
-		s.tcp = &trackingListener{Listener: l, onOpen: s.connectionOpened, onClose: s.connectionClosed}
+		s.tcp = &trackingListener{Listener: l, onOpen: s.connectionOpened, onClose: s.connectionClosed,
+			idle: s.cfg.IdleTimeout, inUse: s.hasEndpointOn}
 		s.wg.Add(1)
 		go func() { defer s.wg.Done(); _ = s.srv.ServeTCP(s.tcp) }()
 	}
@@ -215,6 +231,7 @@ func (s *Server) Close() error {
 		sub.dropLocked()
 	}
 	s.regs, s.subs, s.roaming = map[endpointKey]*registration{}, map[dialogKey]*subscription{}, map[endpointKey]*subscription{}
+	s.perUser = map[string]int{}
 	s.mu.Unlock()
 	s.cancel()
 	errs = append(errs, ignoreClosed(s.ua.Close()))
@@ -230,10 +247,13 @@ func ignoreClosed(err error) error {
 }
 
 // trackingListener reports when an accepted TCP connection closes, so the endpoints registered
-// over it can be signed out.
+// over it can be signed out, and closes connections that stay silent for idle without a
+// registered endpoint.
 type trackingListener struct {
 	net.Listener
 	onOpen, onClose func(remote string)
+	idle            time.Duration
+	inUse           func(remote string) bool
 }
 
 func (l *trackingListener) Accept() (net.Conn, error) {
@@ -242,13 +262,34 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	l.onOpen(c.RemoteAddr().String())
-	return &trackedConn{Conn: c, onClose: l.onClose}, nil
+	return &trackedConn{Conn: c, onClose: l.onClose, idle: l.idle, inUse: l.inUse}, nil
 }
 
 type trackedConn struct {
 	net.Conn
 	once    sync.Once
 	onClose func(remote string)
+	idle    time.Duration
+	inUse   func(remote string) bool
+}
+
+// Read waits at most idle (wall time) for data unless an endpoint is registered over the
+// connection (a registered client may stay quiet between requests); the timeout ends the
+// connection.
+func (c *trackedConn) Read(b []byte) (int, error) {
+	for {
+		if c.idle > 0 {
+			if err := c.Conn.SetReadDeadline(time.Now().Add(c.idle)); err != nil {
+				return 0, err
+			}
+		}
+		n, err := c.Conn.Read(b)
+		var ne net.Error
+		if n == 0 && errors.As(err, &ne) && ne.Timeout() && c.inUse(c.RemoteAddr().String()) {
+			continue
+		}
+		return n, err
+	}
 }
 
 func (c *trackedConn) Close() error {

@@ -1,7 +1,9 @@
 package frontend_test
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"time"
@@ -340,6 +342,60 @@ var _ = Describe("the SIP front end", func() {
 			Eventually(func() []string { return eng.Endpoints(kenURI) }).WithTimeout(2 * time.Second).WithPolling(10 * time.Millisecond).Should(BeEmpty())
 			eng.Migrate(kenURI)
 			Expect(sched.Settle()).To(Succeed(), "no NOTIFY is queued for a dropped subscription")
+		})
+	})
+
+	Describe("bounds under a flood (issue 10)", func() {
+		It("registers at most MaxEndpointsPerUser endpoints per user and refuses the next with 403", func() {
+			for i := range frontend.MaxEndpointsPerUser {
+				Expect(register(ua, fmt.Sprintf("flood%d", i), "").StatusCode).To(Equal(200))
+			}
+			res := register(ua, "one-more", "")
+			Expect(res.StatusCode).To(Equal(403))
+			Expect(header(res, "Warning")).To(ContainSubstring("already has 8 registered endpoints"))
+			Expect(register(ua, "flood3", "").StatusCode).To(Equal(200), "a registered endpoint still refreshes")
+			Expect(register(ua, "flood3", "Expires: 0").StatusCode).To(Equal(200))
+			Expect(register(ua, "one-more", "").StatusCode).To(Equal(200), "a freed place can be taken")
+		})
+
+		It("remembers at most MaxClosedConnections closed connections", func() {
+			for range frontend.MaxClosedConnections + 10 {
+				c, err := net.Dial("tcp", srv.TCPAddr())
+				Expect(err).NotTo(HaveOccurred())
+				Expect(c.Close()).To(Succeed())
+			}
+			Eventually(srv.ClosedConnections).WithTimeout(5 * time.Second).Should(Equal(frontend.MaxClosedConnections))
+		})
+	})
+
+	Describe("idle connections (issue 10)", func() {
+		var idle *frontend.Server
+		BeforeEach(func() {
+			var err error
+			idle, err = frontend.New(frontend.Config{Engine: eng, Counter: sched.Tracker(), Scheduler: sched, Clock: sched.Clock(), IdleTimeout: 200 * time.Millisecond})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(idle.Start("127.0.0.1:0", "")).To(Succeed())
+			DeferCleanup(idle.Close)
+		})
+
+		It("closes a TCP connection that stays silent without registering", func() {
+			c, err := net.Dial("tcp", idle.TCPAddr())
+			Expect(err).NotTo(HaveOccurred())
+			defer c.Close()
+			Expect(c.SetReadDeadline(time.Now().Add(3 * time.Second))).To(Succeed())
+			_, err = c.Read(make([]byte, 1))
+			Expect(err).To(MatchError(io.EOF), "closed by the server, not by our deadline")
+		})
+
+		It("keeps a connection with a registered endpoint open while it is quiet", func() {
+			u := dialRaw(idle.TCPAddr())
+			defer u.close()
+			Expect(register(u, "quiet", "").StatusCode).To(Equal(200))
+			Expect(u.conn.SetReadDeadline(time.Now().Add(600 * time.Millisecond))).To(Succeed())
+			_, err := u.r.ReadByte()
+			var ne net.Error
+			Expect(errors.As(err, &ne) && ne.Timeout()).To(BeTrue(), "our own deadline passed first: %v", err)
+			Expect(register(u, "quiet", "").StatusCode).To(Equal(200))
 		})
 	})
 

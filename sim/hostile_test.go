@@ -1,0 +1,204 @@
+package sim_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/mocks/ews"
+	"github.com/ucssim/ucssim/sim"
+)
+
+// A serve-style world: real loopback sockets on port 0, outside clients bounded as `ucssim
+// serve` bounds them, with short wall-clock bounds so the specs stay quick.
+const hostileWorld = `
+name: hostile clients
+world:
+  users:
+    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 20}
+steps: []
+`
+
+func serveWorld() *sim.World {
+	GinkgoHelper()
+	f := load(hostileWorld)
+	w, err := sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{GuestHold: 200 * time.Millisecond, WireTimeout: 300 * time.Millisecond})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(w.Close)
+	return w
+}
+
+func ewsHostPort(w *sim.World) string {
+	return strings.TrimPrefix(w.EWSURL, "http://")
+}
+
+const getImItemList = `<?xml version="1.0" encoding="utf-8"?>
+<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><soap:Body><m:GetImItemList/></soap:Body></soap:Envelope>`
+
+// guestSIP is an outside SIP client on one TCP (or UDP) socket that sends what a spec writes and
+// answers nothing unless told.
+type guestSIP struct {
+	conn net.Conn
+	r    *bufio.Reader
+	n    int
+}
+
+func dialGuest(network, addr string) *guestSIP {
+	GinkgoHelper()
+	c, err := net.Dial(network, addr)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(c.Close)
+	return &guestSIP{conn: c, r: bufio.NewReader(c)}
+}
+
+func (g *guestSIP) send(method, epid, extra string) {
+	GinkgoHelper()
+	g.n++
+	transport := strings.ToUpper(g.conn.LocalAddr().Network())
+	local := g.conn.LocalAddr().String()
+	ruri := "sip:kenmyer@litwareinc.com"
+	if method == "REGISTER" {
+		ruri = "sip:litwareinc.com"
+	}
+	msg := fmt.Sprintf("%s %s SIP/2.0\r\nVia: SIP/2.0/%s %s;branch=z9hG4bKguest%d\r\nMax-Forwards: 70\r\n"+
+		"From: <sip:kenmyer@litwareinc.com>;tag=g%d;epid=%s\r\nTo: <sip:kenmyer@litwareinc.com>\r\nCall-ID: guest-%s-%d\r\n"+
+		"CSeq: 1 %s\r\nContact: <sip:%s;transport=%s>\r\n%sContent-Length: 0\r\n\r\n",
+		method, ruri, transport, local, g.n, g.n, epid, epid, g.n, method, local, strings.ToLower(transport), extra)
+	_, err := io.WriteString(g.conn, msg)
+	Expect(err).NotTo(HaveOccurred())
+}
+
+// status is the status line of the next message.
+func (g *guestSIP) status() string {
+	GinkgoHelper()
+	first, _ := g.read()
+	return first
+}
+
+// read reads the next message and returns its status line ("SIP/2.0 200 OK") and the whole
+// message; a request (a NOTIFY) is returned the same way.
+func (g *guestSIP) read() (first, whole string) {
+	GinkgoHelper()
+	Expect(g.conn.SetReadDeadline(time.Now().Add(5 * time.Second))).To(Succeed())
+	if g.conn.LocalAddr().Network() == "udp" {
+		buf := make([]byte, 65536)
+		n, err := g.conn.Read(buf)
+		Expect(err).NotTo(HaveOccurred())
+		msg := string(buf[:n])
+		first, _, _ = strings.Cut(msg, "\r\n")
+		return first, msg
+	}
+	var b strings.Builder
+	length := 0
+	for {
+		line, err := g.r.ReadString('\n')
+		Expect(err).NotTo(HaveOccurred())
+		b.WriteString(line)
+		if line == "\r\n" {
+			break
+		}
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "Content-Length") {
+			fmt.Sscan(strings.TrimSpace(v), &length)
+		}
+	}
+	body := make([]byte, length)
+	_, err := io.ReadFull(g.r, body)
+	Expect(err).NotTo(HaveOccurred())
+	b.Write(body)
+	first, _, _ = strings.Cut(b.String(), "\r\n")
+	return first, b.String()
+}
+
+var _ = Describe("Outside clients are guests (DESIGN.md rule 8, issue 10)", func() {
+	It("does not let an EWS request whose body never finishes hold the clock, and traces its timeout", func() {
+		w := serveWorld()
+		c, err := net.Dial("tcp", ewsHostPort(w))
+		Expect(err).NotTo(HaveOccurred())
+		defer c.Close()
+		_, err = fmt.Fprintf(c, "POST /EWS/Exchange.asmx HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 5000\r\n\r\n<soap:Envelope")
+		Expect(err).NotTo(HaveOccurred())
+		// The server has the headers; the operator's wait must not depend on the rest.
+		Eventually(func() error { return w.Sched.Advance(time.Hour) }).WithTimeout(2 * time.Second).Should(Succeed())
+		Eventually(func() int { return w.Trace.Count("request.timeout", "") }).WithTimeout(3 * time.Second).Should(Equal(1))
+		ev := w.Trace.Events()
+		Expect(ev[len(ev)-1].Details["request"]).To(ContainSubstring("the request body did not arrive within 300ms"))
+	})
+
+	It("ignores X-Ucssim-Held from the wire: a parked outside request releases only its own unit", func() {
+		w := serveWorld()
+		Expect(w.Fault(sim.FaultSpec{Kind: ews.FaultSlow, For: time.Hour, Latency: time.Minute})).To(Succeed())
+		req, err := http.NewRequest(http.MethodPost, w.EWSURL+"/EWS/Exchange.asmx", strings.NewReader(getImItemList))
+		Expect(err).NotTo(HaveOccurred())
+		req.SetBasicAuth("kenmyer@litwareinc.com", "any")
+		req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+		req.Header.Set("X-Ucssim-Held", "5")
+		pending := w.Sched.Pending()
+		type answer struct {
+			code int
+			at   time.Time
+		}
+		got := make(chan answer, 1)
+		go func() {
+			defer GinkgoRecover()
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				got <- answer{code: -1}
+				return
+			}
+			res.Body.Close()
+			got <- answer{res.StatusCode, w.Sched.Now()}
+		}()
+		start := w.Sched.Now()
+		Eventually(func() int { return w.Sched.Pending() }).WithTimeout(2*time.Second).Should(Equal(pending+1), "the request is parked on the virtual clock")
+		Expect(w.Sched.Tracker().Busy()).To(Equal(0), "parked: nothing in flight, and no units borrowed from work that is")
+		Expect(w.Sched.Advance(time.Minute)).To(Succeed())
+		var a answer
+		Eventually(got).WithTimeout(2 * time.Second).Should(Receive(&a))
+		Expect(a.code).To(Equal(http.StatusOK))
+		Expect(a.at).To(Equal(start.Add(time.Minute)))
+		Expect(w.Sched.Tracker().Busy()).To(Equal(0))
+	})
+
+	It("does not let a subscriber that never answers its NOTIFY hold the clock, and traces the timeout", func() {
+		w := serveWorld()
+		g := dialGuest("tcp", w.FrontEnd.TCPAddr())
+		g.send("REGISTER", "guest1", "")
+		Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
+		g.send("SUBSCRIBE", "guest1", "Event: vnd-microsoft-roaming-contacts\r\nSupported: ms-ucs\r\nAccept: application/vnd-microsoft-roaming-contacts+xml\r\n")
+		Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
+		// The migration completes at +10m and prompts the guest with a NOTIFY it never answers.
+		Expect(w.Sched.Advance(15 * time.Minute)).To(Succeed())
+		first, _ := g.read()
+		Expect(first).To(HavePrefix("NOTIFY "))
+		st, err := w.Engine.Status("sip:kenmyer@litwareinc.com")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.State).To(Equal(engine.Migrated))
+		Expect(w.Trace.Count("notify.timeout", "sip:kenmyer@litwareinc.com")).To(Equal(1))
+		Expect(w.Sched.Advance(time.Hour)).To(Succeed(), "later waits are not held either")
+	})
+
+	It("answers a roaming-contacts SUBSCRIBE over UDP with 403 and changes nothing", func() {
+		w := serveWorld()
+		g := dialGuest("udp", w.FrontEnd.UDPAddr())
+		g.send("REGISTER", "udp1", "")
+		Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
+		g.send("SUBSCRIBE", "udp1", "Event: vnd-microsoft-roaming-contacts\r\nSupported: ms-ucs\r\nAccept: application/vnd-microsoft-roaming-contacts+xml\r\n")
+		first, whole := g.read()
+		Expect(first).To(Equal("SIP/2.0 403 Forbidden"))
+		Expect(whole).To(ContainSubstring("served over TCP only"))
+		Expect(w.Sched.Advance(15 * time.Minute)).To(Succeed())
+		Expect(w.Trace.Count("signin", "")).To(Equal(0))
+		Expect(w.Trace.Count("migration.started", "")).To(Equal(0))
+		st, err := w.Engine.Status("sip:kenmyer@litwareinc.com")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.Endpoints).To(BeEmpty())
+	})
+})
