@@ -54,7 +54,6 @@ func readFile(p string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
 }
 
-
 // countLimit reports the item of list that goes over max, if any.
 func (d *decoder) countLimit(list *yaml.Node, what string, max int) bool {
 	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) <= max {

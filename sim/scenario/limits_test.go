@@ -71,7 +71,7 @@ var _ = Describe("Parse bounds every count and size (issue 10)", func() {
 		p := filepath.Join(GinkgoT().TempDir(), "huge.yaml")
 		fh, err := os.Create(p)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(fh.Truncate(1 << 40)).To(Succeed(), "a sparse 1 TiB file")
+		Expect(fh.Truncate(1<<40)).To(Succeed(), "a sparse 1 TiB file")
 		Expect(fh.Close()).To(Succeed())
 		_, err = scenario.Load(p)
 		Expect(err).To(MatchError(p + ":1:1: the file is larger than 4194304 bytes (the limit of a scenario file)"))
