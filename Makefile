@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test bench lint fuzz build
+.PHONY: run test test-deps bench lint fuzz build
 
 build:
 	$(GO) build -o bin/ucssim ./cmd/ucssim
@@ -10,8 +10,13 @@ build:
 run:
 	$(GO) run ./cmd/ucssim run
 
-test:
-	$(GO) test -race -count=1 $(GOTESTFLAGS) $(PKGS)
+# make test installs what the tests need when it is missing (.ci/test-deps: Debian packages when root,
+# npm ci per package-lock.json), then runs go test -race over every package and ends on `N passed, N failed`.
+test: test-deps
+	@GO=$(GO) bash .ci/gotest $(PKGS) $(GOTESTFLAGS)
+
+test-deps:
+	@bash .ci/test-deps/install
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

@@ -140,7 +140,7 @@ type OpResult struct {
 }
 
 // Refusal is a write the engine refused; the front end answers Status with
-// `ms-diagnostics: <Diag>;reason="<Reason>"` (PROTOCOLS.md 1.5).
+// `ms-diagnostics: <Diag>;reason="<Reason>"` (docs/PROTOCOLS.md 1.5).
 type Refusal struct {
 	Status int // 400 or 403
 	Diag   int // 2165 read-only (migrated), 2008 group limit, 2015 duplicate group, 2007 contact limit; 0 for 400
@@ -155,7 +155,7 @@ type View struct {
 	List      ContactList // full list, or the empty migrated list for a Lync 2013 endpoint reading from Exchange
 }
 
-// NotifyKind is the reason for a server-initiated notification (PROTOCOLS.md 1.6).
+// NotifyKind is the reason for a server-initiated notification (docs/PROTOCOLS.md 1.6).
 type NotifyKind string
 
 // Notification kinds.
@@ -183,7 +183,7 @@ type Listener interface {
 	Notify(n Notification)
 }
 
-// Event is one entry of the trace (SCENARIO-FORMAT.md "Trace event types").
+// Event is one entry of the trace (docs/SCENARIO-FORMAT.md "Trace event types").
 type Event struct {
 	Time    time.Time
 	Type    string

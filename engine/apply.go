@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Refusal reasons (PROTOCOLS.md 1.5).
+// Refusal reasons (docs/PROTOCOLS.md 1.5).
 const (
 	reasonReadOnly     = "Contact list is read-only: it has migrated to Exchange"
 	reasonGroupLimit   = "Group limit exceeded"

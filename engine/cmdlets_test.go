@@ -42,7 +42,7 @@ var _ = Describe("The seed document", func() {
 	})
 })
 
-var _ = Describe("Test-CsUnifiedContactStore and Debug-CsUnifiedContactStore (BEHAVIOR.md section 5)", func() {
+var _ = Describe("Test-CsUnifiedContactStore and Debug-CsUnifiedContactStore (docs/BEHAVIOR.md B-5.1, B-5.2)", func() {
 	var w *world
 	BeforeEach(func() {
 		w = newWorld(1)

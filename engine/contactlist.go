@@ -127,7 +127,7 @@ func sameContact(a, b Contact) bool {
 		a.Extension == b.Extension && slices.Equal(a.Groups, b.Groups)
 }
 
-// fromImList maps a mailbox's IM list to a Lync-style list (PROTOCOLS.md 4 decision 6): Other
+// fromImList maps a mailbox's IM list to a Lync-style list (docs/PROTOCOLS.md 4 decision 6): Other
 // Contacts is group 1, Favorites and Tagged keep their names (listed when they have members or like
 // already named a group of prior), user and distribution groups keep theirs. Group ids are reused
 // from prior by name so an unchanged list maps to an identical one.

@@ -9,7 +9,7 @@ import (
 	"github.com/ucssim/ucssim/engine"
 )
 
-var _ = Describe("Delivery of events and notifications (DESIGN.md rule 4)", func() {
+var _ = Describe("Delivery of events and notifications (docs/ARCHITECTURE.md D-4)", func() {
 	It("calls OnEvent and the Listener outside the engine lock, in order, with the virtual time", func() {
 		var w *world
 		var states []engine.State

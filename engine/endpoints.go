@@ -6,7 +6,7 @@ import (
 )
 
 // SignIn records an endpoint's sign-in (the first roaming-contacts SUBSCRIBE) and returns what it
-// reads. A Lync 2013 sign-in runs the migration check (BEHAVIOR.md section 2).
+// reads. A Lync 2013 sign-in runs the migration check (docs/BEHAVIOR.md B-2.1).
 func (e *Engine) SignIn(userID, endpointID string, kind ClientKind) (View, error) {
 	switch kind {
 	case Lync2013, Lync2010, Mobile:

@@ -15,7 +15,7 @@ func refusal(err error) *engine.Refusal {
 	return r
 }
 
-var _ = Describe("What the user sees (BEHAVIOR.md section 3) and SIP writes", func() {
+var _ = Describe("What the user sees (docs/BEHAVIOR.md section 3, B-3.1 to B-3.4) and SIP writes", func() {
 	var w *world
 	BeforeEach(func() {
 		w = newWorld(1)

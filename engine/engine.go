@@ -2,7 +2,7 @@
 // Shell cmdlets, and the per-user unified contact store state machine (migration into an Exchange
 // 2013 mailbox, rollback, the 7-day hold and re-migration).
 //
-// The engine is pure (DESIGN.md rule 1): it reads time only through Config.Clock, asks
+// The engine is pure (docs/ARCHITECTURE.md D-1): it reads time only through Config.Clock, asks
 // Config.Scheduler for future work and jobs, talks to Exchange only through the Exchange interface,
 // and reports every decision as a typed Event. It holds no lock while it calls Exchange (rule 4):
 // jobs snapshot under the lock, call Exchange without it and commit under it, re-checking what

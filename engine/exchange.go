@@ -8,7 +8,7 @@ import (
 )
 
 // Exchange is the engine's view of an Exchange 2013 mailbox server: the [MS-OXWSCOS] operations of
-// the migration and rollback sequences (PROTOCOLS.md section 4, decision 6). mailbox is the SMTP
+// the migration and rollback sequences (docs/PROTOCOLS.md section 4, decision 6). mailbox is the SMTP
 // address alias@domain; the caller is the Lync Server, acting for that mailbox.
 //
 // Implementations: the EWS client of mocks/ews (real HTTP) and the engine tests' in-memory store.

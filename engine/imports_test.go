@@ -26,7 +26,7 @@ func goList(args ...string) []string {
 	return strings.Fields(string(out))
 }
 
-var _ = Describe("The engine is pure (DESIGN.md rule 1)", func() {
+var _ = Describe("The engine is pure (docs/ARCHITECTURE.md D-1)", func() {
 	// The standard library itself reaches os (fmt imports os), so "no os anywhere below" cannot
 	// hold for any Go package. What the rule means is that engine code never touches the network,
 	// the file system or the process: so the DIRECT imports of engine and engine/pwsh hold none of

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// eligibleLocked reports whether a migration may start now (BEHAVIOR.md section 2, conditions 1,
+// eligibleLocked reports whether a migration may start now (docs/BEHAVIOR.md B-2.1, conditions 1,
 // 3 and 5; condition 2, server-to-server trust, shows itself as a 401 from Exchange), and if not, why.
 func (e *Engine) eligibleLocked(u *user) (bool, string) {
 	switch {

@@ -10,7 +10,7 @@ import (
 	"github.com/ucssim/ucssim/engine/enginetest"
 )
 
-var _ = Describe("Migration into the unified contact store (BEHAVIOR.md section 2)", func() {
+var _ = Describe("Migration into the unified contact store (docs/BEHAVIOR.md section 2, B-2.1 to B-2.6)", func() {
 	var w *world
 	BeforeEach(func() {
 		w = newWorld(1)

@@ -7,7 +7,7 @@ import (
 	"github.com/ucssim/ucssim/engine"
 )
 
-var _ = Describe("User services policies (BEHAVIOR.md section 1)", func() {
+var _ = Describe("User services policies (docs/BEHAVIOR.md section 1, B-1.1 to B-1.10)", func() {
 	var w *world
 	BeforeEach(func() {
 		w = newWorld(1)

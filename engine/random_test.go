@@ -31,7 +31,7 @@ type model struct {
 	lost     int
 }
 
-// randomRun plays ops random operations on a fresh world and checks DESIGN.md rule 6 after every
+// randomRun plays ops random operations on a fresh world and checks docs/ARCHITECTURE.md D-6 after every
 // settled step. It returns the first violation, with the operations that led to it.
 func randomRun(seed uint64, ops int) (err error) {
 	var log []string
@@ -274,7 +274,7 @@ func checkStores(w *world, sip string, m *model, checkMirror bool) error {
 	return nil
 }
 
-var _ = Describe("Randomized operations (DESIGN.md rule 6: nothing is lost)", func() {
+var _ = Describe("Randomized operations (docs/ARCHITECTURE.md D-6: nothing is lost)", func() {
 	It(fmt.Sprintf("keeps every contact in exactly one authoritative store over %d seeds x %d operations", randomSeeds, randomOps), func() {
 		seeds := make([]uint64, 0, randomSeeds)
 		if s := os.Getenv("UCSSIM_SEED"); s != "" {

@@ -32,7 +32,7 @@ func (e *Engine) reconcileFor(ctx context.Context, u *user, mbox string, target 
 	return err
 }
 
-// reconcile makes the mailbox's IM list hold target (PROTOCOLS.md 4 decision 6): leftovers of an
+// reconcile makes the mailbox's IM list hold target (docs/PROTOCOLS.md 4 decision 6): leftovers of an
 // earlier attempt that target no longer holds go (only contacts in owned: others were added from
 // Outlook and stay), then groups and contacts are added. Every step is idempotent, so a retried
 // attempt never duplicates.

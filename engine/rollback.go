@@ -11,8 +11,8 @@ type rollbackOutcome struct {
 	warnings []string
 }
 
-// rollback moves a user's contacts out of Exchange and back into Lync Server (BEHAVIOR.md section
-// 4). It runs on the calling goroutine, which holds its unit of quiescence. The commit point is
+// rollback moves a user's contacts out of Exchange and back into Lync Server (docs/BEHAVIOR.md
+// B-4.1, B-4.2, B-4.7). It runs on the calling goroutine, which holds its unit of quiescence. The commit point is
 // the write into the Lync store; the Exchange clean-up follows it.
 func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) (rollbackOutcome, error) {
 	var out rollbackOutcome

@@ -10,7 +10,7 @@ import (
 	"github.com/ucssim/ucssim/engine/enginetest"
 )
 
-var _ = Describe("Rolling back (BEHAVIOR.md section 4)", func() {
+var _ = Describe("Rolling back (docs/BEHAVIOR.md section 4, B-4.1 to B-4.11)", func() {
 	var w *world
 	var done time.Time
 	BeforeEach(func() {

@@ -1,6 +1,6 @@
 // Package scenarios is ucssim's bundled scenario suite: small YAML scenario files, grouped by topic
 // (policy, migration, prompts, rollback, remigration, clients, faults, limits, checks, seed), that
-// together demonstrate every rule of BEHAVIOR.md and every sentence of the TechNet seed document.
+// together demonstrate every rule of docs/BEHAVIOR.md and every sentence of the TechNet seed document.
 // FS embeds them so the CLI and other Go programs can run the suite without a checkout.
 package scenarios
 

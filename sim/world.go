@@ -1,6 +1,6 @@
 // Package sim puts ucssim's pieces together: a World is the engine, the EWS mock, the SIP front end
 // and the simulated clients, all on real loopback sockets, driven by one virtual-time scheduler.
-// Run builds a world from a scenario file and runs its steps (see SCENARIO-FORMAT.md).
+// Run builds a world from a scenario file and runs its steps (see docs/SCENARIO-FORMAT.md).
 package sim
 
 import (

@@ -36,7 +36,7 @@ func (s *Server) authenticate(r *http.Request, now time.Time) (caller, bool) {
 	return caller{}, false
 }
 
-// target resolves the mailbox a request acts on (PROTOCOLS.md 2.1).
+// target resolves the mailbox a request acts on (docs/PROTOCOLS.md 2.1).
 func (s *Server) target(r *http.Request, who caller, env *node) (*mailbox, *ewsError) {
 	imp := ""
 	if sid := env.path("Header", "ExchangeImpersonation", "ConnectingSID"); sid != nil {

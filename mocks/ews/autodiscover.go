@@ -9,7 +9,7 @@ import (
 	"github.com/ucssim/ucssim/engine"
 )
 
-// serveAutodiscover answers POX autodiscover (PROTOCOLS.md 2.9).
+// serveAutodiscover answers POX autodiscover (docs/PROTOCOLS.md 2.9).
 func (s *Server) serveAutodiscover(x *exchange, who caller, doc *node, readErr, parseErr error) {
 	if readErr != nil || parseErr != nil || doc == nil || doc.Local != "Autodiscover" || doc.Space != NSAutodiscoverRequest {
 		x.entry.Result = "ErrorCode 600"

@@ -174,7 +174,7 @@ func readImGroup(n *node) engine.ImGroup {
 	return g
 }
 
-// readPersona takes the contact id from the Quick Contact attribution (PROTOCOLS.md 2.4).
+// readPersona takes the contact id from the Quick Contact attribution (docs/PROTOCOLS.md 2.4).
 func readPersona(n *node) engine.ImContact {
 	c := engine.ImContact{
 		PersonaID:   n.child("PersonaId").attr("Id"),

@@ -1,5 +1,5 @@
 // Package ews is ucssim's Exchange 2013 mailbox server and its client, speaking Exchange Web
-// Services over HTTP SOAP as PROTOCOLS.md section 2 fixes it.
+// Services over HTTP SOAP as docs/PROTOCOLS.md section 2 fixes it.
 //
 // The Server keeps many mailboxes, each with the visible "Lync Contacts" folder (quickcontacts),
 // the hidden "IM Contact List" folder (imcontactlist) and the ImListMigrationCompleted flag. It

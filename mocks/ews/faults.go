@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Fault kinds of PROTOCOLS.md 2.6.
+// Fault kinds of docs/PROTOCOLS.md 2.6.
 const (
 	FaultDown         = "down"         // HTTP 503, no body, every path
 	FaultBusy         = "busy"         // every EWS call answers ErrorServerBusy

@@ -8,7 +8,7 @@ import (
 	"github.com/ucssim/ucssim/engine"
 )
 
-// folderInfo describes a distinguished folder (PROTOCOLS.md 2.7).
+// folderInfo describes a distinguished folder (docs/PROTOCOLS.md 2.7).
 type folderInfo struct {
 	n         uint64
 	distName  string

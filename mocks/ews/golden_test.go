@@ -21,7 +21,7 @@ import (
 // Set UCSSIM_UPDATE_GOLDEN=1 to rewrite testdata/golden from the current client and server.
 var updateGolden = os.Getenv("UCSSIM_UPDATE_GOLDEN") == "1"
 
-// goldenElements are the element names PROTOCOLS.md section 2 gives each exchange.
+// goldenElements are the element names docs/PROTOCOLS.md section 2 gives each exchange.
 var goldenElements = map[string]struct{ request, response []string }{
 	"GetImItemList": {[]string{"soap:Envelope", "soap:Header", "t:RequestServerVersion", "t:ExchangeImpersonation", "t:ConnectingSID", "t:SmtpAddress", "soap:Body", "m:GetImItemList"},
 		[]string{"t:ServerVersionInfo", "m:GetImItemListResponse", "m:ResponseCode", "m:ImItemList", "t:Groups", "t:ImGroup", "t:DisplayName", "t:GroupType", "t:ExchangeStoreId", "t:Personas"}},
@@ -64,7 +64,7 @@ var prefixes = map[string]string{
 	ews.NSAutodiscoverRequest: "ar", ews.NSAutodiscoverResponse: "ad", ews.NSAutodiscoverOutlookResp: "ao",
 }
 
-// elementNames lists the prefixed names (PROTOCOLS.md prefixes) of every element of a document.
+// elementNames lists the prefixed names (docs/PROTOCOLS.md prefixes) of every element of a document.
 func elementNames(doc []byte) map[string]bool {
 	names := map[string]bool{}
 	dec := xml.NewDecoder(strings.NewReader(string(doc)))
@@ -168,7 +168,7 @@ var _ = Describe("golden fixtures", Ordered, func() {
 
 	for _, name := range slices.Sorted(maps.Keys(goldenElements)) {
 		want := goldenElements[name]
-		It("match testdata/golden for "+name+" and carry the element names of PROTOCOLS.md", func() {
+		It("match testdata/golden for "+name+" and carry the element names of docs/PROTOCOLS.md", func() {
 			pair := recorded[name]
 			for i, kind := range []string{"request", "response"} {
 				got := []byte(strings.ReplaceAll(string(pair[i]), base, "http://127.0.0.1:PORT"))

@@ -57,7 +57,7 @@ func writeImGroupValue(w *xmlWriter, elem string, g engine.ImGroup) {
 	w.close(elem)
 }
 
-// writePersona writes the persona subset of PROTOCOLS.md 2.4, in its order.
+// writePersona writes the persona subset of docs/PROTOCOLS.md 2.4, in its order.
 func writePersona(w *xmlWriter, elem string, mb *mailbox, c engine.ImContact, created time.Time) {
 	quick := mb.folderID(folderQuick)
 	w.open(elem)

@@ -50,7 +50,7 @@ type Config struct {
 	OnChange func(mailbox string, byServer bool)
 }
 
-// Defaults of PROTOCOLS.md 2.5.
+// Defaults of docs/PROTOCOLS.md 2.5.
 const (
 	DefaultMaxContacts = 1000
 	DefaultMaxGroups   = 64

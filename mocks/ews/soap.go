@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Namespaces of PROTOCOLS.md 2.2 and 2.9.
+// Namespaces of docs/PROTOCOLS.md 2.2 and 2.9.
 const (
 	NSSoap     = "http://schemas.xmlsoap.org/soap/envelope/"
 	NSMessages = "http://schemas.microsoft.com/exchange/services/2006/messages"
@@ -49,7 +49,7 @@ func (e *ewsError) Error() string { return e.Code + ": " + e.Message }
 func faultErr(code, msg string) *ewsError { return &ewsError{Code: code, Message: msg, Fault: true} }
 func opErr(code, msg string) *ewsError    { return &ewsError{Code: code, Message: msg} }
 
-// writeFault renders a soap:Fault of PROTOCOLS.md 2.2.
+// writeFault renders a soap:Fault of docs/PROTOCOLS.md 2.2.
 func writeFault(e *ewsError) []byte {
 	var w xmlWriter
 	beginEnvelope(&w)

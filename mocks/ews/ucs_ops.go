@@ -53,7 +53,7 @@ type ucsResult struct {
 	err     *ewsError
 }
 
-// ucs wraps a UCS operation in its unwrapped m:<Op>Response (PROTOCOLS.md 2.2).
+// ucs wraps a UCS operation in its unwrapped m:<Op>Response (docs/PROTOCOLS.md 2.2).
 func ucs(f func(c *call) ucsResult) opHandler {
 	return func(c *call, w *xmlWriter) (string, bool, *ewsError) {
 		res := f(c)

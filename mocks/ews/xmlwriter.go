@@ -5,7 +5,7 @@ import (
 	"encoding/xml"
 )
 
-// xmlWriter writes XML with the fixed prefixes of PROTOCOLS.md; names carry their prefix.
+// xmlWriter writes XML with the fixed prefixes of docs/PROTOCOLS.md; names carry their prefix.
 type xmlWriter struct {
 	b bytes.Buffer
 }

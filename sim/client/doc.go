@@ -4,7 +4,7 @@
 // self-subscriptions), keeps its view of the contact list up to date from the piggybacked list
 // and the NOTIFY/BENOTIFY it receives, edits it (SERVICE while the list is in Lync, EWS once
 // migrated), records every log-off prompt and answers one by signing out and in again
-// (PROTOCOLS.md 1.7).
+// (docs/PROTOCOLS.md 1.7).
 //
 // Every request a client sends counts for quiescence until its answer arrives, and a
 // notification that starts an EWS re-read takes the re-read's unit before it is answered, so

@@ -52,7 +52,7 @@ func (c *Client) onNotify(req *sip.Request, tx sip.ServerTransaction) {
 	answer(200, "OK")
 }
 
-// applyLocked updates the view from a notification (PROTOCOLS.md 1.6, 1.7) and reports whether
+// applyLocked updates the view from a notification (docs/PROTOCOLS.md 1.6, 1.7) and reports whether
 // the client must re-read its list from Exchange.
 func (c *Client) applyLocked(doc *frontend.RoamingDoc, diag int) (reread bool) {
 	if d := doc.Delta; d != nil {

@@ -16,7 +16,7 @@ import (
 	"github.com/ucssim/ucssim/sim/frontend"
 )
 
-// Refresh margins (PROTOCOLS.md 1.2, 1.3; pidgin-sipe).
+// Refresh margins (docs/PROTOCOLS.md 1.2, 1.3; pidgin-sipe).
 const (
 	registerMargin  = 30 * time.Second
 	subscribeMargin = 2 * time.Minute
@@ -103,7 +103,7 @@ func (c *Client) register(ctx context.Context) error {
 var gruuRE = regexp.MustCompile(`gruu="([^"\s]+)"`)
 
 // gruuContact is the Contact of self-subscriptions and SERVICE: the GRUU the REGISTER answer
-// granted (PROTOCOLS.md 1.3), or the registered contact if none was granted.
+// granted (docs/PROTOCOLS.md 1.3), or the registered contact if none was granted.
 func (c *Client) gruuContact() sip.Header {
 	c.mu.Lock()
 	g := c.gruu

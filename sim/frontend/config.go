@@ -30,7 +30,7 @@ type Scheduler interface {
 	At(t time.Time, name string, fn func()) (cancel func())
 }
 
-// Defaults of Config (PROTOCOLS.md 1.2, 1.3).
+// Defaults of Config (docs/PROTOCOLS.md 1.2, 1.3).
 const (
 	DefaultRegisterExpiry   = 3600 * time.Second
 	DefaultSubscribeExpiry  = 28800 * time.Second

@@ -13,7 +13,7 @@ import (
 // ContentTypeRoamingContacts is the MIME type of contactList and contactDelta documents.
 const ContentTypeRoamingContacts = "application/vnd-microsoft-roaming-contacts+xml"
 
-// EncodeContactList renders a contactList document (PROTOCOLS.md 1.4). A migrated list carries
+// EncodeContactList renders a contactList document (docs/PROTOCOLS.md 1.4). A migrated list carries
 // ucsMode="migrated" and, as sent to Lync 2013 endpoints, no groups or contacts.
 func EncodeContactList(l engine.ContactList) []byte {
 	var b bytes.Buffer

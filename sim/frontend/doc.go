@@ -2,7 +2,7 @@
 // loopback (TCP and UDP) that accepts REGISTER, SUBSCRIBE to the provisioning, roaming-contacts
 // and roaming-self packages, and SERVICE contact-list writes, and pushes the engine's
 // notifications (deltas, log-off prompts, triggers) as in-dialog NOTIFY/BENOTIFY on the client's
-// own TCP connection (PROTOCOLS.md section 1).
+// own TCP connection (docs/PROTOCOLS.md section 1).
 //
 // The engine is reached through the Engine interface; registration and subscription expiry run on
 // the world's virtual clock through the Scheduler interface, and every transaction the server

@@ -144,7 +144,7 @@ func (s *Server) sendNotify(req *sip.Request) error {
 	return nil
 }
 
-// buildNotify renders an in-dialog notification (PROTOCOLS.md 1.6); answered is false for a
+// buildNotify renders an in-dialog notification (docs/PROTOCOLS.md 1.6); answered is false for a
 // BENOTIFY, which gets no answer.
 func (s *Server) buildNotify(sub *subscription, n engine.Notification) (req *sip.Request, answered bool) {
 	method := sip.NOTIFY

@@ -10,7 +10,7 @@ import (
 	"github.com/ucssim/ucssim/engine"
 )
 
-// Reasons of ms-diagnostics on SERVICE refusals (PROTOCOLS.md 1.5, decision 3).
+// Reasons of ms-diagnostics on SERVICE refusals (docs/PROTOCOLS.md 1.5, decision 3).
 const (
 	DiagReadOnly       = 2165
 	DiagRollback       = 2166
@@ -28,7 +28,7 @@ func (s *Server) onService(req *sip.Request, tx sip.ServerTransaction) {
 		s.refuse(tx, req, 403, "Forbidden", "SERVICE only on one's own contact list: From and To must be the same user")
 		return
 	}
-	// The writer's own delta goes out only after this answer (PROTOCOLS.md 1.5).
+	// The writer's own delta goes out only after this answer (docs/PROTOCOLS.md 1.5).
 	held := s.hold(key)
 	defer s.release(held)
 	res := s.service(key, req)

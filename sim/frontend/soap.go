@@ -9,7 +9,7 @@ import (
 	"github.com/ucssim/ucssim/engine"
 )
 
-// SOAP namespaces of SERVICE bodies (PROTOCOLS.md 1.5).
+// SOAP namespaces of SERVICE bodies (docs/PROTOCOLS.md 1.5).
 const (
 	NamespaceSOAP   = "http://schemas.xmlsoap.org/soap/envelope/"
 	NamespaceWinRTC = "http://schemas.microsoft.com/winrtc/2002/11/sip"

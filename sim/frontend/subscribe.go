@@ -10,7 +10,7 @@ import (
 	"github.com/ucssim/ucssim/engine"
 )
 
-// Event packages (PROTOCOLS.md 1.3).
+// Event packages (docs/PROTOCOLS.md 1.3).
 const (
 	EventProvisioning    = "vnd-microsoft-provisioning-v2"
 	EventRoamingContacts = "vnd-microsoft-roaming-contacts"
@@ -376,7 +376,7 @@ func (s *Server) state(ev string, key endpointKey, req *sip.Request) ([]byte, st
 }
 
 // viewFor is the list an endpoint of kind is shown: the empty migrated list for Lync 2013 when
-// the list lives in Exchange, else the full list without ucsMode (PROTOCOLS.md decisions 1, 3).
+// the list lives in Exchange, else the full list without ucsMode (docs/PROTOCOLS.md decisions 1, 3).
 func viewFor(kind engine.ClientKind, l engine.ContactList) engine.ContactList {
 	if l.Migrated && kind == engine.Lync2013 {
 		return engine.ContactList{DeltaNum: l.DeltaNum, Migrated: true}

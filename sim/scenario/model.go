@@ -1,4 +1,4 @@
-// Package scenario loads and validates ucssim scenario files (SCENARIO-FORMAT.md): YAML documents
+// Package scenario loads and validates ucssim scenario files (docs/SCENARIO-FORMAT.md): YAML documents
 // that set up a Lync + Exchange world and script what happens in it along a virtual clock. Every
 // error carries file:line:col; a file with any error is not run.
 package scenario

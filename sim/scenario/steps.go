@@ -230,7 +230,7 @@ func (d *decoder) contactStep(n *yaml.Node, kind string, w *World, s *Step) {
 	}
 }
 
-// fault decodes a `fault:` map. Extension to SCENARIO-FORMAT.md: an optional `user:` limits the
+// fault decodes a `fault:` map. Extension to docs/SCENARIO-FORMAT.md: an optional `user:` limits the
 // fault to that user's mailbox; without it the whole Exchange server misbehaves.
 func (d *decoder) fault(n *yaml.Node, w *World, x *Fault) {
 	f := d.mapping(n, "fault", faultKeys)

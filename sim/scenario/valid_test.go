@@ -9,7 +9,7 @@ import (
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
-// seedStory is the whole-file example of SCENARIO-FORMAT.md.
+// seedStory is the whole-file example of docs/SCENARIO-FORMAT.md.
 const seedStory = `name: Per-user policy enables the store while global disables it
 labels: [seed, policy, migration, prompt]
 world:

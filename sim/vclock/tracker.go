@@ -10,7 +10,7 @@ import (
 
 // Tracker counts the work in flight in a world: SIP transactions, HTTP requests, engine jobs,
 // scenario steps. The world is quiescent when nothing is counted, or everything counted is parked
-// on a virtual timer. Virtual time moves only then (DESIGN.md rule 3).
+// on a virtual timer. Virtual time moves only then (docs/ARCHITECTURE.md D-3).
 //
 // Convention: a goroutine chain holds one unit. An in-process caller that blocks on a tracked
 // server (an engine job calling the EWS mock, a scenario step driving a client) keeps its one unit

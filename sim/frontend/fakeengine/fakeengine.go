@@ -1,6 +1,6 @@
 // Package fakeengine is a small in-memory stand-in for the engine, for the front-end and client
 // specs: users with a Lync list, SERVICE writes with deltas, and hand-driven migration, rollback
-// and Exchange changes that emit the notifications of PROTOCOLS.md 1.6. It records every call the
+// and Exchange changes that emit the notifications of docs/PROTOCOLS.md 1.6. It records every call the
 // front end makes so specs can assert what reached the engine.
 package fakeengine
 
