@@ -2,6 +2,10 @@ package sim_test
 
 import (
 	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"net"
@@ -16,6 +20,8 @@ import (
 	"github.com/ucssim/ucssim/mocks/ews"
 	"github.com/ucssim/ucssim/sim"
 )
+
+var ctx = context.Background()
 
 // A serve-style world: real loopback sockets on port 0, outside clients bounded as `ucssim
 // serve` bounds them, with short wall-clock bounds so the specs stay quick.
@@ -117,7 +123,7 @@ func (g *guestSIP) read() (first, whole string) {
 	return first, b.String()
 }
 
-var _ = Describe("Outside clients are guests (DESIGN.md rule 8, issue 10)", func() {
+var _ = Describe("Outside clients are guests (docs/ARCHITECTURE.md D-8, issue 10)", func() {
 	It("does not let an EWS request whose body never finishes hold the clock, and traces its timeout", func() {
 		w := serveWorld()
 		c, err := net.Dial("tcp", ewsHostPort(w))
@@ -200,5 +206,87 @@ var _ = Describe("Outside clients are guests (DESIGN.md rule 8, issue 10)", func
 		st, err := w.Engine.Status("sip:kenmyer@litwareinc.com")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(st.Endpoints).To(BeEmpty())
+	})
+})
+
+const passwordWorld = `
+name: passwords
+world:
+  users:
+    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 3, password: "Pa55w0rd!"}
+    - {name: Pilar Ackerman, sip: "sip:pilar@litwareinc.com", contacts: 2}
+steps: []
+`
+
+// ewsPost posts a GetImItemList with the given Authorization header and returns the HTTP status.
+func ewsPost(w *sim.World, auth string, body string) int {
+	GinkgoHelper()
+	req, err := http.NewRequest(http.MethodPost, w.EWSURL+"/EWS/Exchange.asmx", strings.NewReader(body))
+	Expect(err).NotTo(HaveOccurred())
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	req.Header.Set("Authorization", auth)
+	res, err := http.DefaultClient.Do(req)
+	Expect(err).NotTo(HaveOccurred())
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, res.Body)
+	return res.StatusCode
+}
+
+func basic(user, password string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+}
+
+var _ = Describe("Credentials that mean something (issue 10)", func() {
+	It("keeps the server-to-server key secret: a token signed with a key derived from the seed is refused", func() {
+		w := serveWorld()
+		var b [8]byte
+		binary.BigEndian.PutUint64(b[:], w.Seed)
+		seedKey := sha256.Sum256(append([]byte("ucssim server-to-server trust "), b[:]...))
+		token := ews.SignToken(seedKey[:], "lync-server", w.Sched.Now(), time.Hour)
+		env := `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><soap:Header><t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress>kenmyer@litwareinc.com</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation></soap:Header><soap:Body><m:GetImItemList/></soap:Body></soap:Envelope>`
+		Expect(ewsPost(w, "Bearer "+token, env)).To(Equal(http.StatusUnauthorized))
+	})
+
+	It("traces a change an outside EWS client makes to a mailbox, and the engine follows it", func() {
+		w := serveWorld()
+		// Ken migrates (signed in by the shell's own client), then an outside tool adds a contact.
+		Expect(w.SignIn(ctx, "sip:kenmyer@litwareinc.com", "desktop", engine.Lync2013)).To(Succeed())
+		Expect(w.Sched.Advance(15 * time.Minute)).To(Succeed())
+		add := `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><soap:Body><m:AddNewImContactToGroup><m:ImAddress>newpal@fabrikam.com</m:ImAddress></m:AddNewImContactToGroup></soap:Body></soap:Envelope>`
+		Expect(ewsPost(w, basic("kenmyer@litwareinc.com", "x"), add)).To(Equal(http.StatusOK))
+		Expect(w.Sched.Settle()).To(Succeed())
+		Expect(w.Trace.Count("mailbox.changed", "sip:kenmyer@litwareinc.com")).To(Equal(1))
+		ev := w.Trace.Events()
+		var changed sim.TraceEvent
+		for _, e := range ev {
+			if e.Type == "mailbox.changed" {
+				changed = e
+			}
+		}
+		Expect(changed.Details).To(Equal(map[string]any{"by": "kenmyer@litwareinc.com", "operation": "AddNewImContactToGroup"}))
+		contacts, err := w.Engine.MirrorContacts("Ken Myer")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(contacts).To(ContainElement(HaveField("URI", "newpal@fabrikam.com")), "the engine's mirror follows the mailbox")
+	})
+
+	It("checks a password the world gives a user: 401 when wrong, and its own clients still get in", func() {
+		f := load(passwordWorld)
+		w, err := sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(w.Close)
+		Expect(w.Password("kenmyer@litwareinc.com")).To(Equal("Pa55w0rd!"))
+		Expect(ewsPost(w, basic("kenmyer@litwareinc.com", "wrong"), getImItemList)).To(Equal(http.StatusUnauthorized))
+		Expect(ewsPost(w, basic("kenmyer@litwareinc.com", "Pa55w0rd!"), getImItemList)).To(Equal(http.StatusOK))
+		Expect(ewsPost(w, basic("pilar@litwareinc.com", "anything"), getImItemList)).To(Equal(http.StatusOK), "no password given: any is accepted")
+		// The simulated Lync 2013 client reads its migrated list over EWS with the password.
+		Expect(w.SignIn(ctx, "sip:kenmyer@litwareinc.com", "desktop", engine.Lync2013)).To(Succeed())
+		Expect(w.Sched.Advance(15 * time.Minute)).To(Succeed())
+		Expect(w.AcceptPrompt(ctx, "sip:kenmyer@litwareinc.com", "desktop")).To(Succeed())
+		Expect(w.Sched.Settle()).To(Succeed())
+		st, err := w.Engine.Status("Ken Myer")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.Endpoints).To(ConsistOf(HaveField("ReadsFrom", engine.ReadsExchange)))
+		Expect(w.Endpoints()[0].View.ReadsFrom).To(Equal(engine.ReadsExchange))
+		Expect(w.Endpoints()[0].View.Contacts).To(HaveLen(3), "its EWS reads succeeded")
 	})
 })

@@ -5,8 +5,7 @@ package sim
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
+	cryptorand "crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
@@ -50,7 +49,8 @@ type World struct {
 	endpoints []*endpoint // in creation order
 	signins   int         // sign-ins so far, to order endpoints by recency
 	httpc     *http.Client
-	insiders  *ews.Insiders // in-process EWS connections (the engine's, the simulated clients')
+	insiders  *ews.Insiders     // in-process EWS connections (the engine's, the simulated clients')
+	passwords map[string]string // lower-case sip -> the EWS password the world gives the user
 	logger    *slog.Logger
 }
 
@@ -69,7 +69,7 @@ type WorldOptions struct {
 	// sets fixed ports so outside clients (SIPp, EWS libraries) can find them.
 	SIPTCP, SIPUDP, EWS string
 	// GuestHold bounds, in wall time, how long a notification nobody answers holds virtual time
-	// (`ucssim serve`, where subscribers may be outside clients: DESIGN.md rule 8); past it a
+	// (`ucssim serve`, where subscribers may be outside clients: docs/ARCHITECTURE.md D-8); past it a
 	// notify.timeout event is traced and the clock may move. Zero: until answered (run, shell).
 	GuestHold time.Duration
 	// WireTimeout, when set, replaces the wall-clock bounds on slow peers: the EWS mock's
@@ -105,14 +105,15 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	w := &World{
-		Spec:     spec,
-		Start:    start,
-		Seed:     seed,
-		Sched:    vclock.New(start),
-		Rand:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		Trace:    &Trace{},
-		logger:   logger,
-		insiders: ews.NewInsiders(),
+		Spec:      spec,
+		Start:     start,
+		Seed:      seed,
+		Sched:     vclock.New(start),
+		Rand:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		Trace:     &Trace{},
+		logger:    logger,
+		insiders:  ews.NewInsiders(),
+		passwords: map[string]string{},
 	}
 	w.httpc = &http.Client{Transport: w.insiders.Transport(1)}
 	ok := false
@@ -122,7 +123,10 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		}
 	}()
 
-	trustKey := deriveKey(seed)
+	trustKey, err := newTrustKey()
+	if err != nil {
+		return nil, err
+	}
 	var serverKey []byte
 	if spec.ServerToServerAuth {
 		serverKey = trustKey
@@ -138,6 +142,13 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		MaxGroups:   spec.Exchange.MaxGroups,
 		Seed:        seed,
 		OnChange:    w.exchangeChanged,
+		OnGuestChange: func(mailbox, caller, operation string) {
+			w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "mailbox.changed", User: "sip:" + mailbox,
+				Details: map[string]any{"by": caller, "operation": operation}})
+			if w.Engine != nil {
+				w.Engine.ExchangeChanged("sip:" + mailbox)
+			}
+		},
 		OnTimeout: func(what string) {
 			w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "request.timeout", Details: map[string]any{"server": "ews", "request": what}})
 		},
@@ -217,11 +228,15 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	return w, nil
 }
 
-func deriveKey(seed uint64) []byte {
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], seed)
-	sum := sha256.Sum256(append([]byte("ucssim server-to-server trust "), b[:]...))
-	return sum[:]
+// newTrustKey draws the world's server-to-server trust key from the system's random source: it
+// is never derived from the seed (which serve prints), never printed, and tokens signed with it
+// never reach the trace, which stays deterministic (docs/ARCHITECTURE.md D-8).
+func newTrustKey() ([]byte, error) {
+	key := make([]byte, 32)
+	if _, err := cryptorand.Read(key); err != nil {
+		return nil, fmt.Errorf("draw the server-to-server trust key: %w", err)
+	}
+	return key, nil
 }
 
 func (w *World) populate() error {
@@ -244,6 +259,12 @@ func (w *World) populate() error {
 			kind = engine.MailboxExchange2013
 		}
 		w.Exchange.AddMailbox(mailbox, u.Name, kind)
+		if u.Password != "" {
+			if err := w.Exchange.SetPassword(mailbox, u.Password); err != nil {
+				return fmt.Errorf("user %s: %w", u.Name, err)
+			}
+			w.passwords[strings.ToLower(sip)] = u.Password
+		}
 		contacts := u.Contacts
 		if u.Generated > 0 {
 			contacts = generateContacts(w.Rand, domainOf(sip), u.Generated, u.Groups)
@@ -312,6 +333,11 @@ func domainOf(sip string) string {
 	return "litwareinc.com"
 }
 
+// Password is the EWS password the world gives a user (sip:alias@domain), or "" if any is accepted.
+func (w *World) Password(sip string) string {
+	return w.passwords[strings.ToLower(normalizeSIP(sip))]
+}
+
 // exchangeChanged forwards a mailbox change made outside the Lync Server (Outlook, a client over
 // EWS) to the engine, which refreshes its mirror and notifies endpoints.
 func (w *World) exchangeChanged(mailbox string, byServer bool) {
@@ -370,6 +396,7 @@ func (w *World) newClient(user, name string, kind engine.ClientKind) (*client.Cl
 		Server:     w.FrontEnd.TCPAddr(),
 		EWSBaseURL: w.EWSURL,
 		EWSAccess:  w.insiders,
+		Password:   w.passwords[strings.ToLower(user)],
 		Counter:    w.Sched.Tracker(),
 		Scheduler:  w.Sched,
 		Clock:      w.Sched.Clock(),

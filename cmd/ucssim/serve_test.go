@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -22,6 +24,15 @@ var _ = Describe("ucssim serve", func() {
 		Expect(res.stdout).To(MatchRegexp(`Exchange \(EWS\) http://127\.0\.0\.1:\d+/EWS/Exchange\.asmx`))
 		Expect(res.stdout).To(ContainSubstring("migration.completed  Ken Myer"))
 		Expect(res.stdout).To(MatchRegexp(`Ken Myer\s+Migrated\s+exchange`))
+	})
+
+	It("shows the EWS passwords the world gives its users, and never the server-to-server key", func() {
+		p := filepath.Join(GinkgoT().TempDir(), "pw.yaml")
+		Expect(os.WriteFile(p, []byte("name: pw\nworld:\n  users:\n    - {name: Ken Myer, sip: \"sip:kenmyer@litwareinc.com\", password: s3cret}\n"), 0o644)).To(Succeed())
+		res := serve("", append(ephemeral, "--world", p)...)
+		Expect(res.code).To(Equal(0), res.stderr)
+		Expect(res.stdout).To(ContainSubstring("EWS password of kenmyer@litwareinc.com: s3cret"))
+		Expect(strings.ToLower(res.stdout)).NotTo(ContainSubstring("key"))
 	})
 
 	It("listens on loopback only", func() {

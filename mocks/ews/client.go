@@ -21,7 +21,10 @@ type ClientConfig struct {
 	BaseURL string       // "http://127.0.0.1:port"
 	HTTP    *http.Client // nil: a client of its own
 	Basic   string       // user alias@domain
-	Token   func() string
+	// Password of the Basic user; "" sends "ucssim" (the mock accepts any password unless the
+	// world gives the user one).
+	Password string
+	Token    func() string
 	// Insiders, with HTTP nil, makes the client's connections in-process ones whose caller holds
 	// Held quiescence units while it waits (the one-unit convention: 1). Nothing is sent on the
 	// wire for it.
@@ -66,7 +69,11 @@ func (c *Client) authorize(req *http.Request) {
 	case c.cfg.Token != nil:
 		req.Header.Set("Authorization", "Bearer "+c.cfg.Token())
 	case c.cfg.Basic != "":
-		req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(c.cfg.Basic+":ucssim")))
+		pw := c.cfg.Password
+		if pw == "" {
+			pw = "ucssim"
+		}
+		req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(c.cfg.Basic+":"+pw)))
 	}
 }
 

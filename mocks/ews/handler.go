@@ -37,10 +37,11 @@ type exchange struct {
 	// held is the number of quiescence units the in-process caller holds (Insiders); 0 for a
 	// guest. unit is the request's own unit: an in-process request is counted from arrival, a
 	// guest's only once it is fully read, so a slow or silent outside client never holds the
-	// clock (DESIGN.md rule 8). Either is released once the answer is decided, before it is
+	// clock (docs/ARCHITECTURE.md D-8). Either is released once the answer is decided, before it is
 	// written to a reader that may never read it.
-	held int
-	unit func()
+	held    int
+	insider bool
+	unit    func()
 }
 
 // count takes the request's quiescence unit if it has none yet.
@@ -70,7 +71,7 @@ func (x *exchange) record() {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	x := &exchange{s: s, w: w, r: r, arrival: s.cfg.Clock.Now()}
 	held, insider := s.cfg.Insiders.held(r.RemoteAddr)
-	x.held = held
+	x.held, x.insider = held, insider
 	if insider {
 		x.count()
 	}
@@ -268,6 +269,9 @@ func (s *Server) serveEWS(x *exchange, who caller, env *node, readErr, parseErr 
 	endEnvelope(&w)
 	if changed && s.cfg.OnChange != nil {
 		s.cfg.OnChange(mb.smtp, who.byServer)
+	}
+	if changed && !x.insider && s.cfg.OnGuestChange != nil {
+		s.cfg.OnGuestChange(mb.smtp, who.name, op.Local)
 	}
 	x.entry.Result = code
 	x.writeXML(http.StatusOK, "text/xml; charset=utf-8", w.bytes())

@@ -10,7 +10,7 @@ import (
 // Insiders records the connections that in-process callers (the engine's EWS client, the
 // simulated Lync 2013 clients) dial to the server, and how many quiescence units each caller
 // holds while it waits for an answer (the one-unit convention: 1). A request on any other
-// connection is an outside client's (a guest's, DESIGN.md rule 8): it holds nothing, and nothing
+// connection is an outside client's (a guest's, docs/ARCHITECTURE.md D-8): it holds nothing, and nothing
 // on the wire can claim otherwise. The world creates one and gives it to both the Server and its
 // in-process Clients.
 type Insiders struct {

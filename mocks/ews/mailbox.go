@@ -16,6 +16,7 @@ type mailbox struct {
 	smtp     string
 	display  string
 	kind     engine.MailboxKind
+	password string // "" = any password is accepted
 	ids      idSpace
 	migrated bool
 	next     uint64

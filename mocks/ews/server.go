@@ -45,6 +45,10 @@ type Config struct {
 	// OnTimeout is told when an outside client's request did not arrive in time (wall clock):
 	// the world traces it.
 	OnTimeout func(what string)
+	// OnGuestChange is called, besides OnChange, after an outside client (not an in-process
+	// caller, see Insiders) changed a mailbox's IM list, whatever its credentials: the world
+	// traces it and tells the engine, so the two never silently disagree.
+	OnGuestChange func(mailbox, caller, operation string)
 	// OnChange is called after each change of a mailbox's IM list, before the answer is written;
 	// byServer is true when the caller used Bearer (the Lync Server engine).
 	OnChange func(mailbox string, byServer bool)
@@ -58,7 +62,7 @@ const (
 	MaxBodyBytes = 1 << 20
 )
 
-// Wall-clock bounds of the HTTP server (DESIGN.md rule 8): a request whose headers or body do
+// Wall-clock bounds of the HTTP server (docs/ARCHITECTURE.md D-8): a request whose headers or body do
 // not arrive in time, an answer the client does not read in time, and an idle keep-alive
 // connection are dropped. None of them holds virtual time: a request counts for quiescence only
 // once it is fully read.
@@ -107,6 +111,18 @@ func (s *Server) AddMailbox(smtp, displayName string, kind engine.MailboxKind) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.mailboxes[strings.ToLower(smtp)] = newMailbox(s.cfg.Seed, strings.ToLower(smtp), displayName, kind)
+}
+
+// SetPassword makes Basic authentication as smtp require password ("" = accept any).
+func (s *Server) SetPassword(smtp, password string) error {
+	mb, err := s.lookup(smtp)
+	if err != nil {
+		return err
+	}
+	mb.mu.Lock()
+	mb.password = password
+	mb.mu.Unlock()
+	return nil
 }
 
 // SetMailboxKind changes the Exchange version of an existing mailbox, keeping its content.

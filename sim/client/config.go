@@ -50,6 +50,8 @@ type Config struct {
 	// server knows from the connection, never from the request.
 	Mailbox   func(baseURL, user string) Mailbox
 	EWSAccess *ews.Insiders
+	// Password is the user's EWS password ("" when the world gives none).
+	Password string
 	// Scheduler and Clock, when set, re-register 30 s before the registration expires and
 	// refresh the roaming-contacts subscription 2 minutes before it expires, on virtual time.
 	Scheduler Scheduler

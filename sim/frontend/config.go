@@ -53,7 +53,7 @@ type Config struct {
 	Logger    *slog.Logger
 
 	// NotifyHold bounds, in wall time, how long an unanswered NOTIFY holds virtual time (`ucssim
-	// serve`, where subscribers may be outside clients that never answer: DESIGN.md rule 8).
+	// serve`, where subscribers may be outside clients that never answer: docs/ARCHITECTURE.md D-8).
 	// Past it the clock may move again and a notify.timeout event is recorded; the NOTIFY
 	// itself still waits for its answer until sipgo's transaction timeout. Zero: held until
 	// answered (simulated clients always answer).

@@ -48,7 +48,7 @@ type Server struct {
 	goneOrder []string
 }
 
-// Bounds of the front end's memory under a flood (DESIGN.md rule 8).
+// Bounds of the front end's memory under a flood (docs/ARCHITECTURE.md D-8).
 const (
 	// MaxEndpointsPerUser is how many endpoints one user may have registered at once, as the Lync
 	// Server registrar's MaxEndpointsPerUser default; a REGISTER for one more gets 403.

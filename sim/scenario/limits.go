@@ -9,7 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Limits on every count and size a scenario file may give (DESIGN.md rule 8: every input has a
+// Limits on every count and size a scenario file may give (docs/ARCHITECTURE.md D-8: every input has a
 // documented bound). The loader refuses a file over any of them with a file:line:col error, so
 // `validate` catches what `run`, `shell --world` and `serve --world` could not hold in memory.
 // docs/LIMITS.md lists them with the measured cost of the largest accepted world.
@@ -33,6 +33,8 @@ const (
 	// MaxDuration bounds every duration (wait, within, throughout, fault windows, migration
 	// settings) and every +offset: 100 years of 365 days.
 	MaxDuration = 36_500 * 24 * time.Hour
+	// MaxPasswordBytes bounds a user's password.
+	MaxPasswordBytes = 256
 	// MaxExchangeLimit bounds exchange.maxContacts and exchange.maxGroups.
 	MaxExchangeLimit = 100_000
 )

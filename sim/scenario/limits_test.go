@@ -47,6 +47,12 @@ var _ = Describe("Parse bounds every count and size (issue 10)", func() {
 			`bad.yaml:5:208: more than 64 groups (the limit)`),
 	)
 
+	It("reads a user's EWS password", func() {
+		f, err := scenario.Parse("pw.yaml", []byte("name: t\nworld:\n  users:\n    - {sip: a@x.com, password: s3cret}\n"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(f.World.Users[0].Password).To(Equal("s3cret"))
+	})
+
 	It("accepts the largest world within the limits", func() {
 		users := scenario.MaxContacts / scenario.MaxContactsPerUser
 		f, err := scenario.Parse("big.yaml", []byte(usersYAML(users, scenario.MaxContactsPerUser)))

@@ -87,6 +87,15 @@ func (d *decoder) users(n *yaml.Node, policies []Policy) []User {
 		if v := f.val["contacts"]; v != nil {
 			d.userContacts(v, &u)
 		}
+		if v := f.val["password"]; v != nil {
+			if s, good := d.nonEmpty(v, "password"); good {
+				if len(s) > MaxPasswordBytes || strings.ContainsAny(s, "\r\n") {
+					d.errorf(v, "password: at most %d bytes on one line", MaxPasswordBytes)
+				} else {
+					u.Password = s
+				}
+			}
+		}
 		if v := f.val["groups"]; v != nil && d.countLimit(deref(v), "groups", MaxGroups) {
 			u.Groups, _ = d.strList(v, "groups", true)
 		}

@@ -18,7 +18,7 @@ var (
 	migrationKeys = []string{"duration", "perContact", "jitter", "hold", "remigration", "dailyTask"}
 	exchangeKeys  = []string{"maxContacts", "maxGroups"}
 	policyKeys    = []string{"identity", "ucsAllowed"}
-	userKeys      = []string{"name", "sip", "mailbox", "policy", "store", "contacts", "groups"}
+	userKeys      = []string{"name", "sip", "mailbox", "policy", "store", "contacts", "groups", "password"}
 	contactKeys   = []string{"uri", "name", "groups"}
 
 	remigrationValues = []string{"timer", "next-signin"}

@@ -114,6 +114,11 @@ func (s *Shell) banner() {
 		w := s.world
 		s.printf("SIP front end  sip:%s (TCP), %s (UDP); request URI domain: the users' domain\n", w.FrontEnd.TCPAddr(), w.FrontEnd.UDPAddr())
 		s.printf("Exchange (EWS) %s/EWS/Exchange.asmx, autodiscover %s/autodiscover/autodiscover.xml (Basic auth: alias@domain)\n", w.EWSURL, w.EWSURL)
+		for _, sip := range w.Engine.Users() {
+			if pw := w.Password(sip); pw != "" {
+				s.printf("  EWS password of %s: %s\n", strings.TrimPrefix(sip, "sip:"), pw)
+			}
+		}
 		s.printf("The virtual clock moves only with wait/until: outside clients' requests are answered at the current instant.\n")
 	}
 	s.printf("Virtual time %s. Type help for the shell verbs; cmdlets work as in the Lync Server Management Shell.\n", s.clock())
