@@ -167,6 +167,9 @@ func wrapPwsh(cmdlet string, err error) *CmdletError {
 // Test-CsUnifiedContactStore, Move-CsUser to a Lync Server 2010 pool) do so on the calling
 // goroutine and return when done. On error (a *CmdletError) nothing has changed.
 func (e *Engine) Run(ctx context.Context, line string, opt RunOptions) (*Result, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(e.root, cancel)()
 	cmd, err := ParseCommand(line)
 	if err == nil {
 		var res *Result

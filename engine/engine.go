@@ -23,6 +23,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
 	"sync"
@@ -78,6 +79,11 @@ type Engine struct {
 	clock clock.Clock
 	sched Scheduler
 	ex    Exchange
+
+	// root is the context of every job the engine starts (migrations, rollbacks, mirror
+	// refreshes); Close cancels it, so no job outlives the engine.
+	root context.Context
+	stop context.CancelFunc
 
 	mu       sync.Mutex
 	rnd      *rand.Rand
@@ -162,12 +168,19 @@ func New(cfg Config) (*Engine, error) {
 		rnd: rnd, listener: cfg.Listener,
 		policies: map[string]*policy{}, users: map[string]*user{}, names: map[string][]*user{}, legacy: map[string]bool{},
 	}
+	e.root, e.stop = context.WithCancel(context.Background())
 	for _, p := range cfg.LegacyPools {
 		e.legacy[lower(p)] = true
 	}
 	e.policies[globalKey] = &policy{scope: scopeGlobal, name: "Global", ucsAllowed: true}
 	e.scheduleDailyTask()
 	return e, nil
+}
+
+// Close cancels every job in flight or parked on the virtual clock (each returns without
+// committing) and refuses to start new ones. The world calls it when it is torn down.
+func (e *Engine) Close() {
+	e.stop()
 }
 
 // SetListener sets the receiver of SIP notifications.

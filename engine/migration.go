@@ -43,7 +43,7 @@ func (e *Engine) signInCheckLocked(u *user) {
 // finish, if later.
 func (e *Engine) startMigrationLocked(u *user, trigger string) {
 	e.cancelAttemptLocked(u)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(e.root)
 	u.cancel = cancel
 	u.phase = phaseMigrating
 	u.attempts++

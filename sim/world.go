@@ -347,8 +347,12 @@ func (w *World) exchangeChanged(mailbox string, byServer bool) {
 	w.Engine.ExchangeChanged("sip:" + mailbox)
 }
 
-// Close stops every client and server of the world.
+// Close cancels the engine's jobs and stops every client and server of the world: nothing it
+// started keeps running, and no socket stays open.
 func (w *World) Close() {
+	if w.Engine != nil {
+		w.Engine.Close()
+	}
 	for _, ep := range w.endpoints {
 		_ = ep.c.Close()
 	}
