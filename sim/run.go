@@ -133,11 +133,11 @@ func (r *runner) step(s scenario.Step) *Failure {
 			return r.fail(s, "a fault", err.Error())
 		}
 	case scenario.StepWait:
-		if err := r.w.Sched.Advance(s.Wait); err != nil {
+		if err := r.w.Sched.RunUntilContext(r.ctx, r.w.Sched.Now().Add(s.Wait)); err != nil {
 			return r.fail(s, "the clock to advance", err.Error())
 		}
 	case scenario.StepUntil:
-		if err := r.w.Sched.RunUntil(s.Until.At(r.w.Start)); err != nil {
+		if err := r.w.Sched.RunUntilContext(r.ctx, s.Until.At(r.w.Start)); err != nil {
 			return r.fail(s, "the clock to advance", err.Error())
 		}
 	case scenario.StepExpect:

@@ -104,8 +104,8 @@ func (s *Shell) ask(question string) bool {
 }
 
 // moveTo advances the clock to t, printing each trace event as it happens.
-func (s *Shell) moveTo(t time.Time) error {
-	_, err := s.world.Sched.RunWhile(t, func() bool {
+func (s *Shell) moveTo(ctx context.Context, t time.Time) error {
+	_, err := s.world.Sched.RunWhileContext(ctx, t, func() bool {
 		s.flush()
 		return false
 	})

@@ -49,7 +49,7 @@ func (s *Shell) verb(ctx context.Context, words []string) (quit bool, err error)
 		if err != nil {
 			return false, err
 		}
-		return false, s.moveTo(s.world.Sched.Now().Add(d))
+		return false, s.moveTo(ctx, s.world.Sched.Now().Add(d))
 	case "until":
 		if len(args) != 1 {
 			return false, errors.New("want one instant: +offset from the start (until +7d10m) or an RFC 3339 time")
@@ -62,7 +62,7 @@ func (s *Shell) verb(ctx context.Context, words []string) (quit bool, err error)
 		if t.Before(s.world.Sched.Now()) {
 			return false, fmt.Errorf("%s is in the past (it is now %s)", t.Format(time.RFC3339), s.clock())
 		}
-		return false, s.moveTo(t)
+		return false, s.moveTo(ctx, t)
 	case "signin":
 		return false, s.signIn(ctx, args)
 	case "signout":
