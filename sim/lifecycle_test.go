@@ -48,3 +48,22 @@ var _ = Describe("A world's lifecycle (issue 10)", Serial, func() {
 		Eventually(openFDs).WithTimeout(5 * time.Second).Should(BeNumerically("<=", fds))
 	})
 })
+
+var _ = Describe("Writing the trace (issue 10)", func() {
+	It("fails the run when an event cannot be written, rather than dropping it", func() {
+		res := sim.Run(context.Background(), load(`
+name: the end of time
+start: 9999-12-31T23:00:00Z
+world:
+  migration: {duration: 2h}
+  users:
+    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 2}
+steps:
+  - signIn: Ken Myer
+  - wait: 3h
+`), sim.RunOptions{})
+		Expect(res.Passed).To(BeFalse())
+		Expect(res.Failure.Expected).To(Equal("a trace that can be written"))
+		Expect(res.Failure.Seen).To(MatchRegexp(`trace event #\d+ \(migration.completed\) cannot be written: .*year outside of range`))
+	})
+})

@@ -82,8 +82,12 @@ func Run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 			res.Failure = &Failure{Path: f.Path, Line: 1, Col: 1, Step: "end of scenario", Expected: "a quiescent world", Seen: err.Error()}
 		}
 	}
+	trace, err := w.Trace.JSONL()
+	if err != nil && res.Failure == nil {
+		res.Failure = &Failure{Path: f.Path, Line: 1, Col: 1, Step: "end of scenario", Expected: "a trace that can be written", Seen: err.Error()}
+	}
 	res.Passed = res.Failure == nil
-	res.Trace = w.Trace.JSONL()
+	res.Trace = trace
 	res.Virtual = w.Sched.Now().Sub(w.Start)
 	res.Wall = time.Since(began)
 	return res
