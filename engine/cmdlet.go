@@ -9,24 +9,73 @@ import (
 	"github.com/ucssim/ucssim/engine/pwsh"
 )
 
-// Command is one Management Shell line, parsed and bound to a cmdlet's parameters.
+// Command is one cmdlet of a Management Shell line, parsed and bound to its parameters (for a
+// cmdlet fed by a pipeline: bound for the current input object).
 type Command struct {
 	Cmdlet string // canonical cmdlet name, e.g. Grant-CsUserServicesPolicy
 	Line   *pwsh.Command
 	Params pwsh.Bound
 }
 
-// RunOptions tune Run. Confirm answers confirmation prompts; nil answers yes (scenario files).
+// Choice is an answer to a confirmation prompt.
+type Choice int
+
+// The answers PowerShell offers: [Y] Yes  [A] Yes to All  [N] No  [L] No to All.
+const (
+	Yes Choice = iota
+	YesToAll
+	No
+	NoToAll
+)
+
+// RunOptions tune Run.
 type RunOptions struct {
+	// Ask answers a confirmation prompt (caption "Confirm", the question); nil: Confirm, else yes.
+	Ask func(caption, question string) Choice
+	// Confirm answers a confirmation prompt yes or no (older callers); nil with Ask nil answers yes
+	// (scenario files).
 	Confirm func(question string) bool
+	// Session keeps variables from one line to the next; nil: a fresh one for this line.
+	Session *Session
+	// Verbs are the shell's simulation verbs, for Get-Command and Get-Help.
+	Verbs []Verb
 }
 
-// Result is what a cmdlet printed.
-type Result struct {
-	Records  []Record // list-view records, in order
-	Warnings []string // without the "WARNING: " prefix
-	Text     string   // exactly what the shell prints
+// Session is the state a Management Shell keeps between lines: its variables.
+type Session struct {
+	vars map[string]any
 }
+
+// NewSession returns an empty session.
+func NewSession() *Session { return &Session{vars: map[string]any{}} }
+
+// Var returns a variable's value (case-insensitive name, without '$').
+func (s *Session) Var(name string) (any, bool) {
+	if s == nil {
+		return nil, false
+	}
+	v, ok := s.vars[strings.ToLower(name)]
+	return v, ok
+}
+
+// SetVar sets a variable.
+func (s *Session) SetVar(name string, v any) { s.vars[strings.ToLower(name)] = v }
+
+// Result is what a line printed and produced.
+type Result struct {
+	Objects  []any    // the pipeline's output objects (*pwsh.Object or scalars), before formatting
+	Records  []Record // Objects as list-view records (what `output:` expectations compare)
+	Warnings []string // without the "WARNING: " prefix
+	Errors   []*CmdletError
+	// Verbose: a cmdlet of the line ran with -Verbose; the shell shows the line's events as VERBOSE lines.
+	Verbose bool
+	Text    string  // exactly what the shell prints: warnings, what-if lines, errors and output, in order
+	Chunks  []Chunk // Text in pieces by kind, for a shell that colours errors and warnings
+	Files   []File  // files the line asked to write (the shell writes them)
+}
+
+// Chunk is a piece of a Result's text: "output", "warning", "whatif" or "error".
+type Chunk struct{ Kind, Text string }
 
 // Record is one object of the shell's list view.
 type Record []Field
@@ -44,12 +93,20 @@ func (r Record) Get(name string) (string, bool) {
 	return "", false
 }
 
-// CmdletError is a terminating error of a cmdlet line; the state is unchanged.
+// CmdletError is an error of a cmdlet line. A terminating error (a line that does not parse or
+// bind) changes nothing; an error of one pipeline object leaves the other objects' changes.
 type CmdletError struct {
 	Cmdlet    string // canonical name, or the name as typed when unknown
 	Parameter string // without the dash; "" if the error is not about one parameter
 	Column    int    // 1-based column in the line; 0 if not tied to a place
+	Length    int    // characters to underline from Column; 0: the token there
 	Message   string
+	// Category and ErrorID complete PowerShell's `+ CategoryInfo` and `+ FullyQualifiedErrorId`
+	// lines; empty ones are derived from the kind of error.
+	Category string // e.g. "InvalidArgument: (:) [Get-CsUser], ParameterBindingException"
+	ErrorID  string // e.g. "NamedParameterNotFound,Microsoft.Rtc.Management.AD.Cmdlets.GetOcsUserCmdlet"
+
+	elemCol, elemLen int // a runtime error underlines the whole pipeline element
 }
 
 func (e *CmdletError) Error() string {
@@ -69,76 +126,197 @@ func (e *CmdletError) Error() string {
 	return b.String()
 }
 
-func sw(name string) pwsh.ParamSpec {
-	return pwsh.ParamSpec{Name: name, Kind: pwsh.SwitchParam, Position: -1}
-}
-
-// specs are the cmdlets the engine knows, with the parameters it honours.
-var specs = []pwsh.Spec{
-	{Name: "New-CsUserServicesPolicy", Params: []pwsh.ParamSpec{
-		{Name: "Identity", Kind: pwsh.StringParam, Position: 0, Mandatory: true},
-		{Name: "UcsAllowed", Kind: pwsh.BoolParam, Position: -1},
-	}},
-	{Name: "Set-CsUserServicesPolicy", Params: []pwsh.ParamSpec{
-		{Name: "Identity", Kind: pwsh.StringParam, Position: 0},
-		{Name: "UcsAllowed", Kind: pwsh.BoolParam, Position: -1},
-	}},
-	{Name: "Get-CsUserServicesPolicy", Params: []pwsh.ParamSpec{
-		{Name: "Identity", Kind: pwsh.StringParam, Position: 0},
-		{Name: "Filter", Kind: pwsh.StringParam, Position: -1},
-	}},
-	{Name: "Remove-CsUserServicesPolicy", Params: []pwsh.ParamSpec{
-		{Name: "Identity", Kind: pwsh.StringParam, Position: 0, Mandatory: true},
-		sw("Force"),
-	}},
-	{Name: "Grant-CsUserServicesPolicy", Params: []pwsh.ParamSpec{
-		{Name: "Identity", Kind: pwsh.StringParam, Position: 0, Mandatory: true},
-		{Name: "PolicyName", Kind: pwsh.StringParam, Position: 1, Mandatory: true, AllowNull: true},
-	}},
-	{Name: "Invoke-CsUcsRollback", Params: []pwsh.ParamSpec{
-		{Name: "Identity", Kind: pwsh.StringParam, Position: 0, Mandatory: true},
-		sw("Force"), sw("Confirm"), sw("WhatIf"),
-	}},
-	{Name: "Test-CsUnifiedContactStore", Params: []pwsh.ParamSpec{
-		{Name: "TargetFqdn", Kind: pwsh.StringParam, Position: 0},
-		{Name: "UserSipAddress", Kind: pwsh.StringParam, Position: -1, Mandatory: true},
-	}},
-	{Name: "Debug-CsUnifiedContactStore", Params: []pwsh.ParamSpec{
-		{Name: "Identity", Kind: pwsh.StringParam, Position: 0},
-		{Name: "PoolFqdn", Kind: pwsh.StringParam, Position: -1},
-	}},
-	{Name: "Move-CsUser", Params: []pwsh.ParamSpec{
-		{Name: "Identity", Kind: pwsh.StringParam, Position: 0, Mandatory: true},
-		{Name: "Target", Kind: pwsh.StringParam, Position: 1, Mandatory: true},
-		sw("Force"), sw("Confirm"), sw("WhatIf"),
-	}},
-}
-
-// Cmdlets lists the cmdlet names the engine runs.
-func Cmdlets() []string {
-	out := make([]string, len(specs))
-	for i, s := range specs {
-		out[i] = s.Name
+// Format prints the error as the Management Shell does, for the line it came from:
+//
+//	Get-CsUser : Management object not found for identity "Nobody".
+//	At line:1 char:1
+//	+ Get-CsUser "Nobody"
+//	+ ~~~~~~~~~~~~~~~~~~~
+//	    + CategoryInfo          : NotSpecified: (:) [Get-CsUser], ManagementException
+//	    + FullyQualifiedErrorId : ...
+func (e *CmdletError) Format(line string) string {
+	var b strings.Builder
+	if e.Cmdlet != "" {
+		b.WriteString(e.Cmdlet + " : ")
 	}
-	return out
+	b.WriteString(e.Message + "\n")
+	runes := []rune(line)
+	col, n := e.Column, e.Length
+	if e.elemCol > 0 {
+		col, n = e.elemCol, e.elemLen
+	}
+	if col <= 0 {
+		col = 1
+	}
+	if col > len(runes)+1 {
+		col = len(runes) + 1
+	}
+	if n <= 0 {
+		n = tokenLength(runes, col-1)
+	}
+	fmt.Fprintf(&b, "At line:1 char:%d\n+ %s\n+ %s%s\n", col, line, strings.Repeat(" ", col-1), strings.Repeat("~", n))
+	cat, id := e.Category, e.ErrorID
+	if cat == "" {
+		cat = fmt.Sprintf("NotSpecified: (:) [%s], ManagementException", e.Cmdlet)
+	}
+	if id == "" {
+		id = "Microsoft.Rtc.Management.AD.ManagementException," + cmdletClass(e.Cmdlet)
+	}
+	fmt.Fprintf(&b, "    + CategoryInfo          : %s\n    + FullyQualifiedErrorId : %s\n", cat, id)
+	return b.String()
 }
 
-// ParseCommand checks a line's syntax, names the cmdlet and binds its parameters, without looking
-// at the world (the scenario validator uses it). Errors are *CmdletError.
+// tokenLength is the length of the token starting at index i: a quoted string, a script block or
+// a run of non-blank characters; at least 1.
+func tokenLength(src []rune, i int) int {
+	if i >= len(src) {
+		return 1
+	}
+	j := i
+	switch r := src[i]; {
+	case r == '"' || r == '\'':
+		j++
+		for j < len(src) && src[j] != r {
+			j++
+		}
+		j++
+	case r == '{':
+		depth := 0
+		for ; j < len(src); j++ {
+			if src[j] == '{' {
+				depth++
+			} else if src[j] == '}' {
+				depth--
+				if depth == 0 {
+					j++
+					break
+				}
+			}
+		}
+	default:
+		for j < len(src) && src[j] != ' ' && src[j] != '\t' && src[j] != '|' && src[j] != ';' {
+			j++
+		}
+	}
+	return max(min(j, len(src))-i, 1)
+}
+
+// cmdletClass is the .NET class of a cmdlet as FullyQualifiedErrorId names it.
+func cmdletClass(name string) string {
+	if c, ok := cmdletClasses[strings.ToLower(name)]; ok {
+		return c
+	}
+	verb, noun, _ := strings.Cut(name, "-")
+	noun = strings.TrimPrefix(noun, "Cs")
+	return "Microsoft.Rtc.Management.Internal." + verb + noun + "Cmdlet"
+}
+
+var cmdletClasses = map[string]string{
+	"get-csuser":                  "Microsoft.Rtc.Management.AD.Cmdlets.GetOcsUserCmdlet",
+	"move-csuser":                 "Microsoft.Rtc.Management.AD.Cmdlets.MoveOcsUserCmdlet",
+	"grant-csuserservicespolicy":  "Microsoft.Rtc.Management.AD.Cmdlets.AssignUserServicesPolicyCmdlet",
+	"get-csuserservicespolicy":    "Microsoft.Rtc.Management.Internal.GetUserServicesPolicyCmdlet",
+	"set-csuserservicespolicy":    "Microsoft.Rtc.Management.Internal.SetUserServicesPolicyCmdlet",
+	"new-csuserservicespolicy":    "Microsoft.Rtc.Management.Internal.NewUserServicesPolicyCmdlet",
+	"remove-csuserservicespolicy": "Microsoft.Rtc.Management.Internal.RemoveUserServicesPolicyCmdlet",
+	"invoke-csucsrollback":        "Microsoft.Rtc.Management.Presence.Cmdlets.InvokeUcsRollbackCmdlet",
+	"test-csunifiedcontactstore":  "Microsoft.Rtc.Management.SyntheticTransactions.TestUnifiedContactStoreCmdlet",
+	"debug-csunifiedcontactstore": "Microsoft.Rtc.Management.Presence.Cmdlets.DebugUnifiedContactStoreCmdlet",
+}
+
+// bindingError is a parameter binding error with PowerShell's category and id.
+func bindingError(cmdlet string, pe *pwsh.Error) *CmdletError {
+	ce := &CmdletError{Cmdlet: cmdlet, Parameter: pe.Param, Column: pe.Col, Message: pe.Msg}
+	class := cmdletClass(cmdlet)
+	id := ""
+	switch pe.Code {
+	case pwsh.CodeUnknownParameter:
+		id = "NamedParameterNotFound"
+	case pwsh.CodeAmbiguousParameter:
+		id = "AmbiguousParameter"
+	case pwsh.CodeDuplicateParameter:
+		id = "ParameterAlreadyBound"
+	case pwsh.CodeMissingArgument:
+		id = "MissingArgument"
+		ce.Message = fmt.Sprintf("Missing an argument for parameter '%s'. Specify a parameter of type '%s' and try again.", pe.Param, paramTypeOf(cmdlet, pe.Param))
+	case pwsh.CodeTooManyPositional:
+		id = "PositionalParameterNotFound"
+	case pwsh.CodeMissingMandatory:
+		id = "MissingMandatoryParameter"
+	case pwsh.CodeNullNotAllowed:
+		id = "ParameterArgumentValidationErrorNullNotAllowed"
+	case pwsh.CodeEmptyString:
+		id = "ParameterArgumentValidationErrorEmptyStringNotAllowed"
+	case pwsh.CodeConversion, pwsh.CodeSwitchValue:
+		id = "CannotConvertArgumentNoMessage"
+		if pe.Param != "" && !strings.HasPrefix(ce.Message, "Cannot bind") {
+			ce.Message = fmt.Sprintf("Cannot bind parameter '%s'. %s", pe.Param, ce.Message)
+		}
+	case pwsh.CodeUnknownCmdlet:
+		ce.Message = fmt.Sprintf("The term '%s' is not recognized as the name of a cmdlet, function, script file, or operable program. "+
+			"Check the spelling of the name, or if a path was included, verify that the path is correct and try again.", cmdlet)
+		if _, hint, ok := strings.Cut(pe.Msg, " Did you mean "); ok {
+			ce.Message += " Did you mean " + hint
+		}
+		ce.Category = fmt.Sprintf("ObjectNotFound: (%s:String) [], CommandNotFoundException", cmdlet)
+		ce.ErrorID = "CommandNotFoundException"
+		return ce
+	default:
+		ce.Category = "ParserError: (:) [], ParentContainsErrorRecordException"
+		ce.ErrorID = "ParseError," + pe.Code.String()
+		return ce
+	}
+	ce.Category = fmt.Sprintf("InvalidArgument: (:) [%s], ParameterBindingException", cmdlet)
+	ce.ErrorID = id + "," + class
+	return ce
+}
+
+func paramTypeOf(cmdlet, param string) string {
+	if c := lookupCmdlet(cmdlet); c != nil {
+		for _, p := range c.spec.Params {
+			if strings.EqualFold(p.Name, param) {
+				return paramType(p)
+			}
+		}
+	}
+	return "System.String"
+}
+
+// ParseCommand checks a line's syntax, names its cmdlets and binds their parameters, without
+// looking at the world (the scenario validator uses it). The line may hold a pipeline and several
+// statements; the Command returned is the first cmdlet. Errors are *CmdletError.
 func ParseCommand(line string) (*Command, error) {
-	pc, err := pwsh.Parse(line)
+	sc, err := pwsh.ParseScript(line)
 	if err != nil {
 		return nil, wrapPwsh(knownFirstWord(line), err)
 	}
-	spec, err := pwsh.Resolve(pc, specs)
-	if err != nil {
-		return nil, wrapPwsh(pc.Name, err)
+	var first *Command
+	for _, st := range sc.Statements {
+		for i, el := range st.Elements {
+			if el.Cmd == nil {
+				continue
+			}
+			if isHelpRequest(el.Cmd) {
+				el.Cmd = helpFor(el.Cmd)
+			}
+			c := lookupCmdlet(el.Cmd.Name)
+			if c == nil {
+				_, rerr := pwsh.Resolve(el.Cmd, allSpecs())
+				return nil, wrapPwsh(el.Cmd.Name, rerr)
+			}
+			b, err := c.bindStatic(el.Cmd, i > 0)
+			if err != nil {
+				return nil, err
+			}
+			if first == nil {
+				first = &Command{Cmdlet: c.spec.Name, Line: el.Cmd, Params: b}
+			}
+		}
 	}
-	b, err := pwsh.Bind(pc, spec)
-	if err != nil {
-		return nil, wrapPwsh(spec.Name, err)
+	if first == nil {
+		return &Command{}, nil
 	}
-	return &Command{Cmdlet: spec.Name, Line: pc, Params: b}, nil
+	return first, nil
 }
 
 // knownFirstWord names the cmdlet of a line that did not parse, when its first word is one.
@@ -147,10 +325,8 @@ func knownFirstWord(line string) string {
 	if len(f) == 0 {
 		return ""
 	}
-	for _, s := range specs {
-		if strings.EqualFold(s.Name, f[0]) {
-			return s.Name
-		}
+	if c := lookupCmdlet(f[0]); c != nil {
+		return c.spec.Name
 	}
 	return ""
 }
@@ -158,44 +334,95 @@ func knownFirstWord(line string) string {
 func wrapPwsh(cmdlet string, err error) *CmdletError {
 	var pe *pwsh.Error
 	if errors.As(err, &pe) {
-		return &CmdletError{Cmdlet: cmdlet, Parameter: pe.Param, Column: pe.Col, Message: pe.Msg}
+		return bindingError(cmdlet, pe)
 	}
 	return &CmdletError{Cmdlet: cmdlet, Message: err.Error()}
 }
 
-// Run runs one Management Shell line. Cmdlets that talk to Exchange (Invoke-CsUcsRollback,
-// Test-CsUnifiedContactStore, Move-CsUser to a Lync Server 2010 pool) do so on the calling
-// goroutine and return when done. On error (a *CmdletError) nothing has changed.
+// Run runs one Management Shell line: statements separated by ';', each a pipeline of cmdlets
+// (Get-CsUser -Filter {...} | Invoke-CsUcsRollback -Confirm:$False), optionally assigned to a
+// variable. Cmdlets that talk to Exchange (Invoke-CsUcsRollback, Test-CsUnifiedContactStore,
+// Move-CsUser to a Lync Server 2010 pool) do so on the calling goroutine and return when done.
+//
+// A line that does not parse or bind is a terminating error: nothing runs, Run returns it. An
+// error of one cmdlet invocation does not stop the others; Run returns the Result with every
+// error in Errors, and the first of them as its error.
 func (e *Engine) Run(ctx context.Context, line string, opt RunOptions) (*Result, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(e.root, cancel)()
-	cmd, err := ParseCommand(line)
-	if err == nil {
-		var res *Result
-		res, err = e.runCommand(ctx, cmd, opt)
-		var wi *whatIfResult
-		if errors.As(err, &wi) {
-			return &Result{Text: wi.line + "\n"}, nil
-		}
-		if err == nil {
-			res.Text = render(res)
-			return res, nil
+	sess := opt.Session
+	if sess == nil {
+		sess = NewSession()
+	}
+	sc, err := pwsh.ParseScript(line)
+	if err != nil {
+		ce := wrapPwsh(knownFirstWord(line), err)
+		e.recordError(ce)
+		return nil, ce
+	}
+	// Resolve and bind every cmdlet before running anything: a typo anywhere changes nothing.
+	for _, st := range sc.Statements {
+		for i, el := range st.Elements {
+			if el.Cmd == nil {
+				continue
+			}
+			if isHelpRequest(el.Cmd) {
+				el.Cmd = helpFor(el.Cmd)
+			}
+			c := lookupCmdlet(el.Cmd.Name)
+			if c == nil {
+				_, rerr := pwsh.Resolve(el.Cmd, allSpecs())
+				ce := wrapPwsh(el.Cmd.Name, rerr)
+				e.recordError(ce)
+				return nil, ce
+			}
+			if _, err := c.bindStatic(withoutVariables(el.Cmd), i > 0); err != nil {
+				e.recordError(err)
+				return nil, err
+			}
 		}
 	}
-	var ce *CmdletError
-	if !errors.As(err, &ce) {
-		ce = &CmdletError{Message: err.Error()}
+	r := &runner{e: e, ctx: ctx, opt: opt, sess: sess, res: &Result{}, line: line}
+	r.script(sc)
+	res := r.res
+	for _, it := range res.Objects {
+		if o, ok := it.(*pwsh.Object); ok {
+			res.Records = append(res.Records, recordOf(o))
+		}
 	}
+	if len(res.Errors) > 0 {
+		return res, res.Errors[0]
+	}
+	return res, nil
+}
+
+// recordError records a cmdlet.error trace event.
+func (e *Engine) recordError(ce *CmdletError) {
 	e.lock()
 	e.emitLocked("cmdlet.error", "", map[string]any{"cmdlet": ce.Cmdlet, "message": ce.Error()})
 	e.unlock()
-	return nil, ce
+}
+
+func recordOf(o *pwsh.Object) Record {
+	r := make(Record, len(o.Props))
+	for i, p := range o.Props {
+		r[i] = Field{Name: p.Name, Value: pwsh.Text(p.Value)}
+	}
+	return r
 }
 
 // argError builds the error of a semantically wrong argument.
 func (c *Command) argError(param, format string, a ...any) *CmdletError {
 	return &CmdletError{Cmdlet: c.Cmdlet, Parameter: param, Column: c.Params.Col(param), Message: fmt.Sprintf(format, a...)}
+}
+
+// notFound is the product's error for an identity that names no user.
+func (c *Command) notFound(param, identity string) *CmdletError {
+	ce := c.argError(param, "Management object not found for identity %q.", identity)
+	ce.Category = fmt.Sprintf("InvalidData: (%s:UserIdParameter) [%s], ManagementException", identity, c.Cmdlet)
+	ce.ErrorID = "Identity," + cmdletClass(c.Cmdlet)
+	return ce
 }
 
 func (c *Command) str(name string) string {
@@ -206,67 +433,6 @@ func (c *Command) str(name string) string {
 func (c *Command) flag(name string) bool {
 	b, _ := c.Params.Bool(name)
 	return b
-}
-
-func (e *Engine) runCommand(ctx context.Context, c *Command, opt RunOptions) (*Result, error) {
-	switch c.Cmdlet {
-	case "New-CsUserServicesPolicy":
-		return e.newPolicy(c)
-	case "Set-CsUserServicesPolicy":
-		return e.setPolicy(c)
-	case "Get-CsUserServicesPolicy":
-		return e.getPolicy(c)
-	case "Remove-CsUserServicesPolicy":
-		return e.removePolicy(c)
-	case "Grant-CsUserServicesPolicy":
-		return e.grantPolicy(c)
-	case "Invoke-CsUcsRollback":
-		return e.invokeRollback(ctx, c, opt)
-	case "Test-CsUnifiedContactStore":
-		return e.testUCS(ctx, c)
-	case "Debug-CsUnifiedContactStore":
-		return e.debugUCS(c)
-	case "Move-CsUser":
-		return e.moveUser(ctx, c, opt)
-	}
-	return nil, &CmdletError{Cmdlet: c.Cmdlet, Message: "cmdlet not implemented"}
-}
-
-// confirm asks the shell's confirmation question unless -Confirm:$False was given.
-func confirm(c *Command, opt RunOptions, target string) bool {
-	if c.Params.Has("Confirm") && !c.flag("Confirm") {
-		return true
-	}
-	if opt.Confirm == nil {
-		return true
-	}
-	return opt.Confirm(fmt.Sprintf("Are you sure you want to perform this action?\nPerforming the operation %q on target %q.", c.Cmdlet, target))
-}
-
-func whatIf(c *Command, target string) string {
-	return fmt.Sprintf("What if: Performing the operation %q on target %q.", c.Cmdlet, target)
-}
-
-// render prints a result as the shell's list view: warnings, then records separated by a blank
-// line, names padded to the longest of their record.
-func render(r *Result) string {
-	var b strings.Builder
-	for _, w := range r.Warnings {
-		b.WriteString("WARNING: " + w + "\n")
-	}
-	for i, rec := range r.Records {
-		if i > 0 || len(r.Warnings) > 0 {
-			b.WriteString("\n")
-		}
-		width := 0
-		for _, f := range rec {
-			width = max(width, len(f.Name))
-		}
-		for _, f := range rec {
-			fmt.Fprintf(&b, "%-*s : %s\n", width, f.Name, f.Value)
-		}
-	}
-	return b.String()
 }
 
 func boolText(b bool) string {

@@ -3,41 +3,151 @@ package engine
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ucssim/ucssim/engine/pwsh"
 )
 
-// New-CsUserServicesPolicy -Identity X [-UcsAllowed $b]
-func (e *Engine) newPolicy(c *Command) (*Result, error) {
+// Parameter helpers for the cmdlet tables.
+func sw(name, help string) pwsh.ParamSpec {
+	return pwsh.ParamSpec{Name: name, Kind: pwsh.SwitchParam, Position: -1, Help: help}
+}
+
+func named(name, typ, help string) pwsh.ParamSpec {
+	return pwsh.ParamSpec{Name: name, Position: -1, Type: typ, Help: help}
+}
+
+const (
+	helpWhatIf  = "Describes what would happen if you ran the command, without running it."
+	helpConfirm = "Asks for confirmation before running the command; -Confirm:$False suppresses a prompt the cmdlet would otherwise show."
+	helpForce   = "Suppresses non-fatal error messages."
+	helpTenant  = "The Lync Online tenant (a GUID). The simulator models an on-premises deployment: giving a tenant is refused."
+	helpDC      = "Domain controller to read the user accounts from. Accepted; the simulated directory has one."
+	helpPolicy  = "The policy's identity: global, site:<name>, UserServer:<pool fqdn> (service scope) or a per-user policy name (tag:<name> or just <name>)."
+)
+
+var policyIdentity = pwsh.ParamSpec{Name: "Identity", Position: 0, Type: "XdsIdentity", FromPipelineByName: true, Help: helpPolicy}
+
+func userIdentity(mandatory bool, help string) pwsh.ParamSpec {
+	return pwsh.ParamSpec{Name: "Identity", Position: 0, Mandatory: mandatory, Type: "UserIdParameter",
+		FromPipeline: true, FromPipelineByName: true, PipelineKinds: []string{"user"}, Help: help}
+}
+
+const helpUserIdentity = "The user: SIP address (with or without sip:), user principal name, domain\\logon (litwareinc\\kenmyer), " +
+	"Active Directory display name (Ken Myer) or distinguished name. A display name may use the * wildcard (\"* Myer\")."
+
+func init() {
+	register(&cmdlet{
+		spec: pwsh.Spec{Name: "New-CsUserServicesPolicy", Params: []pwsh.ParamSpec{
+			{Name: "Identity", Position: 0, Mandatory: true, Type: "XdsIdentity", Help: helpPolicy + " The global policy always exists and cannot be created."},
+			{Name: "UcsAllowed", Kind: pwsh.BoolParam, Position: -1, Help: "$True (the default): users of the policy migrate to the unified contact store at their next Lync 2013 sign-in."},
+			sw("Force", helpForce), sw("InMemory", "Returns the new policy without saving it."), named("Tenant", "Guid", helpTenant),
+		}},
+		changes: true, run: (*Engine).newPolicy, module: "Lync", help: helpNewPolicy,
+	})
+	register(&cmdlet{
+		spec: pwsh.Spec{Name: "Set-CsUserServicesPolicy", Params: []pwsh.ParamSpec{
+			policyIdentity,
+			{Name: "Instance", Position: -1, Type: "PSObject", FromPipeline: true, PipelineKinds: []string{"policy"}, Help: "A policy object (from Get-CsUserServicesPolicy) to modify instead of naming it."},
+			{Name: "UcsAllowed", Kind: pwsh.BoolParam, Position: -1, Help: "$True lets the policy's users migrate to the unified contact store; $False stops new migrations (it never moves contacts back)."},
+			sw("Force", helpForce), named("Tenant", "Guid", helpTenant),
+		}},
+		changes: true, run: (*Engine).setPolicy, module: "Lync", help: helpSetPolicy,
+	})
+	register(&cmdlet{
+		spec: pwsh.Spec{Name: "Get-CsUserServicesPolicy", Params: []pwsh.ParamSpec{
+			{Name: "Identity", Position: 0, Type: "XdsIdentity", Help: helpPolicy + " Without it (and without -Filter), every policy is returned."},
+			named("Filter", "String", "A wildcard pattern over the identities: \"site:*\", \"tag:*\"."),
+			sw("LocalStore", "Reads the local replica of the Central Management store (the simulator has one store)."),
+			named("Tenant", "Guid", helpTenant),
+		}},
+		run: (*Engine).getPolicy, module: "Lync", help: helpGetPolicy,
+	})
+	register(&cmdlet{
+		spec: pwsh.Spec{Name: "Remove-CsUserServicesPolicy", Params: []pwsh.ParamSpec{
+			{Name: "Identity", Position: 0, Mandatory: true, Type: "XdsIdentity", FromPipeline: true, FromPipelineByName: true, PipelineKinds: []string{"policy"},
+				Help: helpPolicy + " Removing the global policy resets it to its defaults (UcsAllowed True)."},
+			sw("Force", helpForce), named("Tenant", "Guid", helpTenant),
+		}},
+		changes: true, run: (*Engine).removePolicy, module: "Lync", help: helpRemovePolicy,
+	})
+	register(&cmdlet{
+		spec: pwsh.Spec{Name: "Grant-CsUserServicesPolicy", Params: []pwsh.ParamSpec{
+			userIdentity(true, helpUserIdentity),
+			{Name: "PolicyName", Position: 1, AllowNull: true, Type: "String", Help: "The per-user policy to assign: its identity without tag:. $Null (or no -PolicyName) unassigns the per-user policy."},
+			named("DomainController", "Fqdn", helpDC),
+			sw("PassThru", "Outputs the user object after the assignment."),
+		}},
+		changes: true, run: (*Engine).grantPolicy, module: "Lync", help: helpGrantPolicy,
+	})
+}
+
+func policyObject(p *policy) *pwsh.Object {
+	return &pwsh.Object{TypeName: "Microsoft.Rtc.Management.WritableConfig.Policy.UserServices.UserServicesPolicy", Kind: "policy",
+		Props: []pwsh.Prop{{Name: "Identity", Value: p.Identity()}, {Name: "UcsAllowed", Value: p.ucsAllowed}}}
+}
+
+func policyRecord(p *policy) Record { return recordOf(policyObject(p)) }
+
+// noTenant refuses -Tenant: the simulated deployment is on-premises.
+func noTenant(c *Command) error {
+	if c.Params.Has("Tenant") {
+		return c.argError("Tenant", "Lync Online tenants are not simulated: this world is an on-premises Lync Server 2013 deployment; leave out -Tenant")
+	}
+	return nil
+}
+
+// New-CsUserServicesPolicy -Identity X [-UcsAllowed $b] [-InMemory]
+func (e *Engine) newPolicy(x *invocation) error {
+	c := x.cmd
+	if err := noTenant(c); err != nil {
+		return err
+	}
 	scope, name, err := parsePolicyIdentity(c.str("Identity"))
 	if err != nil {
-		return nil, c.argError("Identity", "%v", err)
+		return c.argError("Identity", "%v", err)
 	}
 	allowed := true
 	if b, ok := c.Params.Bool("UcsAllowed"); ok {
 		allowed = b
 	} else if c.Params.IsNull("UcsAllowed") {
-		return nil, c.argError("UcsAllowed", "UcsAllowed cannot be $Null")
+		return c.argError("UcsAllowed", "UcsAllowed cannot be $Null")
 	}
 	e.lock()
-	defer e.unlock()
 	switch {
 	case scope == scopeGlobal:
-		return nil, c.argError("Identity", "the global policy always exists and cannot be created; use Set-CsUserServicesPolicy -Identity global")
+		e.unlock()
+		return c.argError("Identity", "the global policy always exists and cannot be created; use Set-CsUserServicesPolicy -Identity global")
 	case scope == scopeSite && !e.knownSiteLocked(name):
-		return nil, c.argError("Identity", "cannot create policy \"Site:%s\": there is no site %q", name, name)
+		e.unlock()
+		return c.argError("Identity", "cannot create policy \"Site:%s\": there is no site %q", name, name)
 	case scope == scopeService && !e.knownPoolLocked(name):
-		return nil, c.argError("Identity", "cannot create policy \"Service:UserServer:%s\": there is no pool %q", name, name)
+		e.unlock()
+		return c.argError("Identity", "cannot create policy \"Service:UserServer:%s\": there is no pool %q", name, name)
 	}
 	if p, dup := e.policies[policyKey(scope, name)]; dup {
-		return nil, c.argError("Identity", "a policy with identity %q already exists", p.Identity())
+		e.unlock()
+		return c.argError("Identity", "a policy with identity %q already exists", p.Identity())
 	}
 	p := &policy{scope: scope, name: name, ucsAllowed: allowed}
+	e.unlock()
+	if c.flag("InMemory") {
+		x.emit(policyObject(p))
+		return nil
+	}
+	if !x.shouldProcess(p.Identity()) {
+		return nil
+	}
+	e.lock()
+	if _, dup := e.policies[p.key()]; dup {
+		e.unlock()
+		return c.argError("Identity", "a policy with identity %q already exists", p.Identity())
+	}
 	e.policies[p.key()] = p
 	e.emitLocked("policy.created", "", map[string]any{"identity": p.Identity(), "ucsAllowed": allowed})
-	return &Result{Records: []Record{policyRecord(p)}}, nil
-}
-
-func policyRecord(p *policy) Record {
-	return Record{{"Identity", p.Identity()}, {"UcsAllowed", boolText(p.ucsAllowed)}}
+	obj := policyObject(p)
+	e.unlock()
+	x.emit(obj)
+	return nil
 }
 
 // findPolicyLocked resolves an existing policy identity for the named parameter.
@@ -53,113 +163,117 @@ func (e *Engine) findPolicyLocked(c *Command, param, identity string) (*policy, 
 	return p, nil
 }
 
-// Set-CsUserServicesPolicy [-Identity X] -UcsAllowed $b (no Identity: global)
-func (e *Engine) setPolicy(c *Command) (*Result, error) {
+// Set-CsUserServicesPolicy [-Identity X | -Instance <policy>] -UcsAllowed $b (neither: global)
+func (e *Engine) setPolicy(x *invocation) error {
+	c := x.cmd
+	if err := noTenant(c); err != nil {
+		return err
+	}
 	identity := "global"
-	if c.Params.Has("Identity") {
+	switch {
+	case c.Params.Has("Identity") && c.Params.Has("Instance") && x.input == nil:
+		return c.argError("Instance", "Parameter set cannot be resolved using the specified named parameters: give -Identity or -Instance, not both.")
+	case c.Params.Has("Identity"):
 		if c.Params.IsNull("Identity") {
-			return nil, c.argError("Identity", "Identity cannot be $Null")
+			return c.argError("Identity", "Identity cannot be $Null")
 		}
 		identity = c.str("Identity")
+	case c.Params.Has("Instance"):
+		identity = c.str("Instance")
 	}
 	if c.Params.IsNull("UcsAllowed") {
-		return nil, c.argError("UcsAllowed", "UcsAllowed cannot be $Null")
+		return c.argError("UcsAllowed", "UcsAllowed cannot be $Null")
 	}
 	e.lock()
-	defer e.unlock()
 	p, err := e.findPolicyLocked(c, "Identity", identity)
+	e.unlock()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	res := &Result{}
 	allowed, given := c.Params.Bool("UcsAllowed")
-	if !given {
-		return res, nil
+	if !given || !x.shouldProcess(p.Identity()) {
+		return nil
 	}
-	if p.ucsAllowed && !allowed {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("Changing %s to UcsAllowed False does not move contacts out of the unified contact store: users already migrated keep their contacts in Exchange until you run Invoke-CsUcsRollback.", p.Identity()))
-	}
+	e.lock()
+	was := p.ucsAllowed
 	p.ucsAllowed = allowed
 	e.emitLocked("policy.set", "", map[string]any{"identity": p.Identity(), "ucsAllowed": allowed})
-	return res, nil
+	e.unlock()
+	if was && !allowed {
+		x.warn(fmt.Sprintf("Changing %s to UcsAllowed False does not move contacts out of the unified contact store: users already migrated keep their contacts in Exchange until you run Invoke-CsUcsRollback.", p.Identity()))
+	}
+	return nil
 }
 
 // Get-CsUserServicesPolicy [-Identity X | -Filter pattern]
-func (e *Engine) getPolicy(c *Command) (*Result, error) {
+func (e *Engine) getPolicy(x *invocation) error {
+	c := x.cmd
+	if err := noTenant(c); err != nil {
+		return err
+	}
 	if c.Params.Has("Identity") && c.Params.Has("Filter") {
-		return nil, c.argError("Filter", "parameter set cannot be resolved: use either -Identity or -Filter")
+		return c.argError("Filter", "Parameter set cannot be resolved using the specified named parameters: use either -Identity or -Filter.")
 	}
 	for _, p := range []string{"Identity", "Filter"} {
 		if c.Params.IsNull(p) {
-			return nil, c.argError(p, "%s cannot be $Null", p)
+			return c.argError(p, "%s cannot be $Null", p)
 		}
 	}
 	e.lock()
 	defer e.unlock()
-	res := &Result{}
 	if c.Params.Has("Identity") {
 		p, err := e.findPolicyLocked(c, "Identity", c.str("Identity"))
 		if err != nil {
-			return nil, err
+			return err
 		}
-		res.Records = append(res.Records, policyRecord(p))
-		return res, nil
+		x.emit(policyObject(p))
+		return nil
 	}
 	filter := "*"
 	if c.Params.Has("Filter") {
 		filter = c.str("Filter")
 		if filter == "" {
-			return nil, c.argError("Filter", "the filter is empty")
+			return c.argError("Filter", "the filter is empty")
 		}
 	}
 	for _, p := range e.sortedPoliciesLocked() {
 		if globMatch(lower(filter), lower(p.Identity())) {
-			res.Records = append(res.Records, policyRecord(p))
+			x.emit(policyObject(p))
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // globMatch is PowerShell's -like for '*' and '?', on already lower-cased text.
-func globMatch(pattern, s string) bool {
-	p, t := []rune(pattern), []rune(s)
-	pi, ti, star, mark := 0, 0, -1, 0
-	for ti < len(t) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
-			pi++
-			ti++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, ti
-			pi++
-		case star >= 0:
-			pi, mark = star+1, mark+1
-			ti = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
-}
+func globMatch(pattern, s string) bool { return pwsh.Like(pattern, s, false) }
 
 // Remove-CsUserServicesPolicy -Identity X: global is reset to its defaults; a granted per-user
 // policy is removed with a warning and its users fall back.
-func (e *Engine) removePolicy(c *Command) (*Result, error) {
-	e.lock()
-	defer e.unlock()
-	p, err := e.findPolicyLocked(c, "Identity", c.str("Identity"))
-	if err != nil {
-		return nil, err
+func (e *Engine) removePolicy(x *invocation) error {
+	c := x.cmd
+	if err := noTenant(c); err != nil {
+		return err
 	}
-	res := &Result{}
+	e.lock()
+	p, err := e.findPolicyLocked(c, "Identity", c.str("Identity"))
+	e.unlock()
+	if err != nil {
+		return err
+	}
+	if !x.shouldProcess(p.Identity()) {
+		return nil
+	}
+	e.lock()
 	if p.scope == scopeGlobal {
 		p.ucsAllowed = true
-		res.Warnings = append(res.Warnings, "The global policy cannot be removed; its settings were reset to the defaults (UcsAllowed True).")
 		e.emitLocked("policy.removed", "", map[string]any{"identity": "Global", "reset": true})
-		return res, nil
+		e.unlock()
+		x.warn("The global policy cannot be removed; its settings were reset to the defaults (UcsAllowed True).")
+		return nil
+	}
+	if _, still := e.policies[p.key()]; !still {
+		e.unlock()
+		return c.argError("Identity", "cannot find policy %q", c.str("Identity"))
 	}
 	var granted []string
 	for _, k := range e.sortedUserKeysLocked() {
@@ -169,11 +283,12 @@ func (e *Engine) removePolicy(c *Command) (*Result, error) {
 		}
 	}
 	delete(e.policies, p.key())
-	if len(granted) > 0 {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("Policy %s was assigned to %s; they now fall back to their site or global policy.", p.Identity(), strings.Join(granted, ", ")))
-	}
 	e.emitLocked("policy.removed", "", map[string]any{"identity": p.Identity(), "unassigned": len(granted)})
-	return res, nil
+	e.unlock()
+	if len(granted) > 0 {
+		x.warn(fmt.Sprintf("Policy %s was assigned to %s; they now fall back to their site or global policy.", p.Identity(), strings.Join(granted, ", ")))
+	}
+	return nil
 }
 
 // grantablePolicyLocked finds a per-user policy for a grant.
@@ -195,23 +310,54 @@ func (e *Engine) grantablePolicyLocked(name string) (*policy, error) {
 	return p, nil
 }
 
-// Grant-CsUserServicesPolicy -Identity <user> -PolicyName X|$Null
-func (e *Engine) grantPolicy(c *Command) (*Result, error) {
+// Grant-CsUserServicesPolicy -Identity <user> [-PolicyName X|$Null] [-PassThru]
+func (e *Engine) grantPolicy(x *invocation) error {
+	c := x.cmd
 	e.lock()
-	defer e.unlock()
-	u, err := e.resolveLocked(c.str("Identity"))
+	users, err := e.resolveManyLocked(c.str("Identity"))
 	if err != nil {
-		return nil, c.argError("Identity", "%v", err)
+		e.unlock()
+		return userError(c, "Identity", err)
 	}
 	grant, shown := "", any(nil)
-	if !c.Params.IsNull("PolicyName") {
+	if c.Params.Has("PolicyName") && !c.Params.IsNull("PolicyName") {
 		p, err := e.grantablePolicyLocked(c.str("PolicyName"))
 		if err != nil {
-			return nil, c.argError("PolicyName", "%v", err)
+			e.unlock()
+			return c.argError("PolicyName", "%v", err)
 		}
 		grant, shown = p.key(), p.Identity()
 	}
-	u.grant = grant
-	e.emitLocked("policy.granted", u.sip, map[string]any{"policy": shown, "effective": e.effectivePolicyLocked(u).statusName()})
-	return &Result{}, nil
+	e.unlock()
+	for _, u := range users {
+		if !x.shouldProcess(u.sip) {
+			continue
+		}
+		e.lock()
+		u.grant = grant
+		e.emitLocked("policy.granted", u.sip, map[string]any{"policy": shown, "effective": e.effectivePolicyLocked(u).Identity()})
+		obj := e.userObjectLocked(u)
+		e.unlock()
+		if c.flag("PassThru") {
+			x.emit(obj)
+		}
+	}
+	return nil
+}
+
+// userError turns a resolution error into the cmdlet's error for the parameter.
+func userError(c *Command, param string, err error) error {
+	var nf *notFoundError
+	if ok := asNotFound(err, &nf); ok {
+		return c.notFound(param, nf.identity)
+	}
+	return c.argError(param, "%v", err)
+}
+
+func asNotFound(err error, nf **notFoundError) bool {
+	if e, ok := err.(*notFoundError); ok {
+		*nf = e
+		return true
+	}
+	return false
 }

@@ -54,20 +54,6 @@ func (p *policy) Identity() string {
 	}
 }
 
-// statusName is the UserStatus.EffectivePolicy form: global, site:X, UserServer:fqdn, tag:X.
-func (p *policy) statusName() string {
-	switch p.scope {
-	case scopeGlobal:
-		return "global"
-	case scopeSite:
-		return "site:" + p.name
-	case scopeService:
-		return "UserServer:" + p.name
-	default:
-		return "tag:" + p.name
-	}
-}
-
 // parsePolicyIdentity reads a policy identity as administrators type it: global, site:X,
 // service:UserServer:X or UserServer:X, tag:X or a bare X (a per-user policy). Prefixes are
 // case-insensitive.

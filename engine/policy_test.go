@@ -21,17 +21,17 @@ var _ = Describe("User services policies (docs/BEHAVIOR.md section 1, B-1.1 to B
 	})
 
 	It("resolves per-user, then service (pool), then site, then global", func() {
-		Expect(w.status("Ken Myer").EffectivePolicy).To(Equal("global"))
+		Expect(w.status("Ken Myer").EffectivePolicy).To(Equal("Global"))
 		w.mustRun("New-CsUserServicesPolicy -Identity site:Redmond -UcsAllowed $False")
-		Expect(w.status("Ken Myer").EffectivePolicy).To(Equal("site:Redmond"))
+		Expect(w.status("Ken Myer").EffectivePolicy).To(Equal("Site:Redmond"))
 		Expect(w.status("Ken Myer").State).To(Equal(engine.Disabled))
 		w.mustRun("New-CsUserServicesPolicy -Identity UserServer:atl-cs-001.litwareinc.com")
-		Expect(w.status("Ken Myer").EffectivePolicy).To(Equal("UserServer:atl-cs-001.litwareinc.com"))
+		Expect(w.status("Ken Myer").EffectivePolicy).To(Equal("Service:UserServer:atl-cs-001.litwareinc.com"))
 		Expect(w.status("Ken Myer").State).To(Equal(engine.Allowed))
 		w.mustRun("New-CsUserServicesPolicy -Identity NoUcs -UcsAllowed $False")
 		w.mustRun("Grant-CsUserServicesPolicy -Identity 'Ken Myer' -PolicyName NoUcs")
-		Expect(w.status("Ken Myer").EffectivePolicy).To(Equal("tag:NoUcs"))
-		Expect(w.status("Pilar Ackerman").EffectivePolicy).To(Equal("UserServer:atl-cs-001.litwareinc.com"))
+		Expect(w.status("Ken Myer").EffectivePolicy).To(Equal("Tag:NoUcs"))
+		Expect(w.status("Pilar Ackerman").EffectivePolicy).To(Equal("Service:UserServer:atl-cs-001.litwareinc.com"))
 		res := w.mustRun("Get-CsUserServicesPolicy")
 		var ids []string
 		for _, r := range res.Records {
@@ -73,7 +73,7 @@ var _ = Describe("User services policies (docs/BEHAVIOR.md section 1, B-1.1 to B
 		w.mustRun("Grant-CsUserServicesPolicy 'Ken Myer' Pinned")
 		res := w.mustRun("Remove-CsUserServicesPolicy -Identity Pinned")
 		Expect(res.Text).To(HavePrefix("WARNING: Policy Tag:Pinned was assigned to sip:kenmyer@litwareinc.com"))
-		Expect(w.status("Ken Myer").EffectivePolicy).To(Equal("global"))
+		Expect(w.status("Ken Myer").EffectivePolicy).To(Equal("Global"))
 		Expect(w.count("policy.removed", "")).To(Equal(2))
 	})
 
@@ -84,7 +84,7 @@ var _ = Describe("User services policies (docs/BEHAVIOR.md section 1, B-1.1 to B
 		w.migrate("Ken Myer")
 		w.mustRun("Grant-CsUserServicesPolicy –Identity \"Ken Myer\" –PolicyName $Null")
 		st := w.status("Ken Myer")
-		Expect(st.EffectivePolicy).To(Equal("global"))
+		Expect(st.EffectivePolicy).To(Equal("Global"))
 		Expect(st.ContactsIn).To(Equal(engine.StoreExchange))
 		Expect(st.State).To(Equal(engine.Migrated))
 		Expect(w.lastEvent("policy.granted").Details).To(HaveKeyWithValue("policy", BeNil()))

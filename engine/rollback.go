@@ -50,6 +50,7 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 			e.lock()
 			u.rollingBack = false
 			e.refreshMirrorLocked(u) // a refresh skipped during the attempt must still happen
+			e.emitLocked("rollback.failed", u.sip, map[string]any{"reason": failReason(err), "changed": false})
 			e.unlock()
 			return out, fmt.Errorf("cannot read the contact list of %s from Exchange (%s); nothing was changed. -Force rolls back anyway and the contacts are lost", u.sip, failReason(err))
 		}
@@ -163,7 +164,7 @@ func (e *Engine) holdExpired(u *user, until time.Time) {
 	case !ok:
 		action = "none"
 	}
-	details := map[string]any{"policy": p.statusName(), "ucsAllowed": p.ucsAllowed, "action": action}
+	details := map[string]any{"policy": p.Identity(), "ucsAllowed": p.ucsAllowed, "action": action}
 	if why != "" {
 		details["reason"] = why
 	}

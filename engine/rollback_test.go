@@ -38,7 +38,7 @@ var _ = Describe("Rolling back (docs/BEHAVIOR.md section 4, B-4.1 to B-4.11)", f
 		for _, g := range l.Groups {
 			Expect(g.Type).NotTo(Equal(engine.GroupUser))
 		}
-		Expect(st.EffectivePolicy).To(Equal("global"), "the policy is not changed by a rollback")
+		Expect(st.EffectivePolicy).To(Equal("Global"), "the policy is not changed by a rollback")
 		Expect(st.HoldUntil).To(Equal(done.Add(168 * time.Hour)))
 		Expect(w.lastEvent("hold.started").Details["holdUntil"]).To(Equal("2026-01-12T09:15:00Z"))
 	})
@@ -158,7 +158,7 @@ var _ = Describe("Rolling back (docs/BEHAVIOR.md section 4, B-4.1 to B-4.11)", f
 		st := w.status("Ken Myer")
 		Expect(st.ContactsIn).To(Equal(engine.StoreLync))
 		Expect(st.HoldUntil).NotTo(BeZero())
-		Expect(st.EffectivePolicy).To(Equal("global"))
+		Expect(st.EffectivePolicy).To(Equal("Global"))
 		w.advance(8 * 24 * time.Hour)
 		Expect(w.lastEvent("remigration.check").Details).To(HaveKeyWithValue("action", "none"))
 		Expect(w.status("Ken Myer").ContactsIn).To(Equal(engine.StoreLync))

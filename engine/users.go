@@ -174,16 +174,26 @@ func (e *Engine) AddUser(s UserSpec) error {
 		u.grant = p.key()
 	}
 	e.users[lower(sip)] = u
-	e.names[lower(u.name)] = append(e.names[lower(u.name)], u)
-	if lower(u.upn) != lower(u.name) {
-		e.names[lower(u.upn)] = append(e.names[lower(u.upn)], u)
-	}
+	e.indexNamesLocked(u)
 	if s.InExchange {
 		u.phase = phaseMigrated
 		u.lync = newLyncList()
 		e.refreshMirrorLocked(u)
 	}
 	return nil
+}
+
+// indexNamesLocked makes the user findable by every identity but its SIP address: display name,
+// UPN, domain\logon name and distinguished name (each once, compared case-insensitively).
+func (e *Engine) indexNamesLocked(u *user) {
+	seen := map[string]bool{}
+	for _, k := range []string{u.name, u.upn, u.logon(), u.dn()} {
+		k = lower(k)
+		if !seen[k] {
+			seen[k] = true
+			e.names[k] = append(e.names[k], u)
+		}
+	}
 }
 
 func containsInt(s []int, v int) bool {
@@ -216,7 +226,7 @@ func (e *Engine) resolveLocked(identity string) (*user, error) {
 	}
 	switch found := e.names[lower(id)]; len(found) {
 	case 0:
-		return nil, fmt.Errorf("cannot find user %q", identity)
+		return nil, &notFoundError{identity: identity}
 	case 1:
 		return found[0], nil
 	default:
@@ -227,6 +237,63 @@ func (e *Engine) resolveLocked(identity string) (*user, error) {
 		sort.Strings(sips)
 		return nil, fmt.Errorf("user identity %q is ambiguous (%s, %s)", identity, sips[0], sips[1])
 	}
+}
+
+// notFoundError is the product's answer for an identity that names no user.
+type notFoundError struct{ identity string }
+
+func (e *notFoundError) Error() string {
+	return fmt.Sprintf("Management object not found for identity %q.", e.identity)
+}
+
+// resolveManyLocked resolves a user identity that may use wildcards in a display name ("* Myer"):
+// the matching users in SIP address order; none is not an error for a wildcard.
+func (e *Engine) resolveManyLocked(identity string) ([]*user, error) {
+	id := strings.TrimSpace(identity)
+	if !strings.ContainsAny(id, "*?") {
+		u, err := e.resolveLocked(id)
+		if err != nil {
+			return nil, err
+		}
+		return []*user{u}, nil
+	}
+	var out []*user
+	for _, k := range e.sortedUserKeysLocked() {
+		if u := e.users[k]; likeFold(id, u.name) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func likeFold(pattern, s string) bool { return globMatch(lower(pattern), lower(s)) }
+
+// samAccountName is the user's logon name: the user part of the UPN.
+func (u *user) samAccountName() string {
+	sam, _, _ := strings.Cut(u.upn, "@")
+	return sam
+}
+
+// netbiosDomain is the user's domain as domain\user names it: the first label of the UPN domain.
+func (u *user) netbiosDomain() string {
+	_, dom, _ := strings.Cut(u.upn, "@")
+	first, _, _ := strings.Cut(dom, ".")
+	return first
+}
+
+// logon is domain\user (litwareinc\kenmyer).
+func (u *user) logon() string { return u.netbiosDomain() + `\` + u.samAccountName() }
+
+// dn is the user's Active Directory distinguished name, in the Users container of its domain.
+func (u *user) dn() string {
+	_, dom, _ := strings.Cut(u.upn, "@")
+	parts := []string{"CN=" + strings.ReplaceAll(u.name, ",", `\,`), "CN=Users"}
+	for _, label := range strings.Split(dom, ".") {
+		if label != "" {
+			parts = append(parts, "DC="+label)
+		}
+	}
+	return strings.Join(parts, ",")
 }
 
 func (e *Engine) sortedUserKeysLocked() []string {
@@ -258,7 +325,8 @@ type UserStatus struct {
 	LastAttempt     time.Time // zero if none
 	LastError       string    // reason of the last failed attempt
 	HoldUntil       time.Time // zero if no hold
-	EffectivePolicy string    // "global", "tag:X", "site:X", "UserServer:fqdn"
+	EffectivePolicy string    // as Get-CsUserServicesPolicy prints it: Global, Tag:X, Site:X, Service:UserServer:fqdn
+	Pool            string    // the user's registrar pool
 	LostContacts    int       // discarded by -Force so far
 	Endpoints       []EndpointStatus
 }
@@ -286,7 +354,7 @@ func (e *Engine) statusLocked(u *user) UserStatus {
 	st := UserStatus{
 		Name: u.name, SIP: u.sip, State: e.stateLocked(u), ContactsIn: StoreLync,
 		Attempts: u.attempts, LastAttempt: u.lastAttempt, LastError: u.lastError,
-		HoldUntil: u.holdUntil, EffectivePolicy: e.effectivePolicyLocked(u).statusName(), LostContacts: u.lost,
+		HoldUntil: u.holdUntil, EffectivePolicy: e.effectivePolicyLocked(u).Identity(), LostContacts: u.lost, Pool: u.pool,
 	}
 	if u.phase == phaseMigrated {
 		st.ContactsIn = StoreExchange

@@ -11,6 +11,7 @@ import (
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/mocks/ews"
 	"github.com/ucssim/ucssim/sim/client"
+	"github.com/ucssim/ucssim/sim/scenario"
 )
 
 // The world's actions: what a scenario step, the shell or a Go test does to a world. Each runs on
@@ -26,13 +27,36 @@ func (w *World) Do(ctx context.Context, fn func(ctx context.Context) error) erro
 // confirm function; the question is answered by ask on the driver goroutine, with fn's unit parked
 // and the clock standing still however long the answer takes. A nil ask answers yes.
 func (w *World) DoAsking(ctx context.Context, fn func(ctx context.Context, confirm func(string) bool) error, ask func(question string) bool) error {
+	var choose func(string) engine.Choice
+	if ask != nil {
+		choose = func(q string) engine.Choice {
+			if ask(q) {
+				return engine.Yes
+			}
+			return engine.No
+		}
+	}
+	return w.DoChoosing(ctx, func(ctx context.Context, c func(string) engine.Choice) error {
+		return fn(ctx, func(q string) bool {
+			switch c(q) {
+			case engine.Yes, engine.YesToAll:
+				return true
+			}
+			return false
+		})
+	}, choose)
+}
+
+// DoChoosing is DoAsking for questions answered with PowerShell's choices (Yes, Yes to All, No,
+// No to All). A nil ask answers Yes.
+func (w *World) DoChoosing(ctx context.Context, fn func(ctx context.Context, choose func(string) engine.Choice) error, ask func(question string) engine.Choice) error {
 	done := make(chan error, 1)
 	questions := make(chan string, 1)
 	parked := make(chan func(), 1)
-	answers := make(chan bool)
-	confirm := func(q string) bool {
+	answers := make(chan engine.Choice)
+	confirm := func(q string) engine.Choice {
 		if ask == nil {
-			return true
+			return engine.Yes
 		}
 		questions <- q // sent before parking, so the driver sees it as soon as the world is idle
 		parked <- w.Sched.Tracker().Park(1)
@@ -81,14 +105,47 @@ func (w *World) DoAsking(ctx context.Context, fn func(ctx context.Context, confi
 	}
 }
 
-// RunCmdlet runs one Management Shell line. ask answers confirmation questions (nil: yes).
+// RunCmdlet runs one Management Shell line in the world's session (variables carry over from one
+// line to the next). ask answers confirmation questions (nil: yes).
 func (w *World) RunCmdlet(ctx context.Context, line string, ask func(question string) bool) (*engine.Result, error) {
+	var choose func(string) engine.Choice
+	if ask != nil {
+		choose = func(q string) engine.Choice {
+			if ask(q) {
+				return engine.Yes
+			}
+			return engine.No
+		}
+	}
+	return w.RunLine(ctx, line, LineOptions{Ask: choose})
+}
+
+// LineOptions tune RunLine.
+type LineOptions struct {
+	// Ask answers a confirmation question with PowerShell's choices; nil answers Yes.
+	Ask func(question string) engine.Choice
+	// Session holds the variables; nil: the world's own session.
+	Session *engine.Session
+	// Verbs are the shell's simulation verbs (for Get-Command and Get-Help).
+	Verbs []engine.Verb
+}
+
+// RunLine runs one Management Shell line: statements, pipelines, variables.
+func (w *World) RunLine(ctx context.Context, line string, opt LineOptions) (*engine.Result, error) {
+	sess := opt.Session
+	if sess == nil {
+		w.sessionOnce.Do(func() { w.session = engine.NewSession() })
+		sess = w.session
+	}
 	var res *engine.Result
-	err := w.DoAsking(ctx, func(ctx context.Context, confirm func(string) bool) error {
+	err := w.DoChoosing(ctx, func(ctx context.Context, choose func(string) engine.Choice) error {
 		var err error
-		res, err = w.Engine.Run(ctx, line, engine.RunOptions{Confirm: confirm})
+		res, err = w.Engine.Run(ctx, line, engine.RunOptions{
+			Ask:     func(_, q string) engine.Choice { return choose(q) },
+			Session: sess, Verbs: opt.Verbs,
+		})
 		return err
-	}, ask)
+	}, opt.Ask)
 	return res, err
 }
 
@@ -242,7 +299,7 @@ type FaultSpec struct {
 // Fault starts an Exchange fault now; it ends by itself after f.For (fault.started / fault.ended).
 func (w *World) Fault(f FaultSpec) error {
 	fl := ews.Fault{Kind: f.Kind, Until: w.Sched.Now().Add(f.For), BackOff: f.BackOff, Latency: f.Latency}
-	details := map[string]any{"exchange": f.Kind, "for": f.For.String()}
+	details := map[string]any{"exchange": f.Kind, "for": scenario.FormatDuration(f.For)}
 	if f.User != "" {
 		sip, err := w.Engine.ResolveUser(f.User)
 		if err != nil {
@@ -252,10 +309,10 @@ func (w *World) Fault(f FaultSpec) error {
 		details["mailbox"] = fl.Mailbox
 	}
 	if f.BackOff > 0 {
-		details["backoff"] = f.BackOff.String()
+		details["backoff"] = scenario.FormatDuration(f.BackOff)
 	}
 	if f.Latency > 0 {
-		details["latency"] = f.Latency.String()
+		details["latency"] = scenario.FormatDuration(f.Latency)
 	}
 	w.Exchange.SetFault(fl)
 	w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "fault.started", Details: details})

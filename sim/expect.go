@@ -202,11 +202,11 @@ func formatTime(t time.Time) string {
 }
 
 // samePolicy compares policy identities case-insensitively; a per-user policy may be named with or
-// without its tag: prefix.
+// without its tag: prefix, a service policy with or without service:.
 func samePolicy(want, got string) bool {
 	norm := func(s string) string {
 		s = strings.ToLower(strings.TrimSpace(s))
-		return strings.TrimPrefix(s, "tag:")
+		return strings.TrimPrefix(strings.TrimPrefix(s, "tag:"), "service:")
 	}
 	return norm(want) == norm(got)
 }

@@ -27,6 +27,17 @@ type Result struct {
 	Wall    time.Duration
 	Virtual time.Duration
 	Err     error // the world could not be built or did not settle (Failure says where)
+	Start   time.Time
+	// Steps holds, for each step that ran (in file order), the virtual instants it began and ended
+	// (wait, until and within/throughout move the clock); the timeline places steps with them.
+	Steps []StepSpan
+}
+
+// StepSpan is the virtual time a step took: it began at At and the clock stood at End after it;
+// trace events with seq in (FirstSeq, LastSeq] were recorded while it ran.
+type StepSpan struct {
+	At, End           time.Time
+	FirstSeq, LastSeq int
 }
 
 // Failure says which step failed, what it expected and what it saw.
@@ -54,7 +65,7 @@ func Run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 	if opt.Seed != nil {
 		seed = *opt.Seed
 	}
-	res := &Result{File: f, Seed: seed}
+	res := &Result{File: f, Seed: seed, Start: f.Start}
 	w, err := NewWorld(f.World, f.Start, seed, WorldOptions{})
 	if err != nil {
 		res.Err = err
@@ -63,6 +74,7 @@ func Run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 		return res
 	}
 	defer w.Close()
+	res.Start = w.Start
 	r := &runner{w: w, f: f, ctx: ctx}
 	for i, step := range f.Steps {
 		if opt.OnStep != nil {
@@ -72,7 +84,10 @@ func Run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 			res.Failure = r.fail(step, "the run to go on", err.Error())
 			break
 		}
-		if fail := r.step(step); fail != nil {
+		at, first := w.Sched.Now(), w.Trace.Len()
+		fail := r.step(step)
+		res.Steps = append(res.Steps, StepSpan{At: at, End: w.Sched.Now(), FirstSeq: first, LastSeq: w.Trace.Len()})
+		if fail != nil {
 			res.Failure = fail
 			break
 		}

@@ -25,8 +25,11 @@ type TraceEvent struct {
 type Trace struct {
 	mu     sync.Mutex
 	events []TraceEvent
-	// OnEvent, if set, sees each event as it is recorded (the shell's live timeline).
+	// OnEvent, if set, sees each event as it is recorded.
 	OnEvent func(TraceEvent)
+
+	watchers  map[int]func(TraceEvent) // Watch
+	nextWatch int
 }
 
 // Record appends an engine event.
@@ -35,9 +38,16 @@ func (t *Trace) Record(e engine.Event) {
 	te := TraceEvent{Time: e.Time.UTC(), Seq: len(t.events) + 1, Type: e.Type, User: e.User, Details: e.Details}
 	t.events = append(t.events, te)
 	hook := t.OnEvent
+	var watchers []func(TraceEvent)
+	for _, w := range t.watchers {
+		watchers = append(watchers, w)
+	}
 	t.mu.Unlock()
 	if hook != nil {
 		hook(te)
+	}
+	for _, w := range watchers {
+		w(te)
 	}
 }
 
@@ -46,6 +56,31 @@ func (t *Trace) Events() []TraceEvent {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return append([]TraceEvent(nil), t.events...)
+}
+
+// Len is the number of events so far (the seq of the last one).
+func (t *Trace) Len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.events)
+}
+
+// Watch calls fn with each event recorded from now on, until the returned stop is called. fn runs
+// on the recording goroutine and must not block (the live timeline page queues and returns).
+func (t *Trace) Watch(fn func(TraceEvent)) (stop func()) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.nextWatch++
+	id := t.nextWatch
+	if t.watchers == nil {
+		t.watchers = map[int]func(TraceEvent){}
+	}
+	t.watchers[id] = fn
+	return func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		delete(t.watchers, id)
+	}
 }
 
 // Count counts events of a type, for one user if user is not "".

@@ -15,6 +15,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emiago/sipgo/sip"
@@ -52,6 +53,9 @@ type World struct {
 	insiders  *ews.Insiders     // in-process EWS connections (the engine's, the simulated clients')
 	passwords map[string]string // lower-case sip -> the EWS password the world gives the user
 	logger    *slog.Logger
+
+	sessionOnce sync.Once
+	session     *engine.Session // the Management Shell variables of `run:` lines
 }
 
 type endpoint struct {

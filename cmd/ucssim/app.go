@@ -87,7 +87,7 @@ Exit codes: 0 all scenarios passed, 1 some failed, 2 a file was invalid or the c
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.runCmd(), a.validateCmd(), a.shellCmd(), a.serveCmd(), a.versionCmd())
+	root.AddCommand(a.runCmd(), a.validateCmd(), a.shellCmd(), a.serveCmd(), a.timelineCmd(), a.versionCmd())
 	return root
 }
 

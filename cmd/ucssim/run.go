@@ -23,6 +23,7 @@ type runFlags struct {
 	shard    string
 	junit    string
 	trace    string
+	html     string
 }
 
 func (a *App) runCmd() *cobra.Command {
@@ -40,7 +41,8 @@ still run. Exit codes: 0 all passed, 1 some failed, 2 a file was invalid or the 
   ucssim run scenarios/rollback scenarios/remigration
   ucssim run --label rollback --label prompts --parallel 4
   ucssim run --focus 'hold|7 days' --seed 42
-  ucssim run --shard 2/4 --junit junit.xml --trace traces/`,
+  ucssim run --shard 2/4 --junit junit.xml --trace traces/
+  ucssim run --html report/ scenarios/rollback     # then open report/index.html`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var seed *uint64
 			if cmd.Flags().Changed("seed") {
@@ -57,6 +59,7 @@ still run. Exit codes: 0 all passed, 1 some failed, 2 a file was invalid or the 
 	f.StringVar(&fl.shard, "shard", "", "run only slice i of n of the sorted files, e.g. 2/4")
 	f.StringVar(&fl.junit, "junit", "", "write a JUnit XML report to this file")
 	f.StringVar(&fl.trace, "trace", "", "write each scenario's trace to DIR/<name>.jsonl")
+	f.StringVar(&fl.html, "html", "", "write a timeline page per scenario and DIR/index.html (self-contained HTML)")
 	return cmd
 }
 
@@ -153,6 +156,15 @@ func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64
 	}
 	if fl.trace != "" {
 		if _, err := report.WriteTraces(fl.trace, cases); err != nil {
+			return err
+		}
+	}
+	if fl.html != "" {
+		files := make(map[int]*scenario.File, len(picked))
+		for i, k := range picked {
+			files[i] = all[k].file
+		}
+		if err := writeHTML(fl.html, cases, files, time.Since(started)); err != nil {
 			return err
 		}
 	}

@@ -41,5 +41,6 @@ virtual instant; time moves only when you say so. Addresses must be loopback.`,
 	f.StringVar(&sipTCP, "sip", "127.0.0.1:5060", "SIP front end TCP address (loopback)")
 	f.StringVar(&sipUD, "sip-udp", "127.0.0.1:5060", "SIP front end UDP address (loopback)")
 	f.StringVar(&ews, "ews", "127.0.0.1:8080", "EWS mock HTTP address (loopback)")
+	f.StringVar(&fl.ui, "ui", "", "also serve the live timeline page on this loopback address, e.g. 127.0.0.1:8090")
 	return cmd
 }

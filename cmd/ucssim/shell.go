@@ -17,6 +17,7 @@ type shellFlags struct {
 	world  string
 	seed   uint64
 	replay bool
+	ui     string
 }
 
 func (a *App) shellCmd() *cobra.Command {
@@ -37,6 +38,7 @@ The end of the input (or Ctrl-C) leaves the shell with exit code 0; a world file
   ucssim shell --world scenarios/rollback/without-policy-change-remigrates.yaml --seed 7
   ucssim shell --world my.yaml --replay      # run the file's steps first, then take over
   ucssim shell < sim/shell/testdata/rollback-demo.txt
+  ucssim shell --ui 127.0.0.1:8090          # and open http://127.0.0.1:8090/ : it follows the shell
 
   PS 2026-01-05 09:00:00 > signin Ken Myer
   PS 2026-01-05 09:00:00 > wait 10m
@@ -53,12 +55,14 @@ The end of the input (or Ctrl-C) leaves the shell with exit code 0; a world file
 	f.StringVar(&fl.world, "world", "", "scenario file whose world: (name, description, start, seed) to load")
 	f.Uint64Var(&fl.seed, "seed", 0, "override the world's seed")
 	f.BoolVar(&fl.replay, "replay", false, "replay the file's steps before reading input")
+	f.StringVar(&fl.ui, "ui", "", "also serve the live timeline page on this loopback address, e.g. 127.0.0.1:8090")
 	return cmd
 }
 
 // runShell loads the world, then serves the shell on the command's input until it ends.
 func (a *App) runShell(cmd *cobra.Command, fl shellFlags, opt shell.Options) error {
 	opt.Replay = fl.replay
+	opt.UI = fl.ui
 	opt.Color = report.OptionsFor(a.Stdout).Color
 	if fl.world != "" {
 		f, err := scenario.Load(fl.world)

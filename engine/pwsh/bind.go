@@ -2,6 +2,7 @@ package pwsh
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -16,7 +17,135 @@ func Bind(cmd *Command, spec Spec) (Bound, error) {
 	return b, nil
 }
 
+// BindPartial binds like Bind but leaves the mandatory check to CheckMandatory: a cmdlet fed by
+// a pipeline gets some parameters from each input object (BindInput).
+func BindPartial(cmd *Command, spec Spec) (Bound, error) {
+	b, err := bindArgs(cmd, spec)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// CheckMandatory reports the first mandatory parameter of spec that b lacks; col is where the
+// error points.
+func CheckMandatory(b Bound, spec Spec, col int) error {
+	if err := checkMandatory(b, spec, col); err != nil {
+		return err
+	}
+	return nil
+}
+
+// BindInput binds a pipeline input object to the parameters not bound yet, as PowerShell does: by
+// value first (a parameter with FromPipeline takes a string, or an *Object of one of its
+// PipelineKinds, as its text), then by property name (a parameter with FromPipelineByName takes
+// the object's property of the same name or alias). It returns a copy of b; an input that binds
+// nowhere is a CodeInputNotBound error.
+func BindInput(b Bound, spec Spec, input any) (Bound, error) {
+	out := Bound{}
+	for k, v := range b {
+		out[k] = v
+	}
+	bound := false
+	obj, isObj := input.(*Object)
+	for i := range spec.Params {
+		p := &spec.Params[i]
+		if _, done := out[p.Name]; done || !p.FromPipeline {
+			continue
+		}
+		switch {
+		case isObj && kindAccepted(p, obj.Kind):
+			out[p.Name] = &Value{Kind: String, Str: obj.String()}
+			bound = true
+		case !isObj && input != nil:
+			v, err := convert(scalarValue(input), p)
+			if err != nil {
+				return nil, err
+			}
+			out[p.Name] = v
+			bound = true
+		}
+		if bound {
+			break
+		}
+	}
+	if isObj {
+		for i := range spec.Params {
+			p := &spec.Params[i]
+			if _, done := out[p.Name]; done || !p.FromPipelineByName {
+				continue
+			}
+			for _, n := range append([]string{p.Name}, p.Aliases...) {
+				pv, ok := obj.Get(n)
+				if !ok {
+					continue
+				}
+				v, err := convert(scalarValue(pv), p)
+				if err != nil {
+					return nil, err
+				}
+				out[p.Name] = v
+				bound = true
+				break
+			}
+		}
+	}
+	if !bound {
+		return nil, &Error{Code: CodeInputNotBound, Msg: "The input object cannot be bound to any parameters for the command either because " +
+			"the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input."}
+	}
+	return out, nil
+}
+
+func kindAccepted(p *ParamSpec, kind string) bool {
+	for _, k := range p.PipelineKinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// scalarValue turns a Go value from an object into a parser Value.
+func scalarValue(v any) *Value {
+	switch x := v.(type) {
+	case nil:
+		return &Value{Kind: Null}
+	case bool:
+		return boolValue(x, 0)
+	case []any:
+		items := make([]*Value, len(x))
+		for i, it := range x {
+			items[i] = scalarValue(it)
+		}
+		return &Value{Kind: List, Items: items}
+	}
+	return &Value{Kind: String, Str: Text(v)}
+}
+
+// ValueOf converts a variable's value to an argument Value at col: an object binds as its text
+// (its Identity), a list as a List.
+func ValueOf(v any, col int) *Value {
+	out := scalarValue(v)
+	out.Col = col
+	for _, it := range out.Items {
+		it.Col = col
+	}
+	return out
+}
+
 func bind(cmd *Command, spec Spec) (Bound, *Error) {
+	b, err := bindArgs(cmd, spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkMandatory(b, spec, cmd.EndCol); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func bindArgs(cmd *Command, spec Spec) (Bound, *Error) {
 	if cmd == nil {
 		return nil, &Error{Code: CodeBadSpec, Msg: "no command to bind"}
 	}
@@ -70,9 +199,6 @@ func bind(cmd *Command, spec Spec) (Bound, *Error) {
 	if err := bindPositional(b, positional, spec); err != nil {
 		return nil, err
 	}
-	if err := checkMandatory(b, spec, cmd.EndCol); err != nil {
-		return nil, err
-	}
 	return b, nil
 }
 
@@ -117,6 +243,33 @@ func convert(v *Value, p *ParamSpec) (*Value, *Error) {
 		}
 		return &Value{Kind: Null, Col: v.Col}, nil
 	}
+	switch v.Kind {
+	case Variable:
+		return nil, paramErr(v.Col, p.Name, CodeUnsupported, "the variable %s was not replaced by its value before binding", v)
+	case ScriptBlock:
+		if p.Kind == StringParam || p.Kind == ScriptParam {
+			return v, nil
+		}
+		return nil, paramErr(v.Col, p.Name, CodeConversion,
+			"Cannot convert the \"{%s}\" value of type \"System.Management.Automation.ScriptBlock\" to type \"%s\".", v.Str, p.Kind)
+	case List:
+		if p.Kind == ListParam {
+			return v, nil
+		}
+		return nil, paramErr(v.Col, p.Name, CodeConversion,
+			"Cannot convert 'System.Object[]' to the type 'System.%s' required by parameter '%s'. Specified method is not supported.", p.Kind, p.Name)
+	}
+	if p.Kind == ScriptParam {
+		return nil, paramErr(v.Col, p.Name, CodeConversion,
+			"Cannot bind parameter '%s'. Cannot convert the \"%s\" value of type \"System.String\" to type \"System.Management.Automation.ScriptBlock\".", p.Name, v.Str)
+	}
+	if p.Kind == ListParam {
+		one, err := convert(v, &ParamSpec{Name: p.Name, Kind: StringParam, AllowNull: p.AllowNull})
+		if err != nil {
+			return nil, err
+		}
+		return &Value{Kind: List, Items: []*Value{one}, Col: v.Col}, nil
+	}
 	if p.Kind == BoolParam {
 		switch v.Kind {
 		case Bool:
@@ -135,6 +288,22 @@ func convert(v *Value, p *ParamSpec) (*Value, *Error) {
 	if s == "" && p.Mandatory && !p.AllowNull {
 		return nil, paramErr(v.Col, p.Name, CodeEmptyString,
 			"Cannot bind argument to parameter '%s' because it is an empty string.", p.Name)
+	}
+	if len(p.Values) > 0 {
+		for _, allowed := range p.Values {
+			if strings.EqualFold(allowed, s) {
+				return &Value{Kind: String, Str: allowed, Col: v.Col}, nil
+			}
+		}
+		return nil, paramErr(v.Col, p.Name, CodeConversion,
+			"Cannot convert value \"%s\" to type \"%s\". Error: \"Unable to match the identifier name %s to a valid enumerator name. "+
+				"Specify one of the following enumerator names and try again: %s\"", s, p.Type, s, strings.Join(p.Values, ", "))
+	}
+	if p.Type == "Int32" {
+		if n, err := strconv.Atoi(s); err != nil || n < 0 {
+			return nil, paramErr(v.Col, p.Name, CodeConversion,
+				"Cannot convert value \"%s\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"", s)
+		}
 	}
 	return &Value{Kind: String, Str: s, Col: v.Col}, nil
 }

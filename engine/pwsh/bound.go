@@ -22,10 +22,29 @@ func (b Bound) get(name string) *Value {
 
 // String returns a string parameter's value; false if absent or $Null.
 func (b Bound) String(name string) (string, bool) {
-	if v := b.get(name); v != nil && v.Kind == String {
+	if v := b.get(name); v != nil && (v.Kind == String || v.Kind == ScriptBlock) {
 		return v.Str, true
 	}
 	return "", false
+}
+
+// Value returns a parameter's bound value; nil if absent.
+func (b Bound) Value(name string) *Value { return b.get(name) }
+
+// List returns a list parameter's items as text; nil if absent.
+func (b Bound) List(name string) []string {
+	v := b.get(name)
+	if v == nil {
+		return nil
+	}
+	if v.Kind != List {
+		return []string{v.Str}
+	}
+	out := make([]string, len(v.Items))
+	for i, it := range v.Items {
+		out[i] = it.Str
+	}
+	return out
 }
 
 // Bool returns a Boolean or switch parameter's value; false if absent or $Null.

@@ -46,7 +46,7 @@ func isParamChar(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicod
 // unsupportedOp returns the message for an operator character, or "" for any other character.
 func unsupportedOp(r rune) string {
 	switch r {
-	case '|', ';', '&', '>', '<', '(', ')', '{', '}', ',':
+	case '&', '>', '<', '(', ')', '}':
 		return unsupportedOps[r]
 	}
 	return ""
@@ -55,14 +55,10 @@ func unsupportedOp(r rune) string {
 // unsupportedOps maps the characters that end a bare word in PowerShell's argument mode (and that
 // would start a construct we do not run) to the message explaining what is not supported.
 var unsupportedOps = map[rune]string{
-	'|': "pipelines ('|') are not supported: run one cmdlet per line",
-	';': "multiple statements (';') are not supported: run one cmdlet per line",
-	'&': "the '&' operator is not supported: run one cmdlet per line",
+	'&': "the '&' operator is not supported: run one cmdlet per line, or separate them with ';'",
 	'>': "redirection ('>') is not supported",
 	'<': "redirection ('<') is not supported",
-	'(': "expressions in parentheses are not supported: give a literal value",
+	'(': "expressions in parentheses are not supported: give a literal value or a $variable",
 	')': "unexpected ')': expressions in parentheses are not supported",
-	'{': "script blocks ('{') are not supported",
-	'}': "unexpected '}': script blocks are not supported",
-	',': "arrays (',') are not supported: give one value per parameter",
+	'}': "Unexpected token '}' in expression or statement.",
 }

@@ -36,73 +36,42 @@ func isCmdletName(s string) bool {
 
 func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
-// Parse splits one line into a command name and its arguments (syntax only). One trailing "\n" or
-// "\r\n" is ignored; a line break anywhere else is an error. Errors are *Error.
+// Parse reads a line that holds exactly one cmdlet (no pipeline, no ';', no assignment): the form
+// a scenario's single-command checks and older callers want. Errors are *Error.
 func Parse(line string) (*Command, error) {
-	cmd, err := parse(line)
+	sc, err := parseScript(line)
 	if err != nil {
 		return nil, err
 	}
-	return cmd, nil
-}
-
-func parse(line string) (*Command, *Error) {
-	// A line read with its terminator (bufio.Reader.ReadString, a Windows console) is still one line.
-	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
-	src, err := decode(line)
-	if err != nil {
-		return nil, err
-	}
-	l := &lexer{src: src}
-	first, err := l.next()
-	if err != nil {
-		return nil, err
-	}
-	if first == nil {
-		return nil, errAt(1, CodeEmptyLine, "empty line: expected a cmdlet such as Get-CsUserServicesPolicy")
-	}
-	if err := checkCmdletName(first); err != nil {
-		return nil, err
-	}
-	cmd := &Command{Name: first.bare, NameCol: first.col, EndCol: len(src) + 1}
-	var open *Arg // a parameter without a value yet, which takes the next value token
-	for {
-		t, err := l.next()
-		if err != nil {
-			return nil, err
+	st := sc.Statements[0]
+	if el := st.Elements[0]; el.Expr != nil {
+		found := "a quoted or escaped string"
+		switch el.Expr.Kind {
+		case Bool, Null, Number, List, ScriptBlock:
+			found = "the value " + el.Expr.String()
+		case Variable:
+			found = "the variable " + el.Expr.String()
 		}
-		if t == nil {
-			break
-		}
-		switch {
-		case t.param == "":
-			if open != nil {
-				open.Value = t.value
-				open = nil
-				continue
-			}
-			cmd.Args = append(cmd.Args, Arg{Value: t.value, Col: t.col})
-		default:
-			cmd.Args = append(cmd.Args, Arg{Name: t.param, Value: t.value, Col: t.col, Colon: t.colon})
-			open = nil
-			if !t.colon {
-				open = &cmd.Args[len(cmd.Args)-1]
-			}
-		}
+		return nil, errAt(el.Col, CodeNotCmdlet, "expected a cmdlet name in Verb-Noun form such as Get-CsUserServicesPolicy, found %s", found)
 	}
-	return cmd, nil
+	if len(sc.Statements) != 1 || st.Assign != "" || len(st.Elements) != 1 {
+		return nil, errAt(st.Col, CodeUnsupported, "expected one cmdlet: this line holds a pipeline, several statements or an assignment")
+	}
+	return sc.Statements[0].Elements[0].Cmd, nil
 }
 
 func checkCmdletName(t *token) *Error {
 	found := ""
 	switch {
+	case t.op != 0:
+		return errAt(t.col, CodeSyntax, "An empty pipe element is not allowed.")
 	case t.param != "":
 		found = "a parameter (-" + t.param + ")"
 	case t.value.Kind == Bool || t.value.Kind == Null:
 		found = "the value " + t.value.String()
 	case t.bare == "":
 		found = "a quoted or escaped string"
-	case isCmdletName(t.bare):
+	case isCmdletName(t.bare), isAliasName(t.bare):
 		return nil
 	case strings.ContainsAny(t.bare, "\u2013\u2014\u2015"):
 		return errAt(t.col, CodeNotCmdlet,
@@ -144,3 +113,18 @@ func (c *Command) String() string {
 
 // Is reports whether the command's name is name (case-insensitive, as PowerShell compares them).
 func (c *Command) Is(name string) bool { return c != nil && strings.EqualFold(c.Name, name) }
+
+// isAliasName: a bare command word that is not Verb-Noun (fl, ft, select, where, ?, gcm, help...):
+// letters, digits and '?' / '%'; Resolve decides whether it names a command.
+func isAliasName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isASCIILetter(c) && !(c >= '0' && c <= '9') && c != '?' && c != '%' && c != '-' {
+			return false
+		}
+	}
+	return true
+}

@@ -10,14 +10,17 @@ func CommonParameters() []ParamSpec {
 	return []ParamSpec{
 		{Name: "Verbose", Kind: SwitchParam, Position: -1, Aliases: []string{"vb"}},
 		{Name: "Debug", Kind: SwitchParam, Position: -1, Aliases: []string{"db"}},
-		{Name: "ErrorAction", Position: -1, Aliases: []string{"ea"}},
-		{Name: "WarningAction", Position: -1, Aliases: []string{"wa"}},
+		{Name: "ErrorAction", Position: -1, Aliases: []string{"ea"}, Type: "System.Management.Automation.ActionPreference", Values: actionPreferences},
+		{Name: "WarningAction", Position: -1, Aliases: []string{"wa"}, Type: "System.Management.Automation.ActionPreference", Values: actionPreferences},
 		{Name: "ErrorVariable", Position: -1, Aliases: []string{"ev"}},
 		{Name: "WarningVariable", Position: -1, Aliases: []string{"wv"}},
 		{Name: "OutVariable", Position: -1, Aliases: []string{"ov"}},
 		{Name: "OutBuffer", Position: -1, Aliases: []string{"ob"}},
 	}
 }
+
+// actionPreferences are the values of -ErrorAction and -WarningAction (PowerShell 3.0 order).
+var actionPreferences = []string{"SilentlyContinue", "Stop", "Continue", "Inquire", "Ignore", "Suspend"}
 
 // ShouldProcessParameters are -WhatIf and -Confirm, which cmdlets that change state offer.
 func ShouldProcessParameters() []ParamSpec {

@@ -27,6 +27,7 @@ const (
 	CodeBadSpec                            // the Spec itself is inconsistent (a programming error)
 	CodeSwitchValue                        // -Switch $False: a value for a switch needs a colon
 	CodeTooLong                            // the line exceeds MaxLineBytes
+	CodeInputNotBound                      // a pipeline input object binds to no parameter
 )
 
 var codeNames = map[Code]string{
@@ -50,6 +51,7 @@ var codeNames = map[Code]string{
 	CodeBadSpec:            "bad-spec",
 	CodeSwitchValue:        "switch-value",
 	CodeTooLong:            "too-long",
+	CodeInputNotBound:      "input-not-bound",
 }
 
 func (c Code) String() string {

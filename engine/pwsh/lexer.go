@@ -14,6 +14,7 @@ type token struct {
 	colon bool
 	value *Value
 	bare  string // for a value token read as an unescaped bare word: the word (used for the cmdlet name)
+	op    rune   // '|' or ';' for an operator token (no param, no value)
 }
 
 type lexer struct {
@@ -66,10 +67,50 @@ func (l *lexer) next() (*token, *Error) {
 		return nil, nil
 	}
 	r := l.peek()
+	if r == '|' || r == ';' {
+		l.pos++
+		return &token{col: l.pos, op: r}, nil
+	}
 	if isDash(r) && l.pos+1 < len(l.src) && isParamStart(l.src[l.pos+1]) {
 		return l.param()
 	}
-	return l.value()
+	return l.list()
+}
+
+// list reads a value, or several separated by commas (an array: -Property DisplayName, SipAddress).
+func (l *lexer) list() (*token, *Error) {
+	first, err := l.value()
+	if err != nil {
+		return nil, err
+	}
+	p := l.pos
+	for p < len(l.src) && isBlank(l.src[p]) {
+		p++
+	}
+	if p >= len(l.src) || l.src[p] != ',' {
+		return first, nil
+	}
+	items := []*Value{first.value}
+	for {
+		p = l.pos
+		for p < len(l.src) && isBlank(l.src[p]) {
+			p++
+		}
+		if p >= len(l.src) || l.src[p] != ',' {
+			break
+		}
+		l.pos = p + 1
+		l.skipBlanks()
+		if l.eof() || l.peek() == '#' || l.peek() == '|' || l.peek() == ';' {
+			return nil, errAt(l.col(), CodeSyntax, "Missing expression after ','.")
+		}
+		t, err := l.value()
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, t.value)
+	}
+	return &token{col: first.col, value: &Value{Kind: List, Items: items, Col: first.col}}, nil
 }
 
 // param reads -Name, -Name:value or -Name: value.
@@ -85,8 +126,8 @@ func (l *lexer) param() (*token, *Error) {
 		return t, nil
 	}
 	r := l.peek()
-	if unsupportedOp(r) != "" {
-		return t, nil // the caller reports the operator
+	if isWordEnd(r) {
+		return t, nil // an operator: the caller reads or reports it
 	}
 	if r != ':' {
 		return nil, paramErr(l.col(), t.param, CodeSyntax,
@@ -105,6 +146,9 @@ func (l *lexer) param() (*token, *Error) {
 	t.value = v.value
 	return t, nil
 }
+
+// isWordEnd: characters that end a bare word or a value in argument mode.
+func isWordEnd(r rune) bool { return strings.ContainsRune("|;&<>(){},", r) }
 
 func describe(r rune) string {
 	if r == '\'' {
@@ -129,9 +173,14 @@ func (l *lexer) value() (*token, *Error) {
 		v, err = l.variable()
 	case r == '@':
 		return nil, errAt(col, CodeUnsupported, "'@' (arrays, hash tables, here-strings, splatting) is not supported")
+	case r == '{':
+		v, err = l.scriptBlock()
 	default:
 		if msg := unsupportedOp(r); msg != "" {
 			return nil, errAt(col, CodeUnsupported, "%s", msg)
+		}
+		if isWordEnd(r) {
+			return nil, errAt(col, CodeSyntax, "Missing expression before '%c'.", r)
 		}
 		v, bare, err = l.bareWord()
 	}
@@ -141,7 +190,7 @@ func (l *lexer) value() (*token, *Error) {
 	v.Col = col
 	if !l.atEnd() {
 		r := l.peek()
-		if unsupportedOp(r) == "" && r != '#' {
+		if !isWordEnd(r) && r != '#' {
 			return nil, errAt(l.col(), CodeSyntax,
 				"unexpected %s right after the value that starts at column %d: separate arguments with a space", describe(r), col)
 		}
@@ -173,16 +222,69 @@ func (l *lexer) variable() (*Value, *Error) {
 		return nil, errAt(l.col(), CodeUnsupported,
 			"unexpected %s after $%s: expressions are not supported; separate arguments with a space", describe(l.peek()), name)
 	}
-	shown := string(l.src[start:l.pos])
 	if name == "" {
-		shown = string(l.src[start:min(l.pos+1, len(l.src))])
+		shown := string(l.src[start:min(l.pos+1, len(l.src))])
+		return nil, errAt(col, CodeUnsupported,
+			"'%s' is not a variable: write $Name (letters, digits, _) or quote a literal '$'", shown)
 	}
-	return nil, errAt(col, CodeUnsupported,
-		"variables and expressions (%s) are not supported: only $True, $False and $Null; quote a literal '$'", shown)
+	v = &Value{Kind: Variable, Str: name}
+	for !l.eof() && l.peek() == '.' {
+		l.pos++
+		ms := l.pos
+		for !l.eof() && isParamChar(l.peek()) {
+			l.pos++
+		}
+		if l.pos == ms {
+			return nil, errAt(l.col(), CodeSyntax, "Missing property name after reference operator '.'.")
+		}
+		v.Members = append(v.Members, string(l.src[ms:l.pos]))
+	}
+	if !l.atEnd() && !isOperatorOrComment(l.peek()) {
+		return nil, errAt(l.col(), CodeUnsupported,
+			"unexpected %s after $%s: only $name and $name.Property are supported", describe(l.peek()), name)
+	}
+	return v, nil
+}
+
+// scriptBlock reads {...} (braces and quotes may nest inside); the value's Str is the text between
+// the braces and Block its parsed filter.
+func (l *lexer) scriptBlock() (*Value, *Error) {
+	open := l.pos
+	depth := 0
+	var quote rune
+	for ; l.pos < len(l.src); l.pos++ {
+		r := l.src[l.pos]
+		switch {
+		case quote != 0:
+			if r == '`' && quote == '"' {
+				l.pos++
+			} else if (quote == '"' && isDoubleQuote(r)) || (quote == '\'' && isSingleQuote(r)) {
+				quote = 0
+			}
+		case isDoubleQuote(r):
+			quote = '"'
+		case isSingleQuote(r):
+			quote = '\''
+		case r == '{':
+			depth++
+		case r == '}':
+			depth--
+			if depth == 0 {
+				text := string(l.src[open+1 : l.pos])
+				l.pos++
+				f, err := ParseFilter(text, open+2)
+				if err != nil {
+					return nil, err
+				}
+				return &Value{Kind: ScriptBlock, Str: text, Block: f}, nil
+			}
+		}
+	}
+	return nil, errAt(open+1, CodeSyntax, "Missing closing '}' in statement block.")
 }
 
 func isOperatorOrComment(r rune) bool {
-	return r == '#' || unsupportedOp(r) != ""
+	return r == '#' || isWordEnd(r)
 }
 
 var numberRE = regexp.MustCompile(`^[+-]?(0[xX][0-9a-fA-F]+|([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?)$`)

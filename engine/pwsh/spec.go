@@ -13,6 +13,8 @@ const (
 	StringParam ParamKind = iota // takes a value; numbers and $True/$False convert to text
 	BoolParam                    // takes $True/$False or a number (0 is False)
 	SwitchParam                  // present or not; -Name:$False turns it off; never positional
+	ListParam                    // one value or several (a, b, c): Format-Table -Property
+	ScriptParam                  // a script block {...}: Where-Object -FilterScript
 )
 
 func (k ParamKind) String() string {
@@ -23,6 +25,10 @@ func (k ParamKind) String() string {
 		return "Boolean"
 	case SwitchParam:
 		return "SwitchParameter"
+	case ListParam:
+		return "Object[]"
+	case ScriptParam:
+		return "ScriptBlock"
 	}
 	return fmt.Sprintf("ParamKind(%d)", int(k))
 }
@@ -41,6 +47,18 @@ type ParamSpec struct {
 	Mandatory bool
 	AllowNull bool // e.g. Grant-... -PolicyName $Null
 	Aliases   []string
+	// FromPipeline: an input object binds here by value (a user object, or a string, to -Identity).
+	FromPipeline bool
+	// FromPipelineByName: an input object's property of the same name (or alias) binds here.
+	FromPipelineByName bool
+	// Type is the .NET type help shows (UserIdParameter, Fqdn, XdsIdentity); "" derives it from Kind.
+	Type string
+	// Values lists the accepted values of an enumeration (TrustedServer, Negotiate, ...).
+	Values []string
+	// PipelineKinds are the Object kinds ("user", "policy") a FromPipeline parameter takes by value.
+	PipelineKinds []string
+	// Help describes the parameter for Get-Help.
+	Help string
 }
 
 // Validate reports an inconsistent Spec: empty or duplicate names and aliases (case-insensitive),
@@ -62,7 +80,7 @@ func (s Spec) validate() *Error {
 		if p.Name == "" || !validParamName(p.Name) {
 			return bad("parameter name %q is not a valid name", p.Name)
 		}
-		if p.Kind < StringParam || p.Kind > SwitchParam {
+		if p.Kind < StringParam || p.Kind > ScriptParam {
 			return bad("parameter %s has an unknown kind %d", p.Name, int(p.Kind))
 		}
 		for _, n := range append([]string{p.Name}, p.Aliases...) {

@@ -11,10 +11,13 @@ type ValueKind int
 
 // Value kinds. The zero ValueKind is not a valid kind.
 const (
-	String ValueKind = iota + 1 // a bare word or a quoted string
-	Bool                        // $True or $False (any case)
-	Null                        // $Null (any case)
-	Number                      // an unquoted numeric literal such as 0, 1, -5, 2.5, 0x1F (Str as typed)
+	String      ValueKind = iota + 1 // a bare word or a quoted string
+	Bool                             // $True or $False (any case)
+	Null                             // $Null (any case)
+	Number                           // an unquoted numeric literal such as 0, 1, -5, 2.5, 0x1F (Str as typed)
+	Variable                         // $name or $name.Prop.Prop (Str: the name, Members: the properties)
+	ScriptBlock                      // {...} (Str: the text between the braces, Block: its filter)
+	List                             // a, b, c (Items)
 )
 
 func (k ValueKind) String() string {
@@ -27,6 +30,12 @@ func (k ValueKind) String() string {
 		return "Null"
 	case Number:
 		return "Number"
+	case Variable:
+		return "Variable"
+	case ScriptBlock:
+		return "ScriptBlock"
+	case List:
+		return "List"
 	}
 	return fmt.Sprintf("ValueKind(%d)", int(k))
 }
@@ -37,6 +46,10 @@ type Value struct {
 	Str  string // String: the text after quote and escape processing; Number: as typed; Bool: "True"/"False"; Null: ""
 	Bool bool   // Bool: the value
 	Col  int    // 1-based column where the value starts (its opening quote, if quoted)
+
+	Members []string // Variable: the properties after the name ($u.SipAddress)
+	Block   *Filter  // ScriptBlock: the parsed condition
+	Items   []*Value // List: the elements
 }
 
 // String formats the value as it would be typed: bare when that reads back the same, otherwise
@@ -55,6 +68,16 @@ func (v *Value) String() string {
 		return "$Null"
 	case Number:
 		return v.Str
+	case Variable:
+		return "$" + v.Str + memberSuffix(v.Members)
+	case ScriptBlock:
+		return "{" + v.Str + "}"
+	case List:
+		parts := make([]string, len(v.Items))
+		for i, it := range v.Items {
+			parts[i] = it.String()
+		}
+		return strings.Join(parts, ", ")
 	}
 	return quote(v.Str)
 }
@@ -128,4 +151,11 @@ func isBareSafe(s string) bool {
 		}
 	}
 	return true
+}
+
+func memberSuffix(m []string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	return "." + strings.Join(m, ".")
 }

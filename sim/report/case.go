@@ -22,6 +22,17 @@ type Case struct {
 	// true and nothing ran) or a world that could not be built.
 	Err     error
 	Invalid bool
+	// Start is the scenario's virtual start; Steps the virtual instants each step that ran began
+	// and ended, in file order (for timelines).
+	Start time.Time
+	Steps []StepSpan
+}
+
+// StepSpan is the virtual time one step took; trace events with seq in (FirstSeq, LastSeq] were
+// recorded while it ran.
+type StepSpan struct {
+	At, End           time.Time
+	FirstSeq, LastSeq int
 }
 
 // Failure locates and explains a failing step.

@@ -17,9 +17,9 @@ var (
 	// EventTypes are the stable trace event types an `event:` check may name.
 	EventTypes = []string{"policy.created", "policy.set", "policy.removed", "policy.granted", "signin", "signout",
 		"prompt.shown", "prompt.accepted", "migration.started", "migration.completed", "migration.failed",
-		"migration.retry", "rollback.started", "rollback.completed", "contacts.lost", "hold.started",
+		"migration.retry", "rollback.started", "rollback.completed", "rollback.failed", "contacts.lost", "hold.started",
 		"hold.expired", "remigration.check", "contact.added", "contact.removed", "fault.started",
-		"fault.ended", "cmdlet.error"}
+		"fault.ended", "cmdlet.error", "user.moved"}
 )
 
 func (d *decoder) expect(n *yaml.Node, w *World) *Expect {

@@ -13,11 +13,13 @@ var _ = Describe("bad input", func() {
 		const bad = `Grant-CsUserServicesPolicy -Identity "Ken Myer" -PolicyName`
 		s, out := session(bad + "\ntime\n")
 
-		Expect(after(out, bad)).To(HavePrefix(
-			"Grant-CsUserServicesPolicy: missing an argument (parameter -PolicyName, column 49)\n" +
+		Expect(after(out, bad)).To(Equal(
+			"Grant-CsUserServicesPolicy : Missing an argument for parameter 'PolicyName'. Specify a parameter of type 'String' and try again.\n" +
 				"At line:1 char:49\n" +
 				"+ " + bad + "\n" +
-				"+                                                 ~\n"))
+				"+                                                 ~~~~~~~~~~~\n" +
+				"    + CategoryInfo          : InvalidArgument: (:) [Grant-CsUserServicesPolicy], ParameterBindingException\n" +
+				"    + FullyQualifiedErrorId : MissingArgument,Microsoft.Rtc.Management.AD.Cmdlets.AssignUserServicesPolicyCmdlet\n"))
 		Expect(after(out, "time")).To(HavePrefix("Mon 2026-01-05 09:00:00 UTC"))
 		Expect(s.World().Trace.Count("policy.granted", "")).To(Equal(0))
 	})
@@ -30,7 +32,7 @@ var _ = Describe("bad input", func() {
 		Expect(after(out, bad)).To(ContainSubstring(`PolicyName`))
 		st, err := s.World().Engine.Status("Ken Myer")
 		Expect(err).NotTo(HaveOccurred())
-		Expect(st.EffectivePolicy).To(Equal("global"))
+		Expect(st.EffectivePolicy).To(Equal("Global"))
 	})
 
 	It("suggests help for an unknown verb, with the verb it was probably meant to be", func() {
@@ -72,7 +74,9 @@ var _ = Describe("bad input", func() {
 		Entry("a back-off on a down fault", "fault down 1h 5s", `only busy (back-off) and slow (latency)`),
 		Entry("an Outlook contact that is no address", "outlook Ken Myer anne", `outlook: contact "anne" is not a SIP address`),
 		Entry("an unclosed quote", `signin "Ken Myer`, `missing closing " in`),
-		Entry("a bad timeline count", "timeline many", `timeline: count "many" is not a positive whole number`),
+		Entry("a timeline of an unknown user", "timeline many", `timeline: cannot find user "many"`),
+		Entry("a bad timeline count", "timeline 0", `timeline: count "0" is not a positive whole number`),
+		Entry("an unknown timeline option", "timeline --everything", `timeline: unknown option "--everything"`),
 	)
 
 	It("prints errors in red when asked, and the PowerShell prompt with the virtual time", func() {

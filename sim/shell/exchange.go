@@ -40,17 +40,17 @@ func (s *Shell) fault(args []string) error {
 		}
 	}
 	fl := ews.Fault{Kind: kind, Until: s.world.Sched.Now().Add(d)}
-	details := map[string]any{"exchange": kind, "for": d.String()}
+	details := map[string]any{"exchange": kind, "for": scenario.FormatDuration(d)}
 	switch {
 	case kind == "busy" && extra > 0:
 		fl.BackOff = extra
-		details["backoff"] = extra.String()
+		details["backoff"] = scenario.FormatDuration(extra)
 	case kind == "slow":
 		if extra == 0 {
 			extra = time.Minute
 		}
 		fl.Latency = extra
-		details["latency"] = extra.String()
+		details["latency"] = scenario.FormatDuration(extra)
 	}
 	s.world.Exchange.SetFault(fl)
 	s.world.Trace.Record(engine.Event{Time: s.world.Sched.Now(), Type: "fault.started", Details: details})

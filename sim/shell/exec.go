@@ -3,26 +3,25 @@ package shell
 import (
 	"context"
 	"errors"
-	"regexp"
+	"fmt"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/sim"
 )
 
-// cmdletName is how a Management Shell line starts: Verb-Noun.
-var cmdletName = regexp.MustCompile(`^[A-Za-z]+-[A-Za-z][A-Za-z0-9]*(\s|$)`)
-
-// Exec runs one line: a cmdlet, a shell verb, a comment (#) or nothing. It reports whether the
-// line asked to leave the shell. Confirmations are read from the shell's input.
+// Exec runs one line: a shell verb, a comment (#), nothing, or a Management Shell line (cmdlets,
+// pipelines, variables, ';'). It reports whether the line asked to leave the shell.
+// Confirmations are read from the shell's input.
 func (s *Shell) Exec(ctx context.Context, line string) (quit bool) {
 	trimmed := strings.TrimSpace(line)
 	if trimmed == "" || strings.HasPrefix(trimmed, "#") {
 		return false
 	}
-	if cmdletName.MatchString(trimmed) {
+	if !s.isVerbLine(trimmed) {
 		s.cmdlet(ctx, trimmed)
-		s.flush()
 		return false
 	}
 	words, err := splitWords(trimmed)
@@ -42,64 +41,142 @@ func (s *Shell) Exec(ctx context.Context, line string) (quit bool) {
 	return quit
 }
 
-// cmdlet runs a Management Shell line on the engine, answering confirmations from the input.
-func (s *Shell) cmdlet(ctx context.Context, line string) {
-	res, err := s.world.RunCmdlet(ctx, line, s.ask)
-	if err != nil {
-		s.cmdletError(line, err)
-		return
-	}
-	if res != nil && res.Text != "" {
-		s.printf("%s", res.Text)
-		if !strings.HasSuffix(res.Text, "\n") {
-			s.printf("\n")
+// isVerbLine: the line starts with a shell verb (help alone is the shell's; help <cmdlet> is
+// Get-Help), or with a bare word that is neither a verb nor a command (the shell suggests a verb).
+func (s *Shell) isVerbLine(line string) bool {
+	first := strings.Fields(line)[0]
+	lf := strings.ToLower(first)
+	for _, v := range verbs {
+		if v.name == lf {
+			return lf != "help" || len(strings.Fields(line)) == 1
 		}
 	}
+	switch lf {
+	case "quit", "?":
+		return lf == "quit" || len(strings.Fields(line)) == 1
+	}
+	if strings.ContainsAny(first[:1], "$'\"{(0123456789") || strings.Contains(first, "-") || strings.ContainsAny(first, "|;=") {
+		return false
+	}
+	return !engine.IsCommand(first)
 }
 
-// cmdletError prints a terminating error the way PowerShell shows one, with the place in the
-// line when the engine knows it.
-func (s *Shell) cmdletError(line string, err error) {
-	var ce *engine.CmdletError
-	if !errors.As(err, &ce) || ce.Column <= 0 {
-		s.errorf("%v", err)
+// shellVerbs describes the simulation verbs for Get-Command and Get-Help.
+func shellVerbs() []engine.Verb {
+	out := make([]engine.Verb, len(verbs))
+	for i, v := range verbs {
+		out[i] = engine.Verb{Name: v.name, Usage: v.usage, What: v.what, Example: v.example}
+	}
+	return out
+}
+
+// cmdlet runs a Management Shell line on the engine, answering confirmations from the input, and
+// prints what PowerShell would: warnings, what-if lines, errors and the formatted output, then
+// the events of the line (as VERBOSE lines with -Verbose; not at all with `events off`).
+func (s *Shell) cmdlet(ctx context.Context, line string) {
+	res, err := s.world.RunLine(ctx, line, sim.LineOptions{Ask: s.ask, Session: s.session, Verbs: shellVerbs()})
+	if res == nil {
+		var ce *engine.CmdletError
+		if errors.As(err, &ce) {
+			s.errorf("%s", ce.Format(line))
+		} else if err != nil {
+			s.errorf("%v", err)
+		}
+		s.flushEvents(false)
 		return
 	}
-	col := ce.Column
-	if n := len([]rune(line)); col > n+1 {
-		col = n + 1
+	for _, ch := range res.Chunks {
+		switch ch.Kind {
+		case "error":
+			s.errorf("%s", ch.Text)
+		case "warning":
+			s.colored("\x1b[33m", ch.Text)
+		default:
+			s.printf("%s", ch.Text)
+		}
 	}
-	s.errorf("%v\nAt line:1 char:%d\n+ %s\n+ %s~", err, ce.Column, line, strings.Repeat(" ", col-1))
+	for _, f := range res.Files {
+		if werr := os.WriteFile(f.Path, []byte(f.Content), 0o644); werr != nil {
+			s.errorf("%s", (&engine.CmdletError{Cmdlet: "Debug-CsUnifiedContactStore", Message: fmt.Sprintf("Could not write %s: %v", f.Path, werr)}).Format(line))
+		}
+	}
+	s.flushEvents(res.Verbose)
+}
+
+// flushEvents prints the events of a cmdlet line: as they are (events on), as VERBOSE lines
+// (-Verbose), or not at all (events off).
+func (s *Shell) flushEvents(verbose bool) {
+	ev := s.world.Trace.Events()
+	for _, e := range ev[s.printed:] {
+		switch {
+		case e.Type == "cmdlet.error": // the error itself has been shown
+		case verbose:
+			s.colored("\x1b[33m", "VERBOSE: "+s.formatEvent(e)+"\n")
+		case !s.quiet:
+			s.printf("%s\n", s.formatEvent(e))
+		}
+	}
+	s.printed = len(ev)
+}
+
+func (s *Shell) colored(code, text string) {
+	if s.opt.Color {
+		text = code + strings.TrimRight(text, "\n") + "\x1b[0m\n"
+	}
+	s.printf("%s", text)
 }
 
 // confirmChoices is what PowerShell prints below a ShouldProcess question.
-const confirmChoices = `[Y] Yes  [N] No  (default is "Y"): `
+const confirmChoices = `[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [S] Suspend  [?] Help (default is "Y"): `
 
-// ask prints a confirmation question and reads the answer from the input: Y, Yes or an empty
-// line is yes; N or No is no; anything else asks again; the end of the input is no.
-func (s *Shell) ask(question string) bool {
+const confirmHelp = `Y - Continue with only the next step of the operation.
+A - Continue with all the steps of the operation.
+N - Skip this operation and proceed with the next operation.
+L - Skip this operation and all subsequent operations.
+S - Pause the current pipeline and return to the command prompt. Type "exit" to resume the pipeline.
+`
+
+// ask prints a confirmation question as PowerShell does and reads the answer from the input:
+// Y (or an empty line), A, N, L; ? prints the choices' help. On a terminal anything else asks
+// again. In a piped transcript a line that is not an answer is not swallowed: the operation is
+// skipped and the line runs as the next command. The end of the input is No.
+func (s *Shell) ask(question string) engine.Choice {
 	s.printf("\nConfirm\n%s\n", question)
 	if s.autoYes {
 		s.printf("%sY\n", confirmChoices)
-		return true
+		return engine.Yes
 	}
 	for {
 		s.printf("%s", confirmChoices)
 		answer, err := s.readLine()
 		if err != nil {
 			s.printf("\n")
-			return false
+			return engine.No
 		}
 		if s.opt.Echo {
 			s.printf("%s\n", answer)
 		}
 		switch strings.ToLower(strings.TrimSpace(answer)) {
 		case "", "y", "yes":
-			return true
+			return engine.Yes
+		case "a":
+			return engine.YesToAll
 		case "n", "no":
-			return false
+			return engine.No
+		case "l":
+			return engine.NoToAll
+		case "?":
+			s.printf("%s", confirmHelp)
+			continue
+		case "s":
+			s.errorf("Suspend is not available in the simulator's shell: answer Y, A, N or L.")
+			continue
 		}
-		s.errorf("answer Y (yes) or N (no), not %q", strings.TrimSpace(answer))
+		if !s.opt.Prompt {
+			s.pending = append(s.pending, answer)
+			s.errorf("%q is not an answer (Y, A, N, L or ?): the operation was not performed and the line runs as the next command.", strings.TrimSpace(answer))
+			return engine.No
+		}
 	}
 }
 

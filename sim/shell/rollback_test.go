@@ -24,18 +24,18 @@ var _ = Describe("the rollback demo", func() {
 		out := transcript(demo(), shell.Options{})
 
 		Expect(after(out, "wait 10m")).To(ContainSubstring("[Mon Jan 05 09:10:00] prompt.shown  Ken Myer  diag=2165 endpoint=desktop\n"))
-		Expect(after(out, "status Ken Myer")).To(MatchRegexp(`Ken Myer\s+Migrated\s+exchange\s+12\s+1\s+-\s+global\s+desktop lync2013 reads lync PROMPT:log-off`))
+		Expect(after(out, "status Ken Myer")).To(MatchRegexp(`Ken Myer\s+Migrated\s+exchange\s+12\s+1\s+-\s+Global\s+atl-cs-001.litwareinc.com\s+desktop lync2013 reads lync PROMPT:log-off`))
 		Expect(after(out, rollback)).To(HavePrefix("\nConfirm\nAre you sure you want to perform this action?\n" +
 			`Performing the operation "Invoke-CsUcsRollback" on target "sip:kenmyer@litwareinc.com".` + "\n" +
-			`[Y] Yes  [N] No  (default is "Y"): Y` + "\n" +
+			`[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [S] Suspend  [?] Help (default is "Y"): Y` + "\n" +
 			"[Mon Jan 05 09:10:00] rollback.started  Ken Myer  force=false trigger=Invoke-CsUcsRollback\n" +
 			"[Mon Jan 05 09:10:00] rollback.completed  Ken Myer  contacts=12\n" +
-			"[Mon Jan 05 09:10:00] hold.started  Ken Myer  holdUntil=2026-01-12T09:10:00Z\n"))
+			"[Mon Jan 05 09:10:00] hold.started  Ken Myer  holdUntil=Mon 2026-01-12 09:10:00\n"))
 		Expect(after(out, "until +7d10m")).To(Equal(
 			"[Mon Jan 12 09:10:00] hold.expired  Ken Myer\n" +
-				"[Mon Jan 12 09:10:00] remigration.check  Ken Myer  action=migrate policy=global ucsAllowed=true\n" +
-				"[Mon Jan 12 09:10:00] migration.started  Ken Myer  attempt=2 commitAt=2026-01-12T09:20:00Z contacts=12 trigger=hold expired\n"))
-		Expect(out).To(MatchRegexp(`(?s)> until \+7d10m\n.*\[Mon Jan 12 09:20:00\] migration.completed  Ken Myer  attempts=2 contacts=12\n.*Ken Myer\s+Migrated\s+exchange\s+12\s+2\s+-\s+global`))
+				"[Mon Jan 12 09:10:00] remigration.check  Ken Myer  action=migrate policy=Global ucsAllowed=true\n" +
+				"[Mon Jan 12 09:10:00] migration.started  Ken Myer  attempt=2 commitAt=Mon 2026-01-12 09:20:00 contacts=12 trigger=\"hold expired\"\n"))
+		Expect(out).To(MatchRegexp(`(?s)> until \+7d10m\n.*\[Mon Jan 12 09:20:00\] migration.completed  Ken Myer  attempts=2 contacts=12\n.*Ken Myer\s+Migrated\s+exchange\s+12\s+2\s+-\s+Global`))
 	})
 
 	It("prints the same transcript on every run", func() {
@@ -56,11 +56,30 @@ var _ = Describe("the rollback demo", func() {
 		Expect(st.HoldUntil.IsZero()).To(BeTrue())
 	})
 
-	It("asks again after an answer that is neither yes nor no, and takes the end of the input as no", func() {
-		s, out := session("signin Ken Myer\nwait 10m\n" + rollback + "\nmaybe\n")
+	It("in a piped transcript, runs a line that is no answer as the next command instead of swallowing it", func() {
+		s, out := session("signin Ken Myer\nwait 10m\n" + rollback + "\nsignin Pilar Ackerman\n")
 
-		Expect(after(out, rollback)).To(ContainSubstring(`answer Y (yes) or N (no), not "maybe"`))
+		Expect(after(out, rollback)).To(ContainSubstring(`(default is "Y"): signin Pilar Ackerman` + "\n" +
+			`"signin Pilar Ackerman" is not an answer (Y, A, N, L or ?): the operation was not performed and the line runs as the next command.`))
+		Expect(after(out, "signin Pilar Ackerman")).To(ContainSubstring("signin  Pilar Ackerman"))
 		Expect(s.World().Trace.Count("rollback.started", "")).To(Equal(0))
+		Expect(s.World().Trace.Count("signin", "sip:pilar@litwareinc.com")).To(Equal(1))
+	})
+
+	It("takes the end of the input as no", func() {
+		s, out := session("signin Ken Myer\nwait 10m\n" + rollback + "\n")
+
+		Expect(after(out, rollback)).To(HaveSuffix(`(default is "Y"): ` + "\n"))
+		Expect(s.World().Trace.Count("rollback.started", "")).To(Equal(0))
+	})
+
+	It("prints the choices' help for ? and asks again", func() {
+		s, out := session("signin Ken Myer\nwait 10m\n" + rollback + "\n?\nY\n")
+
+		Expect(after(out, rollback)).To(ContainSubstring("(default is \"Y\"): ?\nY - Continue with only the next step of the operation.\n" +
+			"A - Continue with all the steps of the operation.\nN - Skip this operation and proceed with the next operation.\n" +
+			"L - Skip this operation and all subsequent operations.\n"))
+		Expect(s.World().Trace.Count("rollback.completed", "")).To(Equal(1))
 	})
 
 	It("does not ask with -Confirm:$False, and keeps the clock still while it asks", func() {
@@ -74,7 +93,7 @@ var _ = Describe("the rollback demo", func() {
 	It("drives the clock while a rollback waits on a slow Exchange", func() {
 		out := transcript("signin Ken Myer\nwait 10m\nfault slow 1h 2m\n"+rollback+"\ny\ntime\n", shell.Options{})
 
-		Expect(after(out, "fault slow 1h 2m")).To(Equal("[Mon Jan 05 09:10:00] fault.started  exchange=slow for=1h0m0s latency=2m0s\n"))
+		Expect(after(out, "fault slow 1h 2m")).To(Equal("[Mon Jan 05 09:10:00] fault.started  exchange=slow for=1h latency=2m\n"))
 		Expect(after(out, rollback)).To(ContainSubstring("[Mon Jan 05 09:10:00] rollback.started  Ken Myer"))
 		Expect(after(out, rollback)).To(MatchRegexp(`\[Mon Jan 05 09:(1[2-9]|[2-5]\d):00\] rollback.completed  Ken Myer  contacts=12`))
 		Expect(after(out, "time")).NotTo(HavePrefix("Mon 2026-01-05 09:10:00"))

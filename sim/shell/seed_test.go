@@ -46,12 +46,12 @@ var _ = Describe("the seed document's commands typed verbatim", func() {
 		Expect(after(out, "until +7d1h")).To(ContainSubstring("[Mon Jan 12 09:10:00] hold.expired  Ken Myer\n"))
 		Expect(after(out, "until +7d1h")).To(ContainSubstring("remigration.check  Ken Myer  action=none"))
 		Expect(after(out, "until +7d1h")).NotTo(ContainSubstring("migration.started"))
-		Expect(after(out, "status Ken Myer")).To(MatchRegexp(`Ken Myer\s+Disabled\s+lync\s+12\s+1\s+-\s+tag:NoUnifiedContactStore`))
+		Expect(after(out, "status Ken Myer")).To(MatchRegexp(`Ken Myer\s+Disabled\s+lync\s+12\s+1\s+-\s+Tag:NoUnifiedContactStore\s+atl-cs-001.litwareinc.com`))
 	})
 
 	It("starts, by default, with Ken Myer and Pilar Ackerman holding 12 and 5 contacts in Lync Server", func() {
 		out := transcript("status\n", shell.Options{})
-		Expect(after(out, "status")).To(MatchRegexp(`Ken Myer\s+Allowed\s+lync\s+12\s+0\s+-\s+global\s+-\n`))
-		Expect(after(out, "status")).To(MatchRegexp(`Pilar Ackerman\s+Allowed\s+lync\s+5\s+0\s+-\s+global\s+-\n`))
+		Expect(after(out, "status")).To(MatchRegexp(`Ken Myer\s+Allowed\s+lync\s+12\s+0\s+-\s+Global\s+atl-cs-001.litwareinc.com\s+-\n`))
+		Expect(after(out, "status")).To(MatchRegexp(`Pilar Ackerman\s+Allowed\s+lync\s+5\s+0\s+-\s+Global\s+atl-cs-001.litwareinc.com\s+-\n`))
 	})
 })

@@ -11,8 +11,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/scenario"
+	"github.com/ucssim/ucssim/sim/timeline"
 )
 
 // Options tune a shell.
@@ -33,6 +35,8 @@ type Options struct {
 	World sim.WorldOptions
 	// ShowEndpoints adds the world's SIP and EWS addresses to the banner.
 	ShowEndpoints bool
+	// UI, when set, serves the live timeline page on this loopback address (shell --ui).
+	UI string
 }
 
 // Shell is one Management Shell session over its own simulated world.
@@ -50,6 +54,10 @@ type Shell struct {
 	printed int               // trace events already printed
 	names   map[string]string // sip -> display name, for event lines
 	autoYes bool              // replaying a file: confirmations are answered yes
+
+	session *engine.Session // the Management Shell variables ($u = Get-CsUser ...)
+	quiet   bool            // `events off`: no event lines after a cmdlet (-Verbose still shows them)
+	pending []string        // lines read as answers that were not answers: they run next
 }
 
 // New builds the world of opt.File (or the default world) on loopback and returns a shell that
@@ -70,7 +78,7 @@ func New(opt Options, out io.Writer) (*Shell, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build the world of %s: %w", f.Path, err)
 	}
-	s := &Shell{opt: opt, file: f, world: w, out: out, names: map[string]string{}}
+	s := &Shell{opt: opt, file: f, world: w, out: out, names: map[string]string{}, session: engine.NewSession()}
 	for _, sip := range w.Engine.Users() {
 		if st, err := w.Engine.Status(sip); err == nil {
 			s.names[sip] = st.Name
@@ -95,7 +103,17 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, opt Options) error {
 		return err
 	}
 	defer s.Close()
+	var live *timeline.Live
+	if opt.UI != "" {
+		if live, err = s.ServeUI(opt.UI); err != nil {
+			return err
+		}
+		defer live.Close()
+	}
 	s.banner()
+	if live != nil {
+		s.printf("Live timeline: %s (a browser there follows this shell)\n", live.URL())
+	}
 	if opt.Replay {
 		s.replay(ctx)
 	}
@@ -194,6 +212,11 @@ func readLines(r *bufio.Reader, out chan<- input, stop <-chan struct{}) {
 // readLine returns the next input line without its end; io.EOF at the end of the input or
 // outside Serve; ctx's error when it ends first.
 func (s *Shell) readLine() (string, error) {
+	if len(s.pending) > 0 {
+		line := s.pending[0]
+		s.pending = s.pending[1:]
+		return line, nil
+	}
 	if s.lines == nil {
 		return "", io.EOF
 	}
@@ -265,11 +288,29 @@ func details(m map[string]any) string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		v := m[k]
-		if t, ok := v.(time.Time); ok {
-			v = t.UTC().Format(time.RFC3339)
-		}
-		parts[i] = fmt.Sprintf("%s=%v", k, v)
+		parts[i] = fmt.Sprintf("%s=%s", k, readable(m[k]))
 	}
 	return strings.Join(parts, " ")
+}
+
+// readable prints an event detail as people write it: instants as "Mon 2026-01-12 09:15:00",
+// nothing as (none).
+func readable(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "(none)"
+	case time.Time:
+		return x.UTC().Format("Mon 2006-01-02 15:04:05")
+	case time.Duration:
+		return scenario.FormatDuration(x)
+	case string:
+		if t, err := time.Parse(time.RFC3339, x); err == nil {
+			return t.UTC().Format("Mon 2006-01-02 15:04:05")
+		}
+		if strings.ContainsAny(x, " \t") {
+			return fmt.Sprintf("%q", x)
+		}
+		return x
+	}
+	return fmt.Sprint(v)
 }

@@ -23,7 +23,7 @@ func (s *Shell) status(args []string) error {
 	}
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "User\tState\tIn\tContacts\tAttempts\tHold until\tPolicy\tEndpoints")
+	fmt.Fprintln(tw, "User\tState\tIn\tContacts\tAttempts\tHold until\tPolicy\tPool\tEndpoints")
 	for _, sip := range users {
 		st, err := s.world.Engine.Status(sip)
 		if err != nil {
@@ -37,7 +37,7 @@ func (s *Shell) status(args []string) error {
 		if !st.HoldUntil.IsZero() {
 			hold = st.HoldUntil.UTC().Format("Mon 2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", st.Name, st.State, st.ContactsIn, count, st.Attempts, hold, st.EffectivePolicy, endpoints(st.Endpoints))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", st.Name, st.State, st.ContactsIn, count, st.Attempts, hold, st.EffectivePolicy, st.Pool, endpoints(st.Endpoints))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

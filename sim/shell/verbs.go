@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -23,10 +22,11 @@ var verbs = []verbHelp{
 	{"wait", "wait <duration>", "move the clock forward (Go durations plus days), printing what happens", "wait 10m, wait 7d"},
 	{"until", "until <+offset|RFC3339>", "move the clock to an instant (offset from the start)", "until +7d10m"},
 	{"status", "status [user]", "state, store, contacts, attempts, hold, policy and endpoints of users", "status Ken Myer"},
-	{"timeline", "timeline [n]", "the last n trace events (default 10)", "timeline 20"},
+	{"timeline", "timeline [user] [--all] [n]", "what happened, in plain English with offsets (--all: every contact edit too; n: the last n lines)", "timeline Ken Myer"},
 	{"fault", "fault <down|busy|slow|unauthorized> <duration> [backoff|latency]", "make Exchange misbehave for a while (busy: back-off; slow: latency)", "fault slow 1h 2m"},
 	{"outlook", "outlook <user> <uri> [name]", "add a contact from Outlook straight into the mailbox", "outlook Ken Myer sip:anne@litwareinc.com Anne Wallace"},
 	{"time", "time", "the current virtual time", "time"},
+	{"events", "events on|off", "show the events after each cmdlet line (on, the default) or not (-Verbose shows them anyway)", "events off"},
 	{"help", "help", "this list", "help"},
 	{"exit", "exit | quit", "leave the shell (so does the end of the input)", "exit"},
 }
@@ -41,6 +41,15 @@ func (s *Shell) verb(ctx context.Context, words []string) (quit bool, err error)
 		s.help()
 	case "time":
 		s.printf("%s\n", s.clock())
+	case "events":
+		switch {
+		case len(args) == 1 && strings.EqualFold(args[0], "on"):
+			s.quiet = false
+		case len(args) == 1 && strings.EqualFold(args[0], "off"):
+			s.quiet = true
+		default:
+			return false, errors.New("want on or off, e.g. events off")
+		}
 	case "wait":
 		if len(args) != 1 {
 			return false, errors.New("want one duration, e.g. wait 10m or wait 7d")
@@ -105,37 +114,13 @@ func (s *Shell) help() {
 	s.printf("Cmdlets, exactly as in the Lync Server Management Shell, for example:\n")
 	s.printf("  Set-CsUserServicesPolicy -Identity global -UcsAllowed $False\n")
 	s.printf("  Invoke-CsUcsRollback -Identity \"Ken Myer\"            (asks to confirm unless -Confirm:$False)\n")
+	s.printf("  Get-CsUser -Filter {RegistrarPool -eq \"atl-cs-001.litwareinc.com\"} | Invoke-CsUcsRollback -Confirm:$False\n")
+	s.printf("Get-Command lists the cmdlets; Get-Help <cmdlet> [-Examples|-Detailed|-Full] (or <cmdlet> -?) describes one.\n")
 	s.printf("Shell verbs (case-insensitive; quote names or type them plainly):\n")
 	for _, v := range verbs {
 		s.printf("  %-66s %s\n", v.usage, v.what)
 		s.printf("  %-66s e.g. %s\n", "", v.example)
 	}
-}
-
-func (s *Shell) timeline(args []string) error {
-	n := 10
-	if len(args) > 1 {
-		return errors.New("want at most one count, e.g. timeline 20")
-	}
-	if len(args) == 1 {
-		v, err := strconv.Atoi(args[0])
-		if err != nil || v < 1 {
-			return fmt.Errorf("count %q is not a positive whole number", args[0])
-		}
-		n = v
-	}
-	ev := s.world.Trace.Events()
-	if len(ev) == 0 {
-		s.printf("no events yet\n")
-		return nil
-	}
-	if len(ev) > n {
-		ev = ev[len(ev)-n:]
-	}
-	for _, e := range ev {
-		s.printf("%s\n", s.formatEvent(e))
-	}
-	return nil
 }
 
 // splitWords splits a verb line on blanks; double or single quotes keep blanks inside a word.

@@ -57,8 +57,10 @@ var _ = Describe("the world of the shell", func() {
 		Expect(after(out, "signin Pilar Ackerman lync2010 laptop")).To(Equal("[Mon Jan 05 09:00:00] signin  Pilar Ackerman  client=lync2010 endpoint=laptop reads=lync\n"))
 		Expect(after(out, "wait 1h")).NotTo(ContainSubstring("migration"))
 		Expect(after(out, "status")).To(MatchRegexp(`Ken Myer\s+Migrated\s+exchange\s+13\s+1`))
-		Expect(after(out, "status")).To(MatchRegexp(`Pilar Ackerman\s+Allowed\s+lync\s+5\s+0\s+-\s+global\s+laptop lync2010 reads lync\n`))
+		Expect(after(out, "status")).To(MatchRegexp(`Pilar Ackerman\s+Allowed\s+lync\s+5\s+0\s+-\s+Global\s+atl-cs-001.litwareinc.com\s+laptop lync2010 reads lync\n`))
 		Expect(after(out, "outlook Ken Myer sip:anne@litwareinc.com Anne Wallace")).To(Equal("[Mon Jan 05 10:10:00] contact.added  Ken Myer  store=exchange uri=anne@litwareinc.com\n"))
-		Expect(after(out, "timeline 3")).To(HavePrefix("[Mon Jan 05 10:10:00] migration.completed  Ken Myer  attempts=1 contacts=12\n"))
+		Expect(after(out, "timeline 3")).To(Equal("+1h10m    Ken Myer's 12 contacts are now in Exchange (unified contact store, attempt 1)\n" +
+			"+1h10m    Ken Myer's desktop shows the log-off prompt (2165): the contacts moved to Exchange\n" +
+			"+1h10m    anne@litwareinc.com added to Ken Myer's list (Exchange)\n"))
 	})
 })
