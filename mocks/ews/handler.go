@@ -37,8 +37,8 @@ type exchange struct {
 	// held is the number of quiescence units the in-process caller holds (Insiders); 0 for a
 	// guest. unit is the request's own unit: an in-process request is counted from arrival, a
 	// guest's only once it is fully read, so a slow or silent outside client never holds the
-	// clock (docs/ARCHITECTURE.md D-8). Either is released once the answer is decided, before it is
-	// written to a reader that may never read it.
+	// clock (docs/ARCHITECTURE.md D-8). A guest's is released once its answer is decided, before
+	// it is written to a reader that may never read it; an in-process one once it is written.
 	held    int
 	insider bool
 	unit    func()
@@ -65,7 +65,9 @@ func (x *exchange) record() {
 		x.recorded = true
 		x.s.journalAdd(x.entry)
 	}
-	x.release()
+	if !x.insider {
+		x.release()
+	}
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
