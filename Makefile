@@ -32,7 +32,7 @@ FUZZTIME ?= 30s
 # Each target runs for FUZZTIME; a failing input is saved to the package's testdata/fuzz/ (the corpus).
 FUZZ_TARGETS := \
 	./engine/pwsh:FuzzParseCommand ./engine:FuzzParseCommand ./engine:FuzzRun \
-	./mocks/ews:FuzzDecodeRequest ./sim/scenario:FuzzParse ./sim/frontend:FuzzServiceBody \
+	./mocks/ews:FuzzDecodeRequest ./sim/scenario:FuzzParse ./sim/internal/frontend:FuzzServiceBody \
 	./sim/shell:FuzzSplitWords ./sim/shell:FuzzExec
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

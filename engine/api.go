@@ -19,57 +19,6 @@ type Scheduler interface {
 	Sleep(ctx context.Context, d time.Duration, held int) error
 }
 
-// ClientKind is the kind of client an endpoint signed in with.
-type ClientKind string
-
-// Client kinds. Only Lync 2013 triggers migration.
-const (
-	Lync2013 ClientKind = "lync2013"
-	Lync2010 ClientKind = "lync2010"
-	Mobile   ClientKind = "mobile"
-)
-
-// ReadsFrom says where a signed-in endpoint reads its contact list from.
-type ReadsFrom string
-
-// Where endpoints read from.
-const (
-	ReadsLync     ReadsFrom = "lync"
-	ReadsExchange ReadsFrom = "exchange"
-	ReadsReadOnly ReadsFrom = "readonly" // Lync 2010-class endpoint of a migrated user
-)
-
-// State is a user's unified contact store state (Debug-CsUnifiedContactStore vocabulary).
-type State string
-
-// User states.
-const (
-	Disabled  State = "Disabled"
-	Allowed   State = "Allowed"
-	Migrating State = "Migrating"
-	Migrated  State = "Migrated"
-	Failed    State = "Failed"
-)
-
-// Store names the authoritative store of a user's contacts.
-type Store string
-
-// Stores.
-const (
-	StoreLync     Store = "lync"
-	StoreExchange Store = "exchange"
-)
-
-// MailboxKind is the Exchange version hosting a user's mailbox.
-type MailboxKind string
-
-// Mailbox kinds.
-const (
-	MailboxExchange2013 MailboxKind = "exchange2013"
-	MailboxExchange2010 MailboxKind = "exchange2010"
-	MailboxNone         MailboxKind = "none"
-)
-
 // DefaultGroupID is the Lync default group "~" (shown as Other Contacts).
 const DefaultGroupID = 1
 
@@ -186,7 +135,7 @@ type Listener interface {
 // Event is one entry of the trace (docs/SCENARIO-FORMAT.md "Trace event types").
 type Event struct {
 	Time    time.Time
-	Type    string
+	Type    EventType
 	User    string         // sip:alias@domain, or "" for world events
 	Details map[string]any // JSON-encodable, deterministic
 }

@@ -93,7 +93,7 @@ func (e *Engine) setContactLocked(u *user, op Op) (OpResult, error) {
 	next.contacts[k] = c
 	res := e.commitLyncLocked(u, next)
 	if !exists {
-		e.emitLocked("contact.added", u.sip, map[string]any{"uri": uri, "store": string(StoreLync)})
+		e.emitLocked(EventContactAdded, u.sip, map[string]any{"uri": uri, "store": string(StoreLync)})
 	}
 	return res, nil
 }
@@ -110,7 +110,7 @@ func (e *Engine) deleteContactLocked(u *user, op Op) (OpResult, error) {
 	next := u.lync.clone()
 	delete(next.contacts, k)
 	res := e.commitLyncLocked(u, next)
-	e.emitLocked("contact.removed", u.sip, map[string]any{"uri": uri, "store": string(StoreLync)})
+	e.emitLocked(EventContactRemoved, u.sip, map[string]any{"uri": uri, "store": string(StoreLync)})
 	return res, nil
 }
 
@@ -172,6 +172,7 @@ func (e *Engine) deleteGroupLocked(u *user, op Op) (OpResult, error) {
 		return OpResult{}, badRequest("unknown group id %d", op.GroupID)
 	}
 	moved := u.lync.clone()
+	// order does not matter: every contact is rewritten the same way
 	for k, c := range moved.contacts {
 		if i := slices.Index(c.Groups, op.GroupID); i >= 0 {
 			c.Groups = slices.Delete(c.Groups, i, i+1)

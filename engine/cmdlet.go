@@ -400,7 +400,7 @@ func (e *Engine) Run(ctx context.Context, line string, opt RunOptions) (*Result,
 // recordError records a cmdlet.error trace event.
 func (e *Engine) recordError(ce *CmdletError) {
 	e.lock()
-	e.emitLocked("cmdlet.error", "", map[string]any{"cmdlet": ce.Cmdlet, "message": ce.Error()})
+	e.emitLocked(EventCmdletError, "", map[string]any{"cmdlet": ce.Cmdlet, "message": ce.Error()})
 	e.unlock()
 }
 

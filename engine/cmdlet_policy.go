@@ -143,7 +143,7 @@ func (e *Engine) newPolicy(x *invocation) error {
 		return c.argError("Identity", "a policy with identity %q already exists", p.Identity())
 	}
 	e.policies[p.key()] = p
-	e.emitLocked("policy.created", "", map[string]any{"identity": p.Identity(), "ucsAllowed": allowed})
+	e.emitLocked(EventPolicyCreated, "", map[string]any{"identity": p.Identity(), "ucsAllowed": allowed})
 	obj := policyObject(p)
 	e.unlock()
 	x.emit(obj)
@@ -197,7 +197,7 @@ func (e *Engine) setPolicy(x *invocation) error {
 	e.lock()
 	was := p.ucsAllowed
 	p.ucsAllowed = allowed
-	e.emitLocked("policy.set", "", map[string]any{"identity": p.Identity(), "ucsAllowed": allowed})
+	e.emitLocked(EventPolicySet, "", map[string]any{"identity": p.Identity(), "ucsAllowed": allowed})
 	e.unlock()
 	if was && !allowed {
 		x.warn(fmt.Sprintf("Changing %s to UcsAllowed False does not move contacts out of the unified contact store: users already migrated keep their contacts in Exchange until you run Invoke-CsUcsRollback.", p.Identity()))
@@ -266,7 +266,7 @@ func (e *Engine) removePolicy(x *invocation) error {
 	e.lock()
 	if p.scope == scopeGlobal {
 		p.ucsAllowed = true
-		e.emitLocked("policy.removed", "", map[string]any{"identity": "Global", "reset": true})
+		e.emitLocked(EventPolicyRemoved, "", map[string]any{"identity": "Global", "reset": true})
 		e.unlock()
 		x.warn("The global policy cannot be removed; its settings were reset to the defaults (UcsAllowed True).")
 		return nil
@@ -283,7 +283,7 @@ func (e *Engine) removePolicy(x *invocation) error {
 		}
 	}
 	delete(e.policies, p.key())
-	e.emitLocked("policy.removed", "", map[string]any{"identity": p.Identity(), "unassigned": len(granted)})
+	e.emitLocked(EventPolicyRemoved, "", map[string]any{"identity": p.Identity(), "unassigned": len(granted)})
 	e.unlock()
 	if len(granted) > 0 {
 		x.warn(fmt.Sprintf("Policy %s was assigned to %s; they now fall back to their site or global policy.", p.Identity(), strings.Join(granted, ", ")))
@@ -335,7 +335,7 @@ func (e *Engine) grantPolicy(x *invocation) error {
 		}
 		e.lock()
 		u.grant = grant
-		e.emitLocked("policy.granted", u.sip, map[string]any{"policy": shown, "effective": e.effectivePolicyLocked(u).Identity()})
+		e.emitLocked(EventPolicyGranted, u.sip, map[string]any{"policy": shown, "effective": e.effectivePolicyLocked(u).Identity()})
 		obj := e.userObjectLocked(u)
 		e.unlock()
 		if c.flag("PassThru") {

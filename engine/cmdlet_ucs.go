@@ -333,7 +333,7 @@ func (e *Engine) moveUser(x *invocation) error {
 		}
 		e.lock()
 		u.pool = target
-		e.emitLocked("user.moved", u.sip, map[string]any{"from": from, "to": target, "lyncServer2010": legacy, "rolledBack": rolledBack})
+		e.emitLocked(EventUserMoved, u.sip, map[string]any{"from": from, "to": target, "lyncServer2010": legacy, "rolledBack": rolledBack})
 		obj := e.userObjectLocked(u)
 		e.unlock()
 		if c.flag("PassThru") {

@@ -54,7 +54,7 @@ var _ = Describe("Test-CsUnifiedContactStore and Debug-CsUnifiedContactStore (do
 
 	It("prints the five fields, Success for a migrated user with contacts", func() {
 		w.migrate("Ken Myer")
-		w.ex.SetFault(enginetest.Fault{Kind: enginetest.FaultSlow, Latency: 1500 * time.Millisecond})
+		w.ex.SetFault(enginetest.Fault{Kind: engine.FaultSlow, Latency: 1500 * time.Millisecond})
 		res := test()
 		var names []string
 		for _, f := range res.Records[0] {

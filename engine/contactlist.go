@@ -20,9 +20,11 @@ func newLyncList() lyncList {
 
 func (l lyncList) clone() lyncList {
 	c := lyncList{groups: make(map[int]Group, len(l.groups)), contacts: make(map[string]Contact, len(l.contacts))}
+	// order does not matter: copying
 	for id, g := range l.groups {
 		c.groups[id] = g
 	}
+	// order does not matter: copying
 	for k, ct := range l.contacts {
 		ct.Groups = slices.Clone(ct.Groups)
 		c.contacts[k] = ct
@@ -33,6 +35,7 @@ func (l lyncList) clone() lyncList {
 // list renders the copy as served over SIP: groups by id, contacts by URI.
 func (l lyncList) list(deltaNum int) ContactList {
 	cl := ContactList{DeltaNum: deltaNum, Groups: make([]Group, 0, len(l.groups)), Contacts: make([]Contact, 0, len(l.contacts))}
+	// order does not matter: sorted below
 	for _, g := range l.groups {
 		cl.Groups = append(cl.Groups, g)
 	}
@@ -47,6 +50,7 @@ func (l lyncList) list(deltaNum int) ContactList {
 
 func (l lyncList) sortedKeys() []string {
 	keys := make([]string, 0, len(l.contacts))
+	// order does not matter: sorted below
 	for k := range l.contacts {
 		keys = append(keys, k)
 	}
@@ -55,6 +59,7 @@ func (l lyncList) sortedKeys() []string {
 }
 
 func (l lyncList) groupByName(name string) (Group, bool) {
+	// order does not matter: group names are unique case-insensitively (duplicates are refused)
 	for _, g := range l.groups {
 		if strings.EqualFold(g.Name, name) {
 			return g, true
@@ -110,6 +115,7 @@ func diff(old, cur lyncList) (d Delta, ok bool) {
 
 func sortedGroupIDs(m map[int]Group) []int {
 	ids := make([]int, 0, len(m))
+	// order does not matter: sorted below
 	for id := range m {
 		ids = append(ids, id)
 	}

@@ -27,7 +27,7 @@ func (e *Engine) SignIn(userID, endpointID string, kind ClientKind) (View, error
 	// The sign-in is traced before the migration check it triggers; the check cannot complete a
 	// migration synchronously, so where the endpoint reads from is already settled here.
 	ep.readsFrom = readsFor(kind, u.phase == phaseMigrated)
-	e.emitLocked("signin", u.sip, map[string]any{"endpoint": endpointID, "client": string(kind), "reads": string(ep.readsFrom)})
+	e.emitLocked(EventSignIn, u.sip, map[string]any{"endpoint": endpointID, "client": string(kind), "reads": string(ep.readsFrom)})
 	if kind == Lync2013 {
 		e.signInCheckLocked(u)
 	}
@@ -70,9 +70,9 @@ func (e *Engine) SignOut(userID, endpointID string) {
 	}
 	delete(u.endpoints, endpointID)
 	if ep.prompt {
-		e.emitLocked("prompt.accepted", u.sip, map[string]any{"endpoint": endpointID})
+		e.emitLocked(EventPromptAccepted, u.sip, map[string]any{"endpoint": endpointID})
 	}
-	e.emitLocked("signout", u.sip, map[string]any{"endpoint": endpointID})
+	e.emitLocked(EventSignOut, u.sip, map[string]any{"endpoint": endpointID})
 }
 
 // ContactList is the user's authoritative list as served over SIP: the Lync store, or the mirror

@@ -234,7 +234,7 @@ func (e *Engine) drain(l Listener) {
 }
 
 // emitLocked queues a trace event stamped with the virtual time.
-func (e *Engine) emitLocked(typ, user string, details map[string]any) {
+func (e *Engine) emitLocked(typ EventType, user string, details map[string]any) {
 	e.outbox = append(e.outbox, delivery{event: &Event{Time: e.now(), Type: typ, User: user, Details: details}})
 }
 

@@ -33,7 +33,7 @@ func (e *Engine) signInCheckLocked(u *user) {
 		return
 	}
 	if u.phase == phaseFailed {
-		e.emitLocked("migration.retry", u.sip, map[string]any{"trigger": "signin", "attempts": u.attempts})
+		e.emitLocked(EventMigrationRetry, u.sip, map[string]any{"trigger": "signin", "attempts": u.attempts})
 	}
 	e.startMigrationLocked(u, "signin")
 }
@@ -65,7 +65,7 @@ func (e *Engine) startMigrationLocked(u *user, trigger string) {
 	}
 	commitAt := now.Add(dur)
 	epoch := u.epoch
-	e.emitLocked("migration.started", u.sip, map[string]any{
+	e.emitLocked(EventMigrationStarted, u.sip, map[string]any{
 		"contacts": n, "attempt": u.attempts, "trigger": trigger, "commitAt": commitAt.UTC().Format(time.RFC3339),
 	})
 	e.sched.Go("migration "+u.sip, func() { e.runMigration(ctx, u, epoch, commitAt) })
@@ -150,7 +150,7 @@ func (e *Engine) commitMigrationLocked(u *user, im ImList) {
 	u.lastError = ""
 	u.mirror = fromImList(im, u.lync)
 	d, changed := u.bumpAndDiff(u.lync, u.mirror)
-	e.emitLocked("migration.completed", u.sip, map[string]any{"contacts": len(u.mirror.contacts), "attempts": u.attempts})
+	e.emitLocked(EventMigrationCompleted, u.sip, map[string]any{"contacts": len(u.mirror.contacts), "attempts": u.attempts})
 	for _, id := range sortedEndpointIDs(u) {
 		ep := u.endpoints[id]
 		if ep.kind == Lync2013 {
@@ -158,7 +158,7 @@ func (e *Engine) commitMigrationLocked(u *user, im ImList) {
 				ep.prompt = true
 				e.notifyLocked(Notification{Kind: NotifyMigratedPrompt, User: u.sip, Endpoint: id,
 					List: &ContactList{DeltaNum: u.deltaNum, Migrated: true}})
-				e.emitLocked("prompt.shown", u.sip, map[string]any{"endpoint": id, "diag": 2165})
+				e.emitLocked(EventPromptShown, u.sip, map[string]any{"endpoint": id, "diag": 2165})
 			}
 			continue
 		}
@@ -179,7 +179,7 @@ func (e *Engine) failAttempt(u *user, epoch int, err error) {
 	e.cancelAttemptLocked(u)
 	u.phase = phaseFailed
 	u.lastError = failReason(err)
-	e.emitLocked("migration.failed", u.sip, map[string]any{"reason": u.lastError, "attempts": u.attempts})
+	e.emitLocked(EventMigrationFailed, u.sip, map[string]any{"reason": u.lastError, "attempts": u.attempts})
 }
 
 // scheduleDailyTask arms the next run of the daily migration task.
@@ -205,7 +205,7 @@ func (e *Engine) dailyTask() {
 			continue
 		}
 		if ok, _ := e.eligibleLocked(u); ok {
-			e.emitLocked("migration.retry", u.sip, map[string]any{"trigger": "daily task", "attempts": u.attempts})
+			e.emitLocked(EventMigrationRetry, u.sip, map[string]any{"trigger": "daily task", "attempts": u.attempts})
 			e.startMigrationLocked(u, "daily task")
 		}
 	}

@@ -91,7 +91,7 @@ var _ = Describe("Migration into the unified contact store (docs/BEHAVIOR.md sec
 	)
 
 	It("fails without server-to-server authentication, keeps the Lync list, and retries at sign-in and at the daily task", func() {
-		w.ex.SetFault(enginetest.Fault{Kind: enginetest.FaultUnauthorized})
+		w.ex.SetFault(enginetest.Fault{Kind: engine.FaultUnauthorized})
 		w.signIn("Ken Myer", "desktop", engine.Lync2013)
 		st := w.status("Ken Myer")
 		Expect(st.State).To(Equal(engine.Failed))
@@ -121,7 +121,7 @@ var _ = Describe("Migration into the unified contact store (docs/BEHAVIOR.md sec
 	})
 
 	It("waits out ErrorServerBusy with its back-off on virtual time inside the attempt", func() {
-		w.ex.SetFault(enginetest.Fault{Kind: enginetest.FaultBusy, BackOff: 20 * time.Second, Until: vclockStart().Add(time.Minute)})
+		w.ex.SetFault(enginetest.Fault{Kind: engine.FaultBusy, BackOff: 20 * time.Second, Until: vclockStart().Add(time.Minute)})
 		w.signIn("Ken Myer", "desktop", engine.Lync2013)
 		Expect(w.status("Ken Myer").State).To(Equal(engine.Migrating))
 		w.advance(10 * time.Minute)
@@ -130,7 +130,7 @@ var _ = Describe("Migration into the unified contact store (docs/BEHAVIOR.md sec
 	})
 
 	It("fails when ErrorServerBusy outlasts the retries", func() {
-		w.ex.SetFault(enginetest.Fault{Kind: enginetest.FaultBusy, BackOff: time.Second})
+		w.ex.SetFault(enginetest.Fault{Kind: engine.FaultBusy, BackOff: time.Second})
 		w.signIn("Ken Myer", "desktop", engine.Lync2013)
 		w.advance(time.Minute)
 		Expect(w.status("Ken Myer").State).To(Equal(engine.Failed))

@@ -67,10 +67,10 @@ func (e *Engine) applyMirrorLocked(u *user, next lyncList) {
 		return
 	}
 	for _, c := range d.AddedContacts {
-		e.emitLocked("contact.added", u.sip, map[string]any{"uri": c.URI, "store": string(StoreExchange)})
+		e.emitLocked(EventContactAdded, u.sip, map[string]any{"uri": c.URI, "store": string(StoreExchange)})
 	}
 	for _, uri := range d.DeletedContacts {
-		e.emitLocked("contact.removed", u.sip, map[string]any{"uri": uri, "store": string(StoreExchange)})
+		e.emitLocked(EventContactRemoved, u.sip, map[string]any{"uri": uri, "store": string(StoreExchange)})
 	}
 	for _, id := range sortedEndpointIDs(u) {
 		ep := u.endpoints[id]

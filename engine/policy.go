@@ -113,6 +113,7 @@ func (e *Engine) effectivePolicyLocked(u *user) *policy {
 // sortedPoliciesLocked lists policies as Get-CsUserServicesPolicy prints them.
 func (e *Engine) sortedPoliciesLocked() []*policy {
 	ps := make([]*policy, 0, len(e.policies))
+	// order does not matter: sorted below
 	for _, p := range e.policies {
 		ps = append(ps, p)
 	}
@@ -130,6 +131,7 @@ func (e *Engine) knownSiteLocked(name string) bool {
 	if strings.EqualFold(name, e.cfg.Site) {
 		return true
 	}
+	// order does not matter: a yes/no answer
 	for _, u := range e.users {
 		if strings.EqualFold(u.site, name) {
 			return true
@@ -142,6 +144,7 @@ func (e *Engine) knownPoolLocked(fqdn string) bool {
 	if strings.EqualFold(fqdn, e.cfg.Pool) || e.legacy[lower(fqdn)] {
 		return true
 	}
+	// order does not matter: a yes/no answer
 	for _, u := range e.users {
 		if strings.EqualFold(u.pool, fqdn) {
 			return true
@@ -161,7 +164,7 @@ func (e *Engine) CreatePolicy(identity string, ucsAllowed bool) error {
 	defer e.unlock()
 	if scope == scopeGlobal {
 		e.policies[globalKey].ucsAllowed = ucsAllowed
-		e.emitLocked("policy.set", "", map[string]any{"identity": "Global", "ucsAllowed": ucsAllowed})
+		e.emitLocked(EventPolicySet, "", map[string]any{"identity": "Global", "ucsAllowed": ucsAllowed})
 		return nil
 	}
 	k := policyKey(scope, name)
@@ -170,7 +173,7 @@ func (e *Engine) CreatePolicy(identity string, ucsAllowed bool) error {
 	}
 	p := &policy{scope: scope, name: name, ucsAllowed: ucsAllowed}
 	e.policies[k] = p
-	e.emitLocked("policy.created", "", map[string]any{"identity": p.Identity(), "ucsAllowed": ucsAllowed})
+	e.emitLocked(EventPolicyCreated, "", map[string]any{"identity": p.Identity(), "ucsAllowed": ucsAllowed})
 	return nil
 }
 

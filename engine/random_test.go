@@ -179,7 +179,7 @@ func randomRun(seed uint64, ops int) (err error) {
 				m.contacts, m.lost = map[string]bool{}, m.lost+lost
 			}
 		case r < 90:
-			f := enginetest.Fault{Kind: []string{"", "down", "busy", "unauthorized", "slow"}[rng.IntN(5)],
+			f := enginetest.Fault{Kind: []engine.FaultKind{"", engine.FaultDown, engine.FaultBusy, engine.FaultUnauthorized, engine.FaultSlow}[rng.IntN(5)],
 				Until: w.sched.Now().Add(time.Duration(rng.IntN(120)) * time.Minute), BackOff: 10 * time.Second, Latency: time.Second}
 			desc = fmt.Sprintf("fault %q until %s", f.Kind, f.Until.Format(time.RFC3339))
 			w.ex.SetFault(f)

@@ -15,6 +15,7 @@ func (e *Engine) reconcileFor(ctx context.Context, u *user, mbox string, target 
 	var owned map[string]bool // nil: everything is a leftover
 	if !u.purge {
 		owned = make(map[string]bool, len(u.owned))
+		// order does not matter: copying a set
 		for k := range u.owned {
 			owned[k] = true
 		}
@@ -22,6 +23,7 @@ func (e *Engine) reconcileFor(ctx context.Context, u *user, mbox string, target 
 	e.unlock()
 	err := e.reconcile(ctx, mbox, target, owned)
 	e.lock()
+	// order does not matter: filling a set
 	for k := range target.contacts {
 		u.owned[k] = true
 	}
@@ -69,6 +71,7 @@ func (e *Engine) reconcile(ctx context.Context, mbox string, target lyncList, ow
 		return lower(target.groups[id].Name)
 	}
 	want := map[string]map[string]bool{} // contact key → group keys
+	// order does not matter: building a map
 	for k, c := range target.contacts {
 		set := map[string]bool{}
 		for _, id := range c.Groups {
@@ -104,6 +107,7 @@ func (e *Engine) reconcile(ctx context.Context, mbox string, target lyncList, ow
 		}
 	}
 	wantGroups := map[string]bool{}
+	// order does not matter: building a set
 	for _, g := range target.groups {
 		if g.ID != DefaultGroupID {
 			wantGroups[lower(g.Name)] = true
@@ -162,6 +166,7 @@ func sameKeys(a, b map[string]bool) bool {
 	if len(a) != len(b) {
 		return false
 	}
+	// order does not matter: a yes/no answer
 	for k := range a {
 		if !b[k] {
 			return false

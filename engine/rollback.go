@@ -25,8 +25,8 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 		e.cancelAttemptLocked(u)
 		u.phase = phaseLync
 		n := len(u.lync.contacts)
-		e.emitLocked("rollback.started", u.sip, map[string]any{"force": force, "trigger": why, "cancelsMigration": true})
-		e.emitLocked("rollback.completed", u.sip, map[string]any{"contacts": n, "cancelledMigration": true})
+		e.emitLocked(EventRollbackStarted, u.sip, map[string]any{"force": force, "trigger": why, "cancelsMigration": true})
+		e.emitLocked(EventRollbackCompleted, u.sip, map[string]any{"contacts": n, "cancelledMigration": true})
 		e.startHoldLocked(u)
 		e.unlock()
 		out.warnings = append(out.warnings, fmt.Sprintf("The migration of %s was in progress and has been cancelled; its contacts stay in Lync Server.", u.sip))
@@ -39,7 +39,7 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 	u.rollingBack = true
 	known := len(u.mirror.contacts)
 	mbox := u.mailboxAddr()
-	e.emitLocked("rollback.started", u.sip, map[string]any{"force": force, "trigger": why})
+	e.emitLocked(EventRollbackStarted, u.sip, map[string]any{"force": force, "trigger": why})
 	e.unlock()
 
 	var im ImList
@@ -50,7 +50,7 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 			e.lock()
 			u.rollingBack = false
 			e.refreshMirrorLocked(u) // a refresh skipped during the attempt must still happen
-			e.emitLocked("rollback.failed", u.sip, map[string]any{"reason": failReason(err), "changed": false})
+			e.emitLocked(EventRollbackFailed, u.sip, map[string]any{"reason": failReason(err), "changed": false})
 			e.unlock()
 			return out, fmt.Errorf("cannot read the contact list of %s from Exchange (%s); nothing was changed. -Force rolls back anyway and the contacts are lost", u.sip, failReason(err))
 		}
@@ -72,11 +72,11 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 	if !changed {
 		u.deltaNum++
 	}
-	e.emitLocked("rollback.completed", u.sip, map[string]any{"contacts": len(next.contacts)})
+	e.emitLocked(EventRollbackCompleted, u.sip, map[string]any{"contacts": len(next.contacts)})
 	if lost > 0 || err != nil {
 		u.lost += lost
 		u.purge = true
-		e.emitLocked("contacts.lost", u.sip, map[string]any{"contacts": lost, "reason": failReason(err)})
+		e.emitLocked(EventContactsLost, u.sip, map[string]any{"contacts": lost, "reason": failReason(err)})
 		out.warnings = append(out.warnings, fmt.Sprintf("Exchange could not be read (%s): %d contacts of %s were lost (-Force).", failReason(err), lost, u.sip))
 	}
 	e.startHoldLocked(u)
@@ -88,7 +88,7 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 			ep.prompt = true
 			l := full
 			e.notifyLocked(Notification{Kind: NotifyRollbackPrompt, User: u.sip, Endpoint: id, List: &l})
-			e.emitLocked("prompt.shown", u.sip, map[string]any{"endpoint": id, "diag": 2166})
+			e.emitLocked(EventPromptShown, u.sip, map[string]any{"endpoint": id, "diag": 2166})
 		case ep.kind == Lync2013:
 			ep.prompt = false
 			l := full
@@ -139,7 +139,7 @@ func (e *Engine) startHoldLocked(u *user) {
 	}
 	until := e.now().Add(e.mig.Hold)
 	u.holdUntil = until
-	e.emitLocked("hold.started", u.sip, map[string]any{"holdUntil": until.UTC().Format(time.RFC3339)})
+	e.emitLocked(EventHoldStarted, u.sip, map[string]any{"holdUntil": until.UTC().Format(time.RFC3339)})
 	u.holdCancel = e.sched.At(until, "hold expiry "+u.sip, func() { e.holdExpired(u, until) })
 }
 
@@ -152,7 +152,7 @@ func (e *Engine) holdExpired(u *user, until time.Time) {
 		return
 	}
 	u.holdUntil, u.holdCancel = time.Time{}, nil
-	e.emitLocked("hold.expired", u.sip, nil)
+	e.emitLocked(EventHoldExpired, u.sip, nil)
 	p := e.effectivePolicyLocked(u)
 	ok, why := e.eligibleLocked(u)
 	action := "migrate"
@@ -168,7 +168,7 @@ func (e *Engine) holdExpired(u *user, until time.Time) {
 	if why != "" {
 		details["reason"] = why
 	}
-	e.emitLocked("remigration.check", u.sip, details)
+	e.emitLocked(EventRemigrationCheck, u.sip, details)
 	if action == "migrate" {
 		e.startMigrationLocked(u, "hold expired")
 	}

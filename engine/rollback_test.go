@@ -93,7 +93,7 @@ var _ = Describe("Rolling back (docs/BEHAVIOR.md section 4, B-4.1 to B-4.11)", f
 	})
 
 	It("with -Force completes although Exchange cannot be read, and records the lost contacts", func() {
-		w.ex.SetFault(enginetest.Fault{Kind: enginetest.FaultDown})
+		w.ex.SetFault(enginetest.Fault{Kind: engine.FaultDown})
 		_, err := w.run("Invoke-CsUcsRollback -Identity 'Ken Myer' -Confirm:$False")
 		Expect(err).To(MatchError(ContainSubstring("-Force")))
 		Expect(w.status("Ken Myer").ContactsIn).To(Equal(engine.StoreExchange), "without -Force nothing changes")

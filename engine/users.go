@@ -298,6 +298,7 @@ func (u *user) dn() string {
 
 func (e *Engine) sortedUserKeysLocked() []string {
 	keys := make([]string, 0, len(e.users))
+	// order does not matter: sorted below
 	for k := range e.users {
 		keys = append(keys, k)
 	}
@@ -383,6 +384,7 @@ func (e *Engine) stateLocked(u *user) State {
 
 func sortedEndpointIDs(u *user) []string {
 	ids := make([]string, 0, len(u.endpoints))
+	// order does not matter: sorted below
 	for id := range u.endpoints {
 		ids = append(ids, id)
 	}

@@ -145,7 +145,7 @@ func (w *world) status(user string) engine.UserStatus {
 }
 
 // count is the number of trace events of a type (for a user, if not "").
-func (w *world) count(typ, user string) int {
+func (w *world) count(typ engine.EventType, user string) int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	n := 0
@@ -157,7 +157,7 @@ func (w *world) count(typ, user string) int {
 	return n
 }
 
-func (w *world) lastEvent(typ string) engine.Event {
+func (w *world) lastEvent(typ engine.EventType) engine.Event {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for i := len(w.events) - 1; i >= 0; i-- {

@@ -13,7 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/scenarios"
-	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -80,7 +80,7 @@ func repoPath(p string) string {
 
 // report renders a failed run the way a reader of CI logs needs it: where, expected, seen, and the
 // last trace events.
-func report(res *sim.Result) string {
+func report(res *runner.Result) string {
 	var b strings.Builder
 	if fl := res.Failure; fl != nil {
 		fmt.Fprintf(&b, "%s:%d:%d: %s\n  expected: %s\n  seen:     %s\n", repoPath(fl.Path), fl.Line, fl.Col, fl.Step, fl.Expected, fl.Seen)
@@ -126,7 +126,7 @@ func describeRuns() {
 		func(f *scenario.File) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			res := sim.Run(ctx, f, sim.RunOptions{})
+			res := runner.Run(ctx, f, runner.RunOptions{})
 			if !res.Passed {
 				Fail(report(res))
 			}

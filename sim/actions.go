@@ -10,7 +10,7 @@ import (
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/mocks/ews"
-	"github.com/ucssim/ucssim/sim/client"
+	"github.com/ucssim/ucssim/sim/internal/client"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -289,7 +289,7 @@ func (w *World) OutlookAddContact(ctx context.Context, user, uri, name string) e
 
 // FaultSpec is Exchange misbehaving for a window of virtual time.
 type FaultSpec struct {
-	Kind    string // down | busy | slow | unauthorized
+	Kind    engine.FaultKind
 	For     time.Duration
 	BackOff time.Duration // busy
 	Latency time.Duration // slow
@@ -315,9 +315,9 @@ func (w *World) Fault(f FaultSpec) error {
 		details["latency"] = scenario.FormatDuration(f.Latency)
 	}
 	w.Exchange.SetFault(fl)
-	w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "fault.started", Details: details})
+	w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventFaultStarted, Details: details})
 	w.Sched.At(fl.Until, "fault.ended", func() {
-		w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "fault.ended", Details: map[string]any{"exchange": f.Kind}})
+		w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventFaultEnded, Details: map[string]any{"exchange": f.Kind}})
 	})
 	return nil
 }
@@ -334,9 +334,13 @@ type EndpointView struct {
 func (w *World) Endpoints() []EndpointView {
 	out := make([]EndpointView, 0, len(w.endpoints))
 	for _, ep := range w.endpoints {
-		out = append(out, EndpointView{User: ep.user, Name: ep.name, Kind: ep.kind, SignedIn: ep.signedIn, View: ep.c.View()})
+		out = append(out, ep.view())
 	}
 	return out
+}
+
+func (ep *endpoint) view() EndpointView {
+	return EndpointView{User: ep.user, Name: ep.name, Kind: ep.kind, SignedIn: ep.signedIn, View: ep.c.View()}
 }
 
 // display is the user's display name, or the SIP address if the user has none.

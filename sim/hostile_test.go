@@ -19,9 +19,17 @@ import (
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/mocks/ews"
 	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/scenario"
 )
 
 var ctx = context.Background()
+
+func load(yaml string) *scenario.File {
+	GinkgoHelper()
+	f, err := scenario.Parse("inline.yaml", []byte(strings.TrimLeft(yaml, "\n")))
+	Expect(err).NotTo(HaveOccurred())
+	return f
+}
 
 // A serve-style world: real loopback sockets on port 0, outside clients bounded as `ucssim
 // serve` bounds them, with short wall-clock bounds so the specs stay quick.
@@ -140,7 +148,7 @@ var _ = Describe("Outside clients are guests (docs/ARCHITECTURE.md D-8, issue 10
 
 	It("ignores X-Ucssim-Held from the wire: a parked outside request releases only its own unit", func() {
 		w := serveWorld()
-		Expect(w.Fault(sim.FaultSpec{Kind: ews.FaultSlow, For: time.Hour, Latency: time.Minute})).To(Succeed())
+		Expect(w.Fault(sim.FaultSpec{Kind: engine.FaultSlow, For: time.Hour, Latency: time.Minute})).To(Succeed())
 		req, err := http.NewRequest(http.MethodPost, w.EWSURL+"/EWS/Exchange.asmx", strings.NewReader(getImItemList))
 		Expect(err).NotTo(HaveOccurred())
 		req.SetBasicAuth("kenmyer@litwareinc.com", "any")

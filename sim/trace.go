@@ -14,11 +14,11 @@ import (
 
 // TraceEvent is one line of a JSON-lines trace: time, seq, type, user, details.
 type TraceEvent struct {
-	Time    time.Time      `json:"time"`
-	Seq     int            `json:"seq"`
-	Type    string         `json:"type"`
-	User    string         `json:"user,omitempty"`
-	Details map[string]any `json:"details,omitempty"`
+	Time    time.Time        `json:"time"`
+	Seq     int              `json:"seq"`
+	Type    engine.EventType `json:"type"`
+	User    string           `json:"user,omitempty"`
+	Details map[string]any   `json:"details,omitempty"`
 }
 
 // Trace records a world's events in the order they happened. It is safe for concurrent use.
@@ -84,12 +84,12 @@ func (t *Trace) Watch(fn func(TraceEvent)) (stop func()) {
 }
 
 // Count counts events of a type, for one user if user is not "".
-func (t *Trace) Count(typ, user string) int {
+func (t *Trace) Count(typ engine.EventType, user string) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n := 0
 	for _, e := range t.events {
-		if strings.EqualFold(e.Type, typ) && (user == "" || strings.EqualFold(e.User, user)) {
+		if strings.EqualFold(string(e.Type), string(typ)) && (user == "" || strings.EqualFold(e.User, user)) {
 			n++
 		}
 	}

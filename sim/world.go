@@ -1,6 +1,7 @@
 // Package sim puts ucssim's pieces together: a World is the engine, the EWS mock, the SIP front end
 // and the simulated clients, all on real loopback sockets, driven by one virtual-time scheduler.
-// Run builds a world from a scenario file and runs its steps (see docs/SCENARIO-FORMAT.md).
+// The world's actions (sign-in, prompts, edits, faults, cmdlets) are World methods; running a
+// scenario file on a world is package sim/runner, the interactive shell package sim/shell.
 package sim
 
 import (
@@ -22,8 +23,8 @@ import (
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/mocks/ews"
-	"github.com/ucssim/ucssim/sim/client"
-	"github.com/ucssim/ucssim/sim/frontend"
+	"github.com/ucssim/ucssim/sim/internal/client"
+	"github.com/ucssim/ucssim/sim/internal/frontend"
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/vclock"
 )
@@ -147,14 +148,14 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		Seed:        seed,
 		OnChange:    w.exchangeChanged,
 		OnGuestChange: func(mailbox, caller, operation string) {
-			w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "mailbox.changed", User: "sip:" + mailbox,
+			w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventMailboxChanged, User: "sip:" + mailbox,
 				Details: map[string]any{"by": caller, "operation": operation}})
 			if w.Engine != nil {
 				w.Engine.ExchangeChanged("sip:" + mailbox)
 			}
 		},
 		OnTimeout: func(what string) {
-			w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: "request.timeout", Details: map[string]any{"server": "ews", "request": what}})
+			w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventRequestTimeout, Details: map[string]any{"server": "ews", "request": what}})
 		},
 	})
 	ewsAddr, err := opt.addr(opt.EWS)
@@ -277,7 +278,7 @@ func (w *World) populate() error {
 		for _, c := range contacts {
 			spec.Contacts = append(spec.Contacts, engine.ContactSpec{URI: c.URI, Name: c.Name, Groups: c.Groups})
 		}
-		if u.Store == "exchange" {
+		if u.Store == engine.StoreExchange {
 			seed := make([]ews.SeedContact, 0, len(contacts))
 			for _, c := range contacts {
 				seed = append(seed, ews.SeedContact{IMAddress: strings.TrimPrefix(c.URI, "sip:"), DisplayName: c.Name, Groups: c.Groups})
@@ -410,6 +411,20 @@ func (w *World) newClient(user, name string, kind engine.ClientKind) (*client.Cl
 		Clock:      w.Sched.Clock(),
 		Logger:     w.logger,
 	})
+}
+
+// SignedIn lists the user's signed-in endpoints, most recently signed in first (none for an
+// unknown user).
+func (w *World) SignedIn(user string) []EndpointView {
+	sip, err := w.Engine.ResolveUser(user)
+	if err != nil {
+		return nil
+	}
+	var out []EndpointView
+	for _, ep := range w.signedIn(sip) {
+		out = append(out, ep.view())
+	}
+	return out
 }
 
 // signedIn returns the user's signed-in endpoints, most recently signed in first.

@@ -5,8 +5,8 @@ import (
 	"os"
 
 	"github.com/ucssim/ucssim/scenarios"
-	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/report"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -22,9 +22,9 @@ func defaultApp() *App {
 	}
 }
 
-// simRunner runs one file on a fresh world and copies sim.Result into a report.Case.
+// simRunner runs one file on a fresh world and copies runner.Result into a report.Case.
 func simRunner(ctx context.Context, f *scenario.File, seed *uint64) report.Case {
-	r := sim.Run(ctx, f, sim.RunOptions{Seed: seed})
+	r := runner.Run(ctx, f, runner.RunOptions{Seed: seed})
 	c := report.Case{
 		Name: f.Name, Path: f.Path, Labels: f.Labels,
 		Passed: r.Passed, Wall: r.Wall, Virtual: r.Virtual, Trace: r.Trace, Err: r.Err, Start: r.Start,

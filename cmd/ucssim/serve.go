@@ -25,7 +25,7 @@ virtual instant; time moves only when you say so. Addresses must be loopback.`,
   ucssim serve --sip 127.0.0.1:5070 --ews 127.0.0.1:8081 --world scenarios/seed/per-user-policy-story.yaml
 
   # from another terminal: register and subscribe over TCP with SIPp
-  sipp -t t1 -m 1 -sf sim/frontend/testdata/sipp/register-subscribe.xml 127.0.0.1:5060`,
+  sipp -t t1 -m 1 -sf sim/internal/frontend/testdata/sipp/register-subscribe.xml 127.0.0.1:5060`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runShell(cmd, fl, shell.Options{

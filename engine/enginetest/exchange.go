@@ -1,6 +1,3 @@
-// Package enginetest offers an in-memory Exchange 2013 mailbox server implementing engine.Exchange,
-// with fault injection (busy with back-off, unauthorized, down, slow) and the mailbox limits, for
-// the engine's own tests and for other packages' tests that need an engine without HTTP.
 package enginetest
 
 import (
@@ -15,18 +12,9 @@ import (
 	"github.com/ucssim/ucssim/engine"
 )
 
-// Fault kinds.
-const (
-	FaultNone         = ""
-	FaultDown         = "down"
-	FaultBusy         = "busy"
-	FaultSlow         = "slow"
-	FaultUnauthorized = "unauthorized"
-)
-
 // Fault makes the server misbehave until Until (zero: until replaced). Mailbox "" is server-wide.
 type Fault struct {
-	Kind    string
+	Kind    engine.FaultKind // "" none; engine.FaultDown, engine.FaultBusy, engine.FaultSlow, engine.FaultUnauthorized
 	Mailbox string
 	Until   time.Time
 	BackOff time.Duration // busy: BackOffMilliseconds
@@ -102,7 +90,7 @@ func (x *Exchange) AddMailbox(smtp string, kind engine.MailboxKind) {
 func (x *Exchange) SetFault(f Fault) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if f.Kind == FaultNone {
+	if f.Kind == "" {
 		delete(x.faults, strings.ToLower(f.Mailbox))
 		return
 	}
@@ -177,13 +165,13 @@ func (x *Exchange) mutate(ctx context.Context, op, smtp string, server, readOnly
 	}
 	x.mu.Unlock()
 	switch f.Kind {
-	case FaultDown:
+	case engine.FaultDown:
 		return nil, &engine.TransportError{Operation: op, StatusCode: 503}
-	case FaultUnauthorized:
+	case engine.FaultUnauthorized:
 		return nil, &engine.TransportError{Operation: op, StatusCode: 401}
-	case FaultBusy:
+	case engine.FaultBusy:
 		return nil, &engine.ExchangeError{Operation: op, Code: engine.CodeServerBusy, Message: "The server cannot service this request right now. Try again later.", BackOff: f.BackOff}
-	case FaultSlow:
+	case engine.FaultSlow:
 		if x.cfg.Sleeper != nil {
 			if err := x.cfg.Sleeper.Sleep(ctx, f.Latency, 1); err != nil {
 				return nil, err

@@ -90,7 +90,7 @@ var _ = Describe("The in-memory Exchange", func() {
 	})
 
 	It("injects faults into the server's calls until they expire, never into Outlook's", func() {
-		x.SetFault(enginetest.Fault{Kind: enginetest.FaultDown, Until: clk.Now().Add(time.Minute)})
+		x.SetFault(enginetest.Fault{Kind: engine.FaultDown, Until: clk.Now().Add(time.Minute)})
 		_, err := x.GetImItemList(ctx, mbox)
 		var te *engine.TransportError
 		Expect(err).To(BeAssignableToTypeOf(te))
@@ -100,9 +100,9 @@ var _ = Describe("The in-memory Exchange", func() {
 		_, err = x.GetImItemList(ctx, mbox)
 		Expect(err).NotTo(HaveOccurred())
 
-		x.SetFault(enginetest.Fault{Kind: enginetest.FaultUnauthorized, Mailbox: mbox})
+		x.SetFault(enginetest.Fault{Kind: engine.FaultUnauthorized, Mailbox: mbox})
 		Expect(engine.Unauthorized(x.SetImListMigrationCompleted(ctx, mbox, true))).To(BeTrue())
-		x.SetFault(enginetest.Fault{Kind: enginetest.FaultBusy, Mailbox: mbox, BackOff: 3 * time.Second})
+		x.SetFault(enginetest.Fault{Kind: engine.FaultBusy, Mailbox: mbox, BackOff: 3 * time.Second})
 		err = x.SetImListMigrationCompleted(ctx, mbox, true)
 		Expect(engine.ExchangeCode(err)).To(Equal(engine.CodeServerBusy))
 		Expect(err.(*engine.ExchangeError).BackOff).To(Equal(3 * time.Second))

@@ -3,20 +3,14 @@ package ews
 import (
 	"strings"
 	"time"
-)
 
-// Fault kinds of docs/PROTOCOLS.md 2.6.
-const (
-	FaultDown         = "down"         // HTTP 503, no body, every path
-	FaultBusy         = "busy"         // every EWS call answers ErrorServerBusy
-	FaultSlow         = "slow"         // each answer held until arrival + Latency (virtual time)
-	FaultUnauthorized = "unauthorized" // HTTP 401 for every request
+	"github.com/ucssim/ucssim/engine"
 )
 
 // Fault is one entry of the fault plan: active while the virtual clock is before Until (a zero
 // Until lasts until replaced). Mailbox "" applies server-wide.
 type Fault struct {
-	Kind    string
+	Kind    engine.FaultKind // engine.FaultDown, engine.FaultBusy, engine.FaultSlow, engine.FaultUnauthorized (docs/PROTOCOLS.md 2.6)
 	Mailbox string
 	Until   time.Time
 	BackOff time.Duration // busy: BackOffMilliseconds (0: none sent)
@@ -31,7 +25,7 @@ func (s *Server) SetFault(f Fault) {
 	switch f.Kind {
 	case "":
 		delete(s.faults, key)
-	case FaultDown, FaultBusy, FaultSlow, FaultUnauthorized:
+	case engine.FaultDown, engine.FaultBusy, engine.FaultSlow, engine.FaultUnauthorized:
 		f.Mailbox = key
 		s.faults[key] = f
 	}

@@ -17,7 +17,7 @@ var _ = Describe("fault plan", func() {
 	BeforeEach(func() { w = newWorld() })
 
 	It("busy: ErrorServerBusy with BackOffMilliseconds until the window ends on the virtual clock", func() {
-		w.srv.SetFault(ews.Fault{Kind: ews.FaultBusy, Until: w.sched.Now().Add(5 * time.Minute), BackOff: 1500 * time.Millisecond})
+		w.srv.SetFault(ews.Fault{Kind: engine.FaultBusy, Until: w.sched.Now().Add(5 * time.Minute), BackOff: 1500 * time.Millisecond})
 		_, err := w.engineClient().AddNewImContactToGroup(ctx, ken, "pilar@litwareinc.com", "", engine.ItemID{})
 		var ee *engine.ExchangeError
 		Expect(errors.As(err, &ee)).To(BeTrue())
@@ -35,7 +35,7 @@ var _ = Describe("fault plan", func() {
 	})
 
 	It("down: HTTP 503 with no body on every path, as a transport error", func() {
-		w.srv.SetFault(ews.Fault{Kind: ews.FaultDown, Until: w.sched.Now().Add(time.Hour)})
+		w.srv.SetFault(ews.Fault{Kind: engine.FaultDown, Until: w.sched.Now().Add(time.Hour)})
 		_, err := w.engineClient().GetImItemList(ctx, ken)
 		var te *engine.TransportError
 		Expect(errors.As(err, &te)).To(BeTrue())
@@ -58,7 +58,7 @@ var _ = Describe("fault plan", func() {
 	})
 
 	It("unauthorized: HTTP 401 for every request while active", func() {
-		w.srv.SetFault(ews.Fault{Kind: ews.FaultUnauthorized, Until: w.sched.Now().Add(time.Minute)})
+		w.srv.SetFault(ews.Fault{Kind: engine.FaultUnauthorized, Until: w.sched.Now().Add(time.Minute)})
 		_, err := w.engineClient().GetImItemList(ctx, ken)
 		Expect(engine.Unauthorized(err)).To(BeTrue())
 		_, err = w.userClient(ken).GetImItemList(ctx, "")
@@ -69,14 +69,14 @@ var _ = Describe("fault plan", func() {
 	})
 
 	It("applies a mailbox fault to that mailbox only, and clears with an empty kind", func() {
-		w.srv.SetFault(ews.Fault{Kind: ews.FaultDown, Mailbox: ken, Until: w.sched.Now().Add(time.Hour)})
+		w.srv.SetFault(ews.Fault{Kind: engine.FaultDown, Mailbox: ken, Until: w.sched.Now().Add(time.Hour)})
 		_, err := w.engineClient().GetImItemList(ctx, ken)
 		Expect(err).To(HaveOccurred())
 		_, err = w.engineClient().GetImItemList(ctx, pilar)
 		Expect(err).NotTo(HaveOccurred())
 		f, active := w.srv.Fault(ken)
 		Expect(active).To(BeTrue())
-		Expect(f.Kind).To(Equal(ews.FaultDown))
+		Expect(f.Kind).To(Equal(engine.FaultDown))
 		w.srv.SetFault(ews.Fault{Mailbox: ken})
 		_, active = w.srv.Fault(ken)
 		Expect(active).To(BeFalse())
@@ -86,7 +86,7 @@ var _ = Describe("fault plan", func() {
 
 	It("slow: holds the answer for exactly the virtual latency, parked on the virtual clock", func() {
 		const latency = 30 * time.Second
-		w.srv.SetFault(ews.Fault{Kind: ews.FaultSlow, Until: w.sched.Now().Add(time.Hour), Latency: latency})
+		w.srv.SetFault(ews.Fault{Kind: engine.FaultSlow, Until: w.sched.Now().Add(time.Hour), Latency: latency})
 		start := w.sched.Now()
 		client := ews.NewClient(ews.ClientConfig{BaseURL: w.base, Insiders: w.in, Held: 1, Token: func() string {
 			return ews.SignToken(trustKey, "lync", start, 2*time.Hour)
@@ -116,7 +116,7 @@ var _ = Describe("fault plan", func() {
 	})
 
 	It("slow: a caller that gives up while parked leaves nothing changed", func() {
-		w.srv.SetFault(ews.Fault{Kind: ews.FaultSlow, Latency: time.Minute})
+		w.srv.SetFault(ews.Fault{Kind: engine.FaultSlow, Latency: time.Minute})
 		cctx, cancel := contextWithCancel()
 		done := make(chan error, 1)
 		client := ews.NewClient(ews.ClientConfig{BaseURL: w.base, Insiders: w.in, Held: 1, Token: func() string {

@@ -144,7 +144,7 @@ func recordAll() (map[string][2][]byte, string) {
 	keep("RemoveImGroup")
 	must(lx.SetImListMigrationCompleted(ctx, ken, true))
 	keep("SetImListMigrationCompleted")
-	w.srv.SetFault(ews.Fault{Kind: ews.FaultBusy, Until: w.sched.Now().Add(time.Minute), BackOff: 2 * time.Second})
+	w.srv.SetFault(ews.Fault{Kind: engine.FaultBusy, Until: w.sched.Now().Add(time.Minute), BackOff: 2 * time.Second})
 	_, err = lx.GetImItemList(ctx, ken)
 	Expect(code(err)).To(Equal(engine.CodeServerBusy))
 	keep("ErrorServerBusy")

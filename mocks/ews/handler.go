@@ -133,10 +133,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // refuseByFault answers down and unauthorized faults; it reports whether it answered.
 func (s *Server) refuseByFault(x *exchange, f Fault) bool {
 	switch f.Kind {
-	case FaultDown:
+	case engine.FaultDown:
 		x.status(http.StatusServiceUnavailable)
 		return true
-	case FaultUnauthorized:
+	case engine.FaultUnauthorized:
 		x.unauthorized()
 		return true
 	}
@@ -145,7 +145,7 @@ func (s *Server) refuseByFault(x *exchange, f Fault) bool {
 
 // hold parks a request under the slow fault until arrival + latency; false if the caller left.
 func (s *Server) hold(x *exchange, f Fault) bool {
-	if f.Kind != FaultSlow || s.cfg.Sleeper == nil {
+	if f.Kind != engine.FaultSlow || s.cfg.Sleeper == nil {
 		return true
 	}
 	d := x.arrival.Add(f.Latency).Sub(s.cfg.Clock.Now())
@@ -252,7 +252,7 @@ func (s *Server) serveEWS(x *exchange, who caller, env *node, readErr, parseErr 
 		if !s.hold(x, f) {
 			return
 		}
-		if f.Kind == FaultBusy {
+		if f.Kind == engine.FaultBusy {
 			x.fault(&ewsError{Code: engine.CodeServerBusy, Fault: true, BackOff: f.BackOff,
 				Message: "the server cannot service this request right now; try again later"})
 			return

@@ -21,7 +21,7 @@ var _ = Describe("journal", func() {
 		err = w.userClient(ken).RemoveImGroup(ctx, "", engine.ItemID{ID: "bm90IGFuIGlk"})
 		Expect(code(err)).To(Equal(engine.CodeInvalidIDMalformed))
 		_, _ = w.userClient("stranger@litwareinc.com").GetImItemList(ctx, "")
-		w.srv.SetFault(ews.Fault{Kind: ews.FaultBusy, Until: w.sched.Now().Add(time.Second)})
+		w.srv.SetFault(ews.Fault{Kind: engine.FaultBusy, Until: w.sched.Now().Add(time.Second)})
 		_, _ = lx.AddImGroup(ctx, pilar, "Team")
 		Expect(w.srv.OutlookAddContact(ken, "ben@litwareinc.com", "Ben")).To(Succeed())
 

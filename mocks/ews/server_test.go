@@ -45,7 +45,7 @@ var _ = Describe("server lifecycle and mailboxes", func() {
 		base, err := srv.Start("127.0.0.1:0")
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(srv.Close)
-		srv.SetFault(ews.Fault{Kind: ews.FaultSlow, Latency: 1e12})
+		srv.SetFault(ews.Fault{Kind: engine.FaultSlow, Latency: 1e12})
 		_, err = ews.NewClient(ews.ClientConfig{BaseURL: base, Basic: ken}).GetImItemList(ctx, "")
 		Expect(err).NotTo(HaveOccurred(), "without a Sleeper a slow fault holds nothing")
 	})

@@ -3,7 +3,7 @@
 // a directory of JSON-lines traces, one file per scenario.
 //
 // It consumes its own small Case type rather than the runner's result, so that it depends on
-// neither package sim nor the CLI; callers copy sim.Result into a Case.
+// neither package sim/runner nor the CLI; callers copy runner.Result into a Case.
 package report
 
 import "time"

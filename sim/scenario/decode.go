@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ucssim/ucssim/engine"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -207,6 +208,13 @@ func (d *decoder) strList(n *yaml.Node, key string, one bool) ([]string, bool) {
 }
 
 // enum reads one of values, compared case-insensitively, and returns it in its canonical spelling.
+// enumOf reads one of the engine's typed constants (a state, a kind, an event type), spelled
+// case-insensitively; the error names the valid choices. It returns "" if the value is not one.
+func enumOf[T ~string](d *decoder, n *yaml.Node, key string, values []T) T {
+	s, _ := d.enum(n, key, engine.Names(values))
+	return T(s)
+}
+
 func (d *decoder) enum(n *yaml.Node, key string, values []string) (string, bool) {
 	s, ok := d.str(n, key)
 	if !ok {

@@ -3,6 +3,7 @@ package scenario
 import (
 	"strings"
 
+	"github.com/ucssim/ucssim/engine"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -10,16 +11,7 @@ var (
 	expectKeys = []string{"user", "state", "contactsIn", "contacts", "has", "lacks", "prompt", "clientReads",
 		"attempts", "holdUntil", "effectivePolicy", "event", "count"}
 
-	stateValues       = []string{"Disabled", "Allowed", "Migrating", "Migrated", "Failed"}
-	promptValues      = []string{"logoff", "none"}
-	clientReadsValues = []string{"lync", "exchange", "readonly"}
-
-	// EventTypes are the stable trace event types an `event:` check may name.
-	EventTypes = []string{"policy.created", "policy.set", "policy.removed", "policy.granted", "signin", "signout",
-		"prompt.shown", "prompt.accepted", "migration.started", "migration.completed", "migration.failed",
-		"migration.retry", "rollback.started", "rollback.completed", "rollback.failed", "contacts.lost", "hold.started",
-		"hold.expired", "remigration.check", "contact.added", "contact.removed", "fault.started",
-		"fault.ended", "cmdlet.error", "user.moved"}
+	promptValues = []string{"logoff", "none"}
 )
 
 func (d *decoder) expect(n *yaml.Node, w *World) *Expect {
@@ -52,10 +44,10 @@ func (d *decoder) expect(n *yaml.Node, w *World) *Expect {
 		}
 	}
 	if v := f.val["state"]; v != nil {
-		x.State, _ = d.enum(v, "state", stateValues)
+		x.State = enumOf(d, v, "state", engine.States())
 	}
 	if v := f.val["contactsIn"]; v != nil {
-		x.ContactsIn, _ = d.enum(v, "contactsIn", storeValues)
+		x.ContactsIn = enumOf(d, v, "contactsIn", engine.Stores())
 	}
 	if v := f.val["contacts"]; v != nil {
 		if i, ok := d.integer(v, "contacts"); ok {
@@ -72,7 +64,7 @@ func (d *decoder) expect(n *yaml.Node, w *World) *Expect {
 		x.Prompt, _ = d.enum(v, "prompt", promptValues)
 	}
 	if v := f.val["clientReads"]; v != nil {
-		x.ClientReads, _ = d.enum(v, "clientReads", clientReadsValues)
+		x.ClientReads = enumOf(d, v, "clientReads", engine.ReadsFroms())
 	}
 	if v := f.val["attempts"]; v != nil {
 		if i, ok := d.integer(v, "attempts"); ok {
@@ -86,7 +78,7 @@ func (d *decoder) expect(n *yaml.Node, w *World) *Expect {
 		x.EffectivePolicy, _ = d.nonEmpty(v, "effectivePolicy")
 	}
 	if v := f.val["event"]; v != nil {
-		x.Event, _ = d.enum(v, "event", EventTypes)
+		x.Event = enumOf(d, v, "event", engine.EventTypes())
 	}
 	if v := f.val["count"]; v != nil {
 		if i, ok := d.integer(v, "count"); ok {

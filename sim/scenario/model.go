@@ -3,7 +3,11 @@
 // error carries file:line:col; a file with any error is not run.
 package scenario
 
-import "time"
+import (
+	"time"
+
+	"github.com/ucssim/ucssim/engine"
+)
 
 // Pos is a 1-based line and column in a scenario file.
 type Pos struct {
@@ -62,10 +66,10 @@ type Policy struct {
 type User struct {
 	Pos     Pos
 	Name    string
-	SIP     string // "sip:alias@domain" (a missing "sip:" is added)
-	Mailbox string // exchange2013 (default) | exchange2010 | none
-	Policy  string // per-user grant at start, "" for none
-	Store   string // lync (default) | exchange
+	SIP     string             // "sip:alias@domain" (a missing "sip:" is added)
+	Mailbox engine.MailboxKind // exchange2013 (default) | exchange2010 | none
+	Policy  string             // per-user grant at start, "" for none
+	Store   engine.Store       // lync (default) | exchange
 	// Generated is the number of contacts to generate from the seed (`contacts: N`), or 0.
 	Generated int
 	// Contacts is the explicit list (`contacts: [...]`), or nil.
@@ -115,8 +119,8 @@ type Step struct {
 	// signIn, signOut, acceptPrompt; the file names the user by display name or SIP address,
 	// the loader stores the user's SIP address ("sip:alias@domain").
 	User     string
-	Client   string // lync2013 (default) | lync2010 | mobile
-	Endpoint string // default "desktop"
+	Client   engine.ClientKind // lync2013 (default) | lync2010 | mobile
+	Endpoint string            // default "desktop"
 	// addContact, removeContact, outlookAddContact (User above)
 	Contact Contact // URI, Name; Groups[0] is `group:` if given
 	// fault
@@ -138,7 +142,7 @@ type Field struct {
 
 // Fault is a `fault:` step.
 type Fault struct {
-	Kind    string // down | busy | slow | unauthorized
+	Kind    engine.FaultKind
 	For     time.Duration
 	BackOff time.Duration
 	Latency time.Duration
@@ -162,19 +166,19 @@ func (i Instant) At(start time.Time) time.Time {
 // Expect is an `expect:` map. Nil pointers and empty strings are keys that were not given.
 type Expect struct {
 	Pos             Pos
-	User            string // the user's SIP address, resolved from a display name or address
-	State           string // canonical spelling: Disabled, Allowed, Migrating, Migrated, Failed
-	ContactsIn      string
+	User            string       // the user's SIP address, resolved from a display name or address
+	State           engine.State // canonical spelling: Disabled, Allowed, Migrating, Migrated, Failed
+	ContactsIn      engine.Store
 	Contacts        *int
 	Has             []string
 	Lacks           []string
 	Prompt          string
-	ClientReads     string
+	ClientReads     engine.ReadsFrom
 	Attempts        *int
 	HoldUntil       *Instant // nil: not checked
 	HoldNone        bool     // holdUntil: none
 	EffectivePolicy string
-	Event           string
+	Event           engine.EventType
 	Count           *int
 	// Keys lists the given keys in file order with their positions, for reports.
 	Keys []KeyPos

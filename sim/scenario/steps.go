@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ucssim/ucssim/engine"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -25,9 +26,7 @@ var (
 	stepKeys = append(append([]string{}, actionKeys...),
 		"note", "error", "output", "warning", "client", "endpoint", "within", "throughout")
 
-	clientValues = []string{"lync2013", "lync2010", "mobile"}
-	faultValues  = []string{"down", "busy", "slow", "unauthorized"}
-	faultKeys    = []string{"exchange", "for", "backoff", "latency", "user"}
+	faultKeys = []string{"exchange", "for", "backoff", "latency", "user"}
 )
 
 // contactStepKeys are the keys of the map of each contact step.
@@ -106,9 +105,9 @@ func (d *decoder) step(n *yaml.Node, w *World, start time.Time, now *time.Time) 
 			s.User = d.resolveUser(v, name, w)
 		}
 		if s.Kind == StepSignIn {
-			s.Client = "lync2013"
+			s.Client = engine.Lync2013
 			if c := f.val["client"]; c != nil {
-				s.Client, _ = d.enum(c, "client", clientValues)
+				s.Client = enumOf(d, c, "client", engine.ClientKinds())
 			}
 		}
 		s.Endpoint = "desktop"
@@ -239,7 +238,7 @@ func (d *decoder) fault(n *yaml.Node, w *World, x *Fault) {
 	}
 	d.require(f, "fault", "exchange", "for")
 	if v := f.val["exchange"]; v != nil {
-		x.Kind, _ = d.enum(v, "fault kind", faultValues)
+		x.Kind = enumOf(d, v, "fault kind", engine.FaultKinds())
 	}
 	if v := f.val["for"]; v != nil {
 		x.For, _ = d.duration(v, "for", true)

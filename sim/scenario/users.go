@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ucssim/ucssim/engine"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -71,11 +72,11 @@ func (d *decoder) users(n *yaml.Node, policies []Policy) []User {
 			}
 		}
 		if v := f.val["mailbox"]; v != nil {
-			u.Mailbox, _ = d.enum(v, "mailbox", mailboxValues)
+			u.Mailbox = enumOf(d, v, "mailbox", engine.MailboxKinds())
 		}
 		if v := f.val["store"]; v != nil {
-			u.Store, _ = d.enum(v, "store", storeValues)
-			if u.Store == "exchange" && u.Mailbox != "exchange2013" && u.Mailbox != "" {
+			u.Store = enumOf(d, v, "store", engine.Stores())
+			if u.Store == engine.StoreExchange && u.Mailbox != engine.MailboxExchange2013 && u.Mailbox != "" {
 				d.errorf(v, "store: exchange needs mailbox: exchange2013 (this user has %s)", u.Mailbox)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -48,7 +49,7 @@ var _ = Describe("Parse accepts a valid file", func() {
 		Expect(f.World.Users).To(HaveLen(2))
 		ken := f.World.Users[0]
 		Expect([]any{ken.Name, ken.SIP, ken.Generated, ken.Mailbox, ken.Store}).To(Equal(
-			[]any{"Ken Myer", "sip:kenmyer@litwareinc.com", 12, "exchange2013", "lync"}))
+			[]any{"Ken Myer", "sip:kenmyer@litwareinc.com", 12, engine.MailboxExchange2013, engine.StoreLync}))
 		kinds := []scenario.StepKind{}
 		for _, s := range f.Steps {
 			kinds = append(kinds, s.Kind)
@@ -56,11 +57,11 @@ var _ = Describe("Parse accepts a valid file", func() {
 		Expect(kinds).To(Equal([]scenario.StepKind{"run", "run", "run", "signIn", "signIn", "expect", "expect",
 			"expect", "acceptPrompt", "expect", "run"}))
 		Expect(f.Steps[3].User).To(Equal("sip:kenmyer@litwareinc.com"), "users are resolved to their SIP address")
-		Expect(f.Steps[3].Client).To(Equal("lync2013"))
+		Expect(f.Steps[3].Client).To(Equal(engine.Lync2013))
 		Expect(f.Steps[3].Endpoint).To(Equal("desktop"))
 		Expect(f.Steps[6].Pos).To(Equal(scenario.Pos{Line: 14, Col: 5}))
 		Expect(f.Steps[6].Within).To(Equal(15 * time.Minute))
-		Expect(f.Steps[6].Expect.ContactsIn).To(Equal("exchange"))
+		Expect(f.Steps[6].Expect.ContactsIn).To(Equal(engine.StoreExchange))
 		Expect(f.Steps[6].Expect.Prompt).To(Equal("logoff"))
 		Expect(f.Steps[6].Expect.Keys).To(Equal([]scenario.KeyPos{
 			{Key: "user", Pos: scenario.Pos{Line: 14, Col: 14}},
@@ -131,9 +132,9 @@ world:
 		}))
 		u := w.Users[0]
 		Expect(u.SIP).To(Equal("sip:kenmyer@contoso.com"))
-		Expect(u.Mailbox).To(Equal("exchange2013"))
+		Expect(u.Mailbox).To(Equal(engine.MailboxExchange2013))
 		Expect(u.Policy).To(Equal("AllowUCS"), "tag:X and X name the same policy")
-		Expect(u.Store).To(Equal("exchange"))
+		Expect(u.Store).To(Equal(engine.StoreExchange))
 		Expect(u.Groups).To(Equal([]string{"Team"}))
 		Expect(u.Contacts).To(Equal([]scenario.Contact{
 			{URI: "sip:pilar@contoso.com", Name: "Pilar Ackerman", Groups: []string{"Team", "Favorites"}},
@@ -171,7 +172,7 @@ world:
 `)
 		s := f.Steps
 		Expect(s).To(HaveLen(16))
-		Expect([]string{s[0].User, s[0].Client, s[0].Endpoint, s[0].Note}).To(Equal(
+		Expect([]string{s[0].User, string(s[0].Client), s[0].Endpoint, s[0].Note}).To(Equal(
 			[]string{"sip:kenmyer@litwareinc.com", "lync2010", "laptop", "the old client"}))
 		Expect(s[1].Endpoint).To(Equal("laptop"))
 		Expect(s[2].User).To(Equal("sip:kenmyer@litwareinc.com"), "display names match case-insensitively")
@@ -196,7 +197,7 @@ world:
 		Expect(x.EffectivePolicy).To(Equal("Global"))
 		Expect(s[13].Throughout).To(Equal(time.Hour))
 		Expect(s[14].Expect.HoldUntil.At(f.Start)).To(Equal(f.Start.Add(240 * time.Hour)))
-		Expect(s[15].Expect.Event).To(Equal("migration.completed"))
+		Expect(s[15].Expect.Event).To(Equal(engine.EventMigrationCompleted))
 		Expect(*s[15].Expect.Count).To(Equal(1))
 		Expect(s[15].Within).To(Equal(time.Hour))
 	})

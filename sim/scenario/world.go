@@ -22,8 +22,6 @@ var (
 	contactKeys   = []string{"uri", "name", "groups"}
 
 	remigrationValues = []string{"timer", "next-signin"}
-	mailboxValues     = []string{"exchange2013", "exchange2010", "none"}
-	storeValues       = []string{"lync", "exchange"}
 )
 
 func defaultWorld() World {

@@ -74,7 +74,7 @@ var _ = Describe("bad input", func() {
 		Entry("a back-off on a down fault", "fault down 1h 5s", `only busy (back-off) and slow (latency)`),
 		Entry("an Outlook contact that is no address", "outlook Ken Myer anne", `outlook: contact "anne" is not a SIP address`),
 		Entry("an unclosed quote", `signin "Ken Myer`, `missing closing " in`),
-		Entry("a timeline of an unknown user", "timeline many", `timeline: cannot find user "many"`),
+		Entry("a timeline of an unknown user", "timeline many", `timeline: Management object not found for identity "many"`),
 		Entry("a bad timeline count", "timeline 0", `timeline: count "0" is not a positive whole number`),
 		Entry("an unknown timeline option", "timeline --everything", `timeline: unknown option "--everything"`),
 	)

@@ -7,21 +7,20 @@ import (
 	"time"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/mocks/ews"
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
-// fault makes the whole Exchange server misbehave for a while of virtual time, recording
-// fault.started and fault.ended as the scenario runner does.
+// fault makes the whole Exchange server misbehave for a while of virtual time through the world's
+// own action (World.Fault), as a scenario's fault: step does.
 func (s *Shell) fault(args []string) error {
+	kinds := engine.Names(engine.FaultKinds())
 	if len(args) < 2 || len(args) > 3 {
-		return fmt.Errorf("usage fault <down|busy|slow|unauthorized> <duration> [backoff|latency], e.g. fault busy 30m 5s")
+		return fmt.Errorf("usage fault <%s> <duration> [backoff|latency], e.g. fault busy 30m 5s", strings.Join(kinds, "|"))
 	}
-	kind := strings.ToLower(args[0])
-	switch kind {
-	case "down", "busy", "slow", "unauthorized":
-	default:
-		return fmt.Errorf("kind %q is not down, busy, slow or unauthorized", args[0])
+	kind, err := engine.ParseFaultKind(args[0])
+	if err != nil {
+		return fmt.Errorf("kind %q is not %s", args[0], orList(kinds))
 	}
 	d, err := scenario.ParseDuration(args[1])
 	if err != nil {
@@ -32,32 +31,24 @@ func (s *Shell) fault(args []string) error {
 	}
 	var extra time.Duration
 	if len(args) == 3 {
-		if kind != "busy" && kind != "slow" {
+		if kind != engine.FaultBusy && kind != engine.FaultSlow {
 			return fmt.Errorf("only busy (back-off) and slow (latency) take a third duration, not %s", kind)
 		}
 		if extra, err = scenario.ParseDuration(args[2]); err != nil {
 			return err
 		}
 	}
-	fl := ews.Fault{Kind: kind, Until: s.world.Sched.Now().Add(d)}
-	details := map[string]any{"exchange": kind, "for": scenario.FormatDuration(d)}
-	switch {
-	case kind == "busy" && extra > 0:
-		fl.BackOff = extra
-		details["backoff"] = scenario.FormatDuration(extra)
-	case kind == "slow":
+	f := sim.FaultSpec{Kind: kind, For: d}
+	switch kind {
+	case engine.FaultBusy:
+		f.BackOff = extra
+	case engine.FaultSlow:
 		if extra == 0 {
-			extra = time.Minute
+			extra = time.Minute // the shell's default latency
 		}
-		fl.Latency = extra
-		details["latency"] = scenario.FormatDuration(extra)
+		f.Latency = extra
 	}
-	s.world.Exchange.SetFault(fl)
-	s.world.Trace.Record(engine.Event{Time: s.world.Sched.Now(), Type: "fault.started", Details: details})
-	s.world.Sched.At(fl.Until, "fault.ended", func() {
-		s.world.Trace.Record(engine.Event{Time: s.world.Sched.Now(), Type: "fault.ended", Details: map[string]any{"exchange": kind}})
-	})
-	return nil
+	return s.world.Fault(f)
 }
 
 // outlook adds a contact from Outlook/OWA straight into the mailbox's Lync Contacts folder.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -35,7 +36,7 @@ func stepLine(st scenario.Step) (string, bool) {
 	case scenario.StepSignIn:
 		client, ep := st.Client, st.Endpoint
 		if client == "" {
-			client = "lync2013"
+			client = engine.Lync2013
 		}
 		if ep == "" {
 			ep = "desktop"
@@ -63,9 +64,9 @@ func stepLine(st scenario.Step) (string, bool) {
 		}
 		line := fmt.Sprintf("fault %s %s", st.Fault.Kind, scenario.FormatDuration(st.Fault.For))
 		switch {
-		case st.Fault.Kind == "busy" && st.Fault.BackOff > 0:
+		case st.Fault.Kind == engine.FaultBusy && st.Fault.BackOff > 0:
 			line += " " + scenario.FormatDuration(st.Fault.BackOff)
-		case st.Fault.Kind == "slow" && st.Fault.Latency > 0:
+		case st.Fault.Kind == engine.FaultSlow && st.Fault.Latency > 0:
 			line += " " + scenario.FormatDuration(st.Fault.Latency)
 		}
 		return line, true

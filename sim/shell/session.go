@@ -27,16 +27,12 @@ func (s *Shell) resolveUser(args []string) (string, []string, error) {
 	return "", nil, err
 }
 
-func parseKind(word string) (engine.ClientKind, bool) {
-	switch strings.ToLower(word) {
-	case "lync2013":
-		return engine.Lync2013, true
-	case "lync2010":
-		return engine.Lync2010, true
-	case "mobile":
-		return engine.Mobile, true
+// orList spells choices as "a, b or c".
+func orList(choices []string) string {
+	if len(choices) < 2 {
+		return strings.Join(choices, "")
 	}
-	return "", false
+	return strings.Join(choices[:len(choices)-1], ", ") + " or " + choices[len(choices)-1]
 }
 
 func (s *Shell) signIn(ctx context.Context, args []string) error {
@@ -46,9 +42,9 @@ func (s *Shell) signIn(ctx context.Context, args []string) error {
 	}
 	kind, name := engine.Lync2013, "desktop"
 	if len(rest) > 0 {
-		k, ok := parseKind(rest[0])
-		if !ok {
-			return fmt.Errorf("client %q is not lync2013, lync2010 or mobile", rest[0])
+		k, err := engine.ParseClientKind(rest[0])
+		if err != nil {
+			return fmt.Errorf("client %q is not %s", rest[0], orList(engine.Names(engine.ClientKinds())))
 		}
 		kind, rest = k, rest[1:]
 	}

@@ -106,7 +106,7 @@ func (e Event) flag(k string) bool {
 func FromTrace(ev []sim.TraceEvent) []Event {
 	out := make([]Event, len(ev))
 	for i, e := range ev {
-		out[i] = Event{Time: e.Time.UTC(), Seq: e.Seq, Type: e.Type, User: e.User, Details: e.Details}
+		out[i] = Event{Time: e.Time.UTC(), Seq: e.Seq, Type: string(e.Type), User: e.User, Details: e.Details}
 	}
 	return out
 }

@@ -11,7 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/timeline"
 )
@@ -39,7 +39,7 @@ steps:
 // runFile runs a scenario and builds its timeline.
 func runFile(f *scenario.File) *timeline.Timeline {
 	GinkgoHelper()
-	r := sim.Run(context.Background(), f, sim.RunOptions{})
+	r := runner.Run(context.Background(), f, runner.RunOptions{})
 	st, events, err := timeline.FromResult(f, r)
 	Expect(err).NotTo(HaveOccurred())
 	return timeline.Build(st, events)

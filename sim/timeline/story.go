@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/report"
+	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -73,7 +73,7 @@ func FromFile(f *scenario.File) Story {
 		if store == "" {
 			store = "lync"
 		}
-		st.Users = append(st.Users, User{Name: u.Name, SIP: u.SIP, Store: store, Policy: u.Policy})
+		st.Users = append(st.Users, User{Name: u.Name, SIP: u.SIP, Store: string(store), Policy: u.Policy})
 		names[strings.ToLower(u.SIP)] = u.Name
 	}
 	for _, p := range f.World.Policies {
@@ -146,7 +146,7 @@ func StepText(s scenario.Step, start time.Time, names map[string]string) string 
 		fmt.Fprintf(&b, "%s: %s", s.Kind, who(s.User))
 		var opts []string
 		if s.Client != "" {
-			opts = append(opts, "client "+s.Client)
+			opts = append(opts, "client "+string(s.Client))
 		}
 		if s.Endpoint != "" {
 			opts = append(opts, "endpoint "+s.Endpoint)
@@ -219,9 +219,9 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "user":
 			v = who(e.User)
 		case "state":
-			v = e.State
+			v = string(e.State)
 		case "contactsIn":
-			v = e.ContactsIn
+			v = string(e.ContactsIn)
 		case "contacts":
 			if e.Contacts != nil {
 				v = fmt.Sprint(*e.Contacts)
@@ -233,7 +233,7 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "prompt":
 			v = e.Prompt
 		case "clientReads":
-			v = e.ClientReads
+			v = string(e.ClientReads)
 		case "attempts":
 			if e.Attempts != nil {
 				v = fmt.Sprint(*e.Attempts)
@@ -248,7 +248,7 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "effectivePolicy":
 			v = e.EffectivePolicy
 		case "event":
-			v = e.Event
+			v = string(e.Event)
 		case "count":
 			if e.Count != nil {
 				v = fmt.Sprint(*e.Count)
@@ -307,9 +307,9 @@ func Offset(t, start time.Time) string {
 	return "+" + FormatDuration(t.Sub(start))
 }
 
-// FromResult is the story of a run made with sim.Run (for Go callers; the CLI goes through
+// FromResult is the story of a run made with runner.Run (for Go callers; the CLI goes through
 // report.Case), with the run's trace parsed into events.
-func FromResult(f *scenario.File, r *sim.Result) (Story, []Event, error) {
+func FromResult(f *scenario.File, r *runner.Result) (Story, []Event, error) {
 	c := report.Case{Name: f.Name, Path: f.Path, Labels: f.Labels, Passed: r.Passed, Wall: r.Wall,
 		Virtual: r.Virtual, Trace: r.Trace, Err: r.Err, Start: r.Start}
 	for _, s := range r.Steps {

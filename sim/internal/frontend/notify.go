@@ -1,0 +1,208 @@
+package frontend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/ucssim/ucssim/sim/internal/lyncwire"
+
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/ucssim/ucssim/engine"
+)
+
+// notifyTimeout bounds the wait for a NOTIFY answer; sipgo's own Timer F (32 s) ends it first.
+const notifyTimeout = 40 * time.Second
+
+// Notify queues one of the engine's notifications for the endpoint's roaming-contacts
+// subscription (engine.Listener). It never blocks on the network: the send is counted for
+// quiescence from now until the NOTIFY is answered, or the subscription is dropped.
+func (s *Server) Notify(n engine.Notification) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub := s.roaming[endpointKey{user: n.User, epid: n.Endpoint}]
+	if s.closed || sub == nil {
+		s.log.Debug("frontend: notification for an endpoint without subscription dropped", "user", n.User, "endpoint", n.Endpoint, "kind", n.Kind)
+		return
+	}
+	sub.queue = append(sub.queue, queued{n: n, end: s.cfg.Counter.Begin("sip.notify")})
+	s.kickLocked(sub)
+}
+
+// kickLocked starts the subscription's sender unless one runs: one notification at a time per
+// subscription, in order.
+func (s *Server) kickLocked(sub *subscription) {
+	if sub.sending || sub.held > 0 || sub.dropped || len(sub.queue) == 0 || s.closed {
+		return
+	}
+	sub.sending = true
+	s.wg.Add(1)
+	go s.sendLoop(sub)
+}
+
+func (s *Server) sendLoop(sub *subscription) {
+	defer s.wg.Done()
+	for {
+		s.mu.Lock()
+		if sub.dropped || s.closed || len(sub.queue) == 0 {
+			sub.sending = false
+			s.mu.Unlock()
+			return
+		}
+		q := sub.queue[0]
+		sub.queue = sub.queue[1:]
+		sub.cseq++
+		if sub.autoextend {
+			s.armLocked(sub)
+		}
+		req, answered := s.buildNotify(sub, q.n)
+		gone := s.gone[sub.source]
+		s.mu.Unlock()
+
+		var err error
+		if gone {
+			err = errConnectionClosed
+		} else if answered {
+			err = s.sendNotifyBounded(sub, q, req)
+		} else {
+			err = s.cli.WriteRequest(req)
+		}
+		q.end()
+		if err != nil {
+			s.log.Info("frontend: notification failed; subscription dropped", "user", sub.key.user, "endpoint", sub.key.epid, "error", err)
+			s.record(engine.EventNotifyFailed, sub, q.n, map[string]any{"reason": failureReason(err)})
+			s.mu.Lock()
+			s.removeSubLocked(sub)
+			sub.sending = false
+			s.mu.Unlock()
+			return
+		}
+	}
+}
+
+// sendNotifyBounded sends a NOTIFY and waits for its answer; with NotifyHold set, the
+// notification's quiescence unit is given back after NotifyHold of wall time without an answer,
+// and notify.timeout recorded.
+func (s *Server) sendNotifyBounded(sub *subscription, q queued, req *sip.Request) error {
+	if s.cfg.NotifyHold <= 0 {
+		return s.sendNotify(req)
+	}
+	t := time.AfterFunc(s.cfg.NotifyHold, func() {
+		s.record(engine.EventNotifyTimeout, sub, q.n, map[string]any{"after": s.cfg.NotifyHold.String()})
+		q.end()
+	})
+	defer t.Stop()
+	return s.sendNotify(req)
+}
+
+var (
+	errConnectionClosed = errors.New("the subscriber's connection is closed")
+	errRefused481       = errors.New("subscriber answered 481")
+)
+
+// failureReason says why a notification did not reach its subscriber, without addresses (the
+// trace stays deterministic).
+func failureReason(err error) string {
+	switch {
+	case errors.Is(err, errConnectionClosed), errors.Is(err, net.ErrClosed):
+		return "connection closed"
+	case errors.Is(err, errRefused481):
+		return "subscription gone (481)"
+	default:
+		return "no answer"
+	}
+}
+
+// record adds a wire event to the world's trace, at the current virtual instant.
+func (s *Server) record(typ engine.EventType, sub *subscription, n engine.Notification, details map[string]any) {
+	if s.cfg.OnEvent == nil {
+		return
+	}
+	details["endpoint"] = sub.key.epid
+	details["notification"] = string(n.Kind)
+	s.cfg.OnEvent(engine.Event{Time: s.cfg.Clock.Now(), Type: typ, User: sub.key.user, Details: details})
+}
+
+// sendNotify sends a NOTIFY and waits for its answer; 481 or no answer drops the subscription.
+func (s *Server) sendNotify(req *sip.Request) error {
+	ctx, cancel := context.WithTimeout(s.ctx, notifyTimeout)
+	defer cancel()
+	res, err := s.cli.Do(ctx, req)
+	if err != nil {
+		return err
+	}
+	if res.StatusCode == 481 {
+		return errRefused481
+	}
+	if !res.IsSuccess() {
+		s.log.Warn("frontend: NOTIFY refused", "status", res.StatusCode)
+	}
+	return nil
+}
+
+// buildNotify renders an in-dialog notification (docs/PROTOCOLS.md 1.6); answered is false for a
+// BENOTIFY, which gets no answer.
+func (s *Server) buildNotify(sub *subscription, n engine.Notification) (req *sip.Request, answered bool) {
+	method := sip.NOTIFY
+	var body []byte
+	var diag sip.Header
+	switch n.Kind {
+	case engine.NotifyDelta:
+		if n.Delta != nil {
+			body = lyncwire.EncodeDelta(*n.Delta)
+		}
+		if sub.benotify {
+			method = lyncwire.MethodBENOTIFY
+		}
+	case engine.NotifyMigratedPrompt:
+		body = lyncwire.EncodeContactList(migratedList(n.List))
+		diag = lyncwire.Diagnostics(lyncwire.DiagReadOnly, lyncwire.ReasonMigratedList)
+	case engine.NotifyTrigger:
+		body = lyncwire.EncodeContactList(migratedList(n.List))
+	case engine.NotifyRollbackPrompt, engine.NotifyFullList:
+		l := engine.ContactList{}
+		if n.List != nil {
+			l = *n.List
+		}
+		l.Migrated = false
+		body = lyncwire.EncodeContactList(l)
+		if n.Kind == engine.NotifyRollbackPrompt {
+			diag = lyncwire.Diagnostics(lyncwire.DiagRollback, lyncwire.ReasonRolledBack)
+		}
+	}
+	req = sip.NewRequest(method, sub.contact)
+	from := &sip.FromHeader{Address: parseUserURI(sub.key.user)}
+	from.Params = sip.NewParams()
+	from.Params.Add("tag", sub.dk.localTag)
+	to := &sip.ToHeader{Address: sub.remote}
+	to.Params = sip.NewParams()
+	to.Params.Add("tag", sub.dk.remoteTag)
+	callID := sip.CallIDHeader(sub.dk.callID)
+	remaining := int(sub.expires.Sub(s.cfg.Clock.Now()) / time.Second)
+	req.AppendHeader(from)
+	req.AppendHeader(to)
+	req.AppendHeader(&callID)
+	req.AppendHeader(&sip.CSeqHeader{SeqNo: sub.cseq, MethodName: method})
+	req.AppendHeader(sip.NewHeader("Event", lyncwire.EventRoamingContacts))
+	req.AppendHeader(sip.NewHeader("subscription-state", fmt.Sprintf("active;expires=%d", max(remaining, 0))))
+	req.AppendHeader(sip.NewHeader("Contact", s.contactValue()))
+	req.AppendHeader(sip.NewHeader("Content-Type", lyncwire.ContentTypeRoamingContacts))
+	if diag != nil {
+		req.AppendHeader(diag)
+	}
+	req.SetBody(body)
+	req.SetDestination(sub.source)
+	req.SetTransport(sub.transport)
+	return req, method == sip.NOTIFY
+}
+
+func migratedList(l *engine.ContactList) engine.ContactList {
+	out := engine.ContactList{Migrated: true}
+	if l != nil {
+		out.DeltaNum = l.DeltaNum
+	}
+	return out
+}
