@@ -33,7 +33,7 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS := \
 	./engine/pwsh:FuzzParseCommand ./engine:FuzzParseCommand ./engine:FuzzRun \
 	./mocks/ews:FuzzDecodeRequest ./sim/scenario:FuzzParse ./sim/internal/frontend:FuzzServiceBody \
-	./sim/shell:FuzzSplitWords ./sim/shell:FuzzExec
+	./sim/shell:FuzzSplitWords ./sim/shell:FuzzExec ./sim/internal/frontend:FuzzSIPMessage
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
