@@ -5,7 +5,7 @@ PKGS := ./...
 .PHONY: run test test-deps bench lint fuzz build
 
 build:
-	$(GO) build -o bin/ucssim ./cmd/ucssim
+	$(GO) build -buildvcs=auto -o bin/ucssim ./cmd/ucssim
 
 run:
 	$(GO) run ./cmd/ucssim run

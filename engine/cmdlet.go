@@ -106,7 +106,39 @@ type CmdletError struct {
 	Category string // e.g. "InvalidArgument: (:) [Get-CsUser], ParameterBindingException"
 	ErrorID  string // e.g. "NamedParameterNotFound,Microsoft.Rtc.Management.AD.Cmdlets.GetOcsUserCmdlet"
 
-	elemCol, elemLen int // a runtime error underlines the whole pipeline element
+	elemCol, elemLen int  // a runtime error underlines the whole pipeline element
+	parse            bool // a parse error: PowerShell prints the place first, then the message
+}
+
+// parseErrorID names a parse error as PowerShell's parser does.
+func parseErrorID(pe *pwsh.Error) string {
+	// order does not matter: no prefix is a prefix of another, so at most one matches
+	for prefix, id := range map[string]string{
+		"An empty pipe element":          "EmptyPipeElement",
+		"Missing closing '}'":            "MissingEndCurlyBrace",
+		"Missing closing ')'":            "MissingEndParenthesisInExpression",
+		"Expressions are only allowed":   "ExpressionsMustBeFirstInPipeline",
+		"Unexpected token":               "UnexpectedToken",
+		"You must provide a value":       "ExpectedValueExpression",
+		"Missing property name":          "MissingPropertyName",
+		"Missing expression":             "MissingExpression",
+		"the string starting here":       "TerminatorExpectedAtEndOfString",
+		"empty line":                     "EmptyLine",
+		"control or invisible character": "InvalidCharacter",
+		"line break":                     "InvalidCharacter",
+		"invalid UTF-8":                  "InvalidCharacter",
+		"expected a cmdlet name":         "CommandNameExpected",
+		"redirection":                    "RedirectionNotSupported",
+		"the '&' operator":               "AmpersandNotAllowed",
+		"expressions in parentheses":     "ExpressionsNotSupported",
+		"'@' (arrays":                    "ExpressionsNotSupported",
+		"line continuation":              "LineContinuationNotSupported",
+	} {
+		if strings.HasPrefix(pe.Msg, prefix) {
+			return id
+		}
+	}
+	return "ParseError"
 }
 
 func (e *CmdletError) Error() string {
@@ -136,10 +168,12 @@ func (e *CmdletError) Error() string {
 //	    + FullyQualifiedErrorId : ...
 func (e *CmdletError) Format(line string) string {
 	var b strings.Builder
-	if e.Cmdlet != "" {
-		b.WriteString(e.Cmdlet + " : ")
+	if !e.parse {
+		if e.Cmdlet != "" {
+			b.WriteString(e.Cmdlet + " : ")
+		}
+		b.WriteString(e.Message + "\n")
 	}
-	b.WriteString(e.Message + "\n")
 	runes := []rune(line)
 	col, n := e.Column, e.Length
 	if e.elemCol > 0 {
@@ -155,6 +189,9 @@ func (e *CmdletError) Format(line string) string {
 		n = tokenLength(runes, col-1)
 	}
 	fmt.Fprintf(&b, "At line:1 char:%d\n+ %s\n+ %s%s\n", col, line, strings.Repeat(" ", col-1), strings.Repeat("~", n))
+	if e.parse {
+		b.WriteString(e.Message + "\n")
+	}
 	cat, id := e.Category, e.ErrorID
 	if cat == "" {
 		cat = fmt.Sprintf("NotSpecified: (:) [%s], ManagementException", e.Cmdlet)
@@ -243,6 +280,8 @@ func bindingError(cmdlet string, pe *pwsh.Error) *CmdletError {
 		id = "PositionalParameterNotFound"
 	case pwsh.CodeMissingMandatory:
 		id = "MissingMandatoryParameter"
+	case pwsh.CodeInputNotBound:
+		id = "InputObjectNotBound"
 	case pwsh.CodeNullNotAllowed:
 		id = "ParameterArgumentValidationErrorNullNotAllowed"
 	case pwsh.CodeEmptyString:
@@ -263,7 +302,9 @@ func bindingError(cmdlet string, pe *pwsh.Error) *CmdletError {
 		return ce
 	default:
 		ce.Category = "ParserError: (:) [], ParentContainsErrorRecordException"
-		ce.ErrorID = "ParseError," + pe.Code.String()
+		ce.ErrorID = parseErrorID(pe)
+		ce.parse = true
+		ce.Length = 1
 		return ce
 	}
 	ce.Category = fmt.Sprintf("InvalidArgument: (:) [%s], ParameterBindingException", cmdlet)
@@ -304,7 +345,7 @@ func ParseCommand(line string) (*Command, error) {
 				_, rerr := pwsh.Resolve(el.Cmd, allSpecs())
 				return nil, wrapPwsh(el.Cmd.Name, rerr)
 			}
-			b, err := c.bindStatic(el.Cmd, i > 0)
+			b, err := c.bindStatic(withoutVariables(el.Cmd), i > 0)
 			if err != nil {
 				return nil, err
 			}

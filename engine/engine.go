@@ -12,9 +12,14 @@
 // Using it: build an Engine with New (a *vclock.Scheduler is both Clock source and Scheduler),
 // describe the world with CreatePolicy and AddUser, then drive it: SignIn/SignOut/Apply/
 // ContactList/ExchangeChanged are what the SIP front end calls (none blocks on Exchange), and Run
-// takes one Management Shell line exactly as an administrator types it:
+// takes one Management Shell line exactly as an administrator types it, pipelines and variables
+// included (a Session keeps the variables from line to line):
 //
-//	res, err := eng.Run(ctx, `Grant-CsUserServicesPolicy -Identity "Ken Myer" -PolicyName Allow`, engine.RunOptions{})
+//	res, err := eng.Run(ctx, `Get-CsUser -Filter {RegistrarPool -eq "atl-cs-001.litwareinc.com"} | Grant-CsUserServicesPolicy -PolicyName Allow`, engine.RunOptions{})
+//
+// The cmdlets live in a registry (script.go): the product's (cmdlet_*.go) and the PowerShell ones
+// administrators pipe into (cmdlet_util.go, help.go); their objects are pwsh.Objects, so that bulk
+// operations over many users can reuse the same pipeline.
 //
 // Cmdlets that talk to Exchange (Invoke-CsUcsRollback, Test-CsUnifiedContactStore, Move-CsUser to
 // a Lync Server 2010 pool) do so on the calling goroutine, which must hold one unit of quiescence

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -36,6 +37,15 @@ type App struct {
 	Version     string
 	// Terminal decides colour and progress; nil means report.OptionsFor(Stdout).
 	Terminal *report.TerminalOptions
+	// Getenv reads the environment (GITHUB_ACTIONS); nil means os.Getenv.
+	Getenv func(string) string
+}
+
+func (a *App) getenv(key string) string {
+	if a.Getenv != nil {
+		return a.Getenv(key)
+	}
+	return os.Getenv(key)
 }
 
 // usageError marks a bad command line (exit 2).
@@ -79,7 +89,8 @@ func (a *App) rootCmd() *cobra.Command {
 migration of a user's contacts into an Exchange 2013 mailbox, log-off prompts, rollback and the
 re-migration after the 7-day hold, all on a virtual clock over real SIP and EWS sockets on loopback.
 
-Exit codes: 0 all scenarios passed, 1 some failed, 2 a file was invalid or the command line was wrong.`,
+Exit codes: 0 all scenarios passed, 1 some failed, 2 a file was invalid, no scenario matched the
+filters, or the command line was wrong.`,
 		Example: `  ucssim run                       # the bundled suite
   ucssim run scenarios/rollback     # every *.yaml under a directory
   ucssim validate my-scenario.yaml  # check a file without running it`,
@@ -87,7 +98,9 @@ Exit codes: 0 all scenarios passed, 1 some failed, 2 a file was invalid or the c
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.runCmd(), a.validateCmd(), a.shellCmd(), a.serveCmd(), a.timelineCmd(), a.versionCmd())
+	root.Version = a.Version
+	root.SetVersionTemplate(versionLine(a.Version))
+	root.AddCommand(a.runCmd(), a.validateCmd(), a.shellCmd(), a.serveCmd(), a.timelineCmd(), a.versionCmd(), a.schemaCmd())
 	return root
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing/fstest"
@@ -74,6 +75,7 @@ var _ = Describe("help and version", func() {
 		Entry("run", "run"),
 		Entry("validate", "validate"),
 		Entry("version", "version"),
+		Entry("schema", "schema"),
 	)
 
 	It("documents the exit codes and every run flag", func() {
@@ -88,5 +90,22 @@ var _ = Describe("help and version", func() {
 		res := execute(newApp(&fakeRunner{}), "version")
 		Expect(res.code).To(Equal(0))
 		Expect(res.stdout).To(MatchRegexp(`^ucssim v0\.0\.0-test go\S+ \w+/\w+\n$`))
+	})
+})
+
+var _ = Describe("ucssim schema", func() {
+	It("prints the scenario JSON Schema, or writes it with -o", func() {
+		res := execute(newApp(&fakeRunner{}), "schema")
+		Expect(res.code).To(Equal(0), res.stderr)
+		var doc map[string]any
+		Expect(json.Unmarshal([]byte(res.stdout), &doc)).To(Succeed())
+		Expect(doc["$schema"]).To(Equal("https://json-schema.org/draft/2020-12/schema"))
+		Expect(doc["$defs"]).To(HaveKey("stepWritten"))
+
+		out := filepath.Join(GinkgoTempDir(), "s.json")
+		Expect(execute(newApp(&fakeRunner{}), "schema", "-o", out).code).To(Equal(0))
+		data, err := os.ReadFile(out)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(data)).To(Equal(res.stdout))
 	})
 })

@@ -48,7 +48,7 @@ func (r *fakeRunner) run(_ context.Context, f *scenario.File, seed *uint64) repo
 	if slices.Contains(f.Labels, "broken") {
 		s := f.Steps[0]
 		c.Passed = false
-		c.Failure = &report.Failure{Path: f.Path, Line: s.Pos.Line, Col: s.Pos.Col, Step: string(s.Kind),
+		c.Failure = &report.Failure{Path: f.Path, Line: s.Pos.Line, Col: s.Pos.Col, Step: string(s.Kind), Note: s.Note,
 			Expected: "state Migrated", Seen: "state Allowed", LastEvents: []string{"09:00:00 signin"}}
 	}
 	return c
@@ -68,7 +68,7 @@ func suiteDir(withInvalid bool) string {
 	files := map[string]string{
 		"a-pass.yaml":        "name: Alpha passes\nlabels: [policy]\n",
 		"rollback/b.yaml":    "name: Beta passes\nlabels: [rollback]\nseed: 9\n",
-		"rollback/c.yaml":    "name: Gamma fails\nlabels: [rollback, broken]\nsteps:\n  - wait: 1m\n",
+		"rollback/c.yaml":    "name: Gamma fails\ndescription: Gamma shows a failure.\nlabels: [rollback, broken]\nsteps:\n  - wait: 1m\n    note: the clock moves\n",
 		"prompts/d-more.yml": "name: Delta passes\nlabels: [prompts]\n",
 		"notes.md":           "not a scenario",
 	}
@@ -101,5 +101,5 @@ func execute(app *App, args ...string) result {
 }
 
 func newApp(r *fakeRunner) *App {
-	return &App{Runner: r.run, Version: "v0.0.0-test"}
+	return &App{Runner: r.run, Version: "v0.0.0-test", Getenv: func(string) string { return "" }}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -62,4 +63,53 @@ func (f filter) match(s *scenario.File) bool {
 		}
 	}
 	return false
+}
+
+// active reports whether any filter was given.
+func (f filter) active() bool { return f.focus != nil || len(f.labels) > 0 }
+
+// selectsAny reports whether some valid file matches.
+func (f filter) selectsAny(files []loaded) bool {
+	for _, l := range files {
+		if l.file != nil && f.match(l.file) {
+			return true
+		}
+	}
+	return false
+}
+
+// String names the filters as given on the command line.
+func (f filter) String() string {
+	var parts []string
+	for _, l := range f.labels {
+		parts = append(parts, "--label "+strconv.Quote(l))
+	}
+	if f.focus != nil {
+		parts = append(parts, "--focus "+strconv.Quote(f.focus.String()))
+	}
+	return strings.Join(parts, " ")
+}
+
+// knownLabels lists the labels the valid files carry, for the no-selection error.
+func knownLabels(files []loaded) string {
+	seen := map[string]string{}
+	for _, l := range files {
+		if l.file == nil {
+			continue
+		}
+		for _, lb := range l.file.Labels {
+			if _, ok := seen[strings.ToLower(lb)]; !ok {
+				seen[strings.ToLower(lb)] = lb
+			}
+		}
+	}
+	if len(seen) == 0 {
+		return "these files carry no labels"
+	}
+	names := make([]string, 0, len(seen))
+	for _, lb := range seen {
+		names = append(names, lb)
+	}
+	sort.Strings(names)
+	return "labels in these files: " + strings.Join(names, ", ")
 }

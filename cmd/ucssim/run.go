@@ -23,7 +23,42 @@ type runFlags struct {
 	shard    string
 	junit    string
 	trace    string
+	format   string
 	html     string
+}
+
+// caseReporter is what --format chooses: it prints each case as it completes and the summary.
+type caseReporter interface {
+	Progress(done, total int)
+	Case(c report.Case)
+	Summary(cases []report.Case)
+}
+
+// Output formats of ucssim run.
+const (
+	formatTerminal = "terminal"
+	formatGitHub   = "github"
+	formatTAP      = "tap"
+)
+
+// reporter builds the reporter --format names; with no --format, GitHub Actions
+// (GITHUB_ACTIONS=true) gets annotations and anything else the terminal reporter.
+func (a *App) reporter(format string, total int) (caseReporter, error) {
+	if format == "" {
+		format = formatTerminal
+		if a.getenv("GITHUB_ACTIONS") == "true" {
+			format = formatGitHub
+		}
+	}
+	switch format {
+	case formatTerminal:
+		return a.terminal(), nil
+	case formatGitHub:
+		return report.NewGitHub(a.Stdout), nil
+	case formatTAP:
+		return report.NewTAP(a.Stdout, total), nil
+	}
+	return nil, fmt.Errorf("bad --format %q", format)
 }
 
 func (a *App) runCmd() *cobra.Command {
@@ -36,13 +71,22 @@ bundled in the binary when no PATH is given. Each scenario builds its own world 
 and runs on its own virtual clock; results print in file order, whatever --parallel is.
 
 A file that does not validate is reported with file:line:col and nothing of it runs; the others
-still run. Exit codes: 0 all passed, 1 some failed, 2 a file was invalid or the flags were wrong.`,
+still run. The last line counts them: N passed, N failed, N invalid. Filters that select no
+scenario at all are an error that names the labels the files carry.
+
+--format github (the default when GITHUB_ACTIONS=true) adds workflow annotations
+(::error file=...,line=...,col=...::) at failing steps and invalid files; --format tap writes TAP 13.
+--junit writes JUnit XML with each scenario's description, labels, notes and failing step.
+
+Exit codes: 0 all passed, 1 some failed, 2 a file was invalid, no scenario matched the filters,
+or the flags were wrong.`,
 		Example: `  ucssim run
   ucssim run scenarios/rollback scenarios/remigration
   ucssim run --label rollback --label prompts --parallel 4
   ucssim run --focus 'hold|7 days' --seed 42
   ucssim run --shard 2/4 --junit junit.xml --trace traces/
-  ucssim run --html report/ scenarios/rollback     # then open report/index.html`,
+  ucssim run --html report/ scenarios/rollback     # then open report/index.html
+  ucssim run --format github scenarios/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var seed *uint64
 			if cmd.Flags().Changed("seed") {
@@ -59,6 +103,7 @@ still run. Exit codes: 0 all passed, 1 some failed, 2 a file was invalid or the 
 	f.StringVar(&fl.shard, "shard", "", "run only slice i of n of the sorted files, e.g. 2/4")
 	f.StringVar(&fl.junit, "junit", "", "write a JUnit XML report to this file")
 	f.StringVar(&fl.trace, "trace", "", "write each scenario's trace to DIR/<name>.jsonl")
+	f.StringVar(&fl.format, "format", "", "output: terminal, github (workflow annotations; the default under GitHub Actions) or tap")
 	f.StringVar(&fl.html, "html", "", "write a timeline page per scenario and DIR/index.html (self-contained HTML)")
 	return cmd
 }
@@ -75,9 +120,17 @@ func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64
 	if err != nil {
 		return usageError{err}
 	}
+	switch fl.format {
+	case "", formatTerminal, formatGitHub, formatTAP:
+	default:
+		return usageError{fmt.Errorf("bad --format %q: want terminal, github or tap", fl.format)}
+	}
 	all, err := a.load(paths)
 	if err != nil {
 		return err
+	}
+	if filt.active() && !filt.selectsAny(all) {
+		return usageError{fmt.Errorf("no scenario matches %s; %s", filt, knownLabels(all))}
 	}
 	// Shard first, over every discovered file in sorted order, so that the slices are the same
 	// whatever each file holds; invalid files are reported by the shard that owns them.
@@ -97,14 +150,19 @@ func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64
 		}
 		picked[len(cases)] = k
 		jobs = append(jobs, len(cases))
-		cases = append(cases, report.Case{Name: l.file.Name, Path: l.path, Labels: l.file.Labels})
+		cases = append(cases, report.Case{Name: l.file.Name, Path: l.path, Labels: l.file.Labels,
+			Description: l.file.Description, Notes: notesOf(l.file)})
 	}
 	if len(cases) == 0 {
-		fmt.Fprintln(a.Stderr, "ucssim: no scenario matched the filters")
+		// The filters select scenarios, but none fell to this shard: nothing to do here.
+		fmt.Fprintf(a.Stderr, "ucssim: shard %s holds none of the selected scenarios\n", fl.shard)
 	}
 
 	started := time.Now()
-	term := a.terminal()
+	term, err := a.reporter(fl.format, len(cases))
+	if err != nil {
+		return usageError{err}
+	}
 	done := make([]chan struct{}, len(cases))
 	for i := range done {
 		done[i] = make(chan struct{})
@@ -125,6 +183,7 @@ func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64
 			for i := range queue {
 				c := a.runOne(ctx, all[picked[i]].file, seed)
 				c.Name, c.Path, c.Labels = cases[i].Name, cases[i].Path, cases[i].Labels
+				c.Description, c.Notes = cases[i].Description, cases[i].Notes
 				cases[i] = c
 				mu.Lock()
 				finished++

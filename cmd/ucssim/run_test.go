@@ -28,7 +28,7 @@ var _ = Describe("ucssim run", func() {
 		Expect(res.stdout).To(Equal(
 			"PASS Alpha passes  " + filepath.Join(dir, "a-pass.yaml") + "  1ms  virtual 1m\n" +
 				"PASS Delta passes  " + filepath.Join(dir, "prompts/d-more.yml") + "  1ms  virtual 1m\n" +
-				"2 passed, 0 failed\n"))
+				"2 passed, 0 failed, 0 invalid\n"))
 	})
 
 	It("exits 1 when a scenario fails, saying where and what", func() {
@@ -37,9 +37,9 @@ var _ = Describe("ucssim run", func() {
 		Expect(res.code).To(Equal(1))
 		c := filepath.Join(dir, "rollback/c.yaml")
 		Expect(res.stdout).To(ContainSubstring("FAIL Gamma fails  " + c + "  1ms  virtual 1m\n" +
-			"    at " + c + ":4:5: wait\n    expected: state Migrated\n    seen:     state Allowed\n" +
+			"    at " + c + ":5:5: wait\n    note:     the clock moves\n    expected: state Migrated\n    seen:     state Allowed\n" +
 			"    last events:\n      09:00:00 signin\n"))
-		Expect(res.stdout).To(HaveSuffix("3 passed, 1 failed\n"))
+		Expect(res.stdout).To(HaveSuffix("3 passed, 1 failed, 0 invalid\n"))
 	})
 
 	It("exits 2 on an invalid file, runs nothing of it and still runs the others", func() {
@@ -48,9 +48,9 @@ var _ = Describe("ucssim run", func() {
 		Expect(res.code).To(Equal(2))
 		Expect(r.names()).To(Equal([]string{"Alpha passes", "Beta passes", "Delta passes", "Gamma fails"}))
 		bad := filepath.Join(dir, "bad.yaml")
-		Expect(res.stdout).To(ContainSubstring("FAIL " + bad + " (invalid file, not run)\n    " + bad +
+		Expect(res.stdout).To(ContainSubstring("INVALID " + bad + " (invalid file, not run)\n    " + bad +
 			`:2:7: seed: expected a whole number >= 0, got "x"` + "\n"))
-		Expect(res.stdout).To(HaveSuffix("3 passed, 2 failed\n"))
+		Expect(res.stdout).To(HaveSuffix("3 passed, 1 failed, 1 invalid\n"))
 	})
 
 	It("turns a runner panic into a failed scenario", func() {
@@ -124,11 +124,23 @@ var _ = Describe("ucssim run", func() {
 		Entry("label and focus together", []string{"--label", "rollback", "--focus", "passes"}, []string{"Beta passes"}),
 	)
 
-	It("says so when the filters leave nothing, and passes", func() {
-		res := execute(app, "run", "--label", "nothing", suiteDir(false))
-		Expect(res.code).To(Equal(0))
-		Expect(res.stderr).To(ContainSubstring("no scenario matched the filters"))
-		Expect(res.stdout).To(Equal("0 passed, 0 failed\n"))
+	It("fails when the filters select nothing, naming the labels that exist, and runs nothing", func() {
+		res := execute(app, "run", "--label", "rolback", suiteDir(false))
+		Expect(res.code).To(Equal(2))
+		Expect(res.stderr).To(HavePrefix(`ucssim: no scenario matches --label "rolback"; labels in these files: broken, policy, prompts, rollback` + "\n"))
+		Expect(res.stdout).To(BeEmpty())
+		Expect(r.names()).To(BeEmpty())
+
+		res = execute(app, "run", "--focus", "^Zeta", "--label", "policy", suiteDir(false))
+		Expect(res.code).To(Equal(2))
+		Expect(res.stderr).To(ContainSubstring(`no scenario matches --label "policy" --focus "^Zeta"`))
+	})
+
+	It("passes a shard that holds none of the selected scenarios", func() {
+		res := execute(app, "run", "--label", "policy", "--shard", "2/2", suiteDir(false))
+		Expect(res.code).To(Equal(0), res.stderr)
+		Expect(res.stderr).To(ContainSubstring("shard 2/2 holds none of the selected scenarios"))
+		Expect(res.stdout).To(Equal("0 passed, 0 failed, 0 invalid\n"))
 	})
 
 	It("overrides every file's seed only when --seed is given", func() {
@@ -219,5 +231,87 @@ var _ = Describe("ucssim run", func() {
 		res := execute(app, "run", "--junit", filepath.Join(blocker, "junit.xml"), dir)
 		Expect(res.code).To(Equal(2))
 		Expect(res.stderr).To(ContainSubstring("--junit:"))
+	})
+})
+
+var _ = Describe("ucssim run output for CI", func() {
+	const dir = "testdata/annotations"
+	golden := func(name, got string) {
+		file := filepath.Join("testdata", name)
+		if os.Getenv("UCSSIM_UPDATE_GOLDEN") == "1" {
+			Expect(os.WriteFile(file, []byte(got), 0o644)).To(Succeed())
+		}
+		want, err := os.ReadFile(file)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got).To(Equal(string(want)), "UCSSIM_UPDATE_GOLDEN=1 rewrites "+file)
+	}
+
+	It("--format github annotates the failing step and every problem of an invalid file (golden)", func() {
+		res := execute(newApp(&fakeRunner{}), "run", "--format", "github", dir)
+		Expect(res.code).To(Equal(2))
+		golden("annotations.github.golden", res.stdout)
+		Expect(res.stdout).To(ContainSubstring("\n::error file=testdata/annotations/b-fail.yaml,line=6,col=5,title=scenario failed%3A Gamma fails::wait%0Anote: the clock moves: one minute, then the check%0Aexpected: state Migrated%0Aseen: state Allowed\n"))
+		Expect(res.stdout).To(ContainSubstring("\n::error file=testdata/annotations/c-invalid.yaml,line=2,col=7,title=invalid scenario file::seed: expected a whole number >= 0, got \"x\"\n"))
+		Expect(res.stdout).To(ContainSubstring("\n::error file=testdata/annotations/c-invalid.yaml,line=4,col=5,title=invalid scenario file::unknown key \"wiat\" in a step (did you mean \"wait\"?)\n"))
+		Expect(res.stdout).NotTo(ContainSubstring("a-pass.yaml,line"))
+	})
+
+	It("is the default under GitHub Actions, and --format terminal turns it off", func() {
+		app := newApp(&fakeRunner{})
+		app.Getenv = func(k string) string { return map[string]string{"GITHUB_ACTIONS": "true"}[k] }
+		Expect(execute(app, "run", dir).stdout).To(ContainSubstring("::error file="))
+		Expect(execute(app, "run", "--format", "terminal", dir).stdout).NotTo(ContainSubstring("::error"))
+		Expect(execute(newApp(&fakeRunner{}), "run", dir).stdout).NotTo(ContainSubstring("::error"))
+	})
+
+	It("refuses an unknown --format", func() {
+		res := execute(newApp(&fakeRunner{}), "run", "--format", "xml", dir)
+		Expect(res.code).To(Equal(2))
+		Expect(res.stderr).To(ContainSubstring(`bad --format "xml": want terminal, github or tap`))
+	})
+
+	It("--format tap writes TAP 13 with the failure's position and note (golden)", func() {
+		res := execute(newApp(&fakeRunner{}), "run", "--format", "tap", dir)
+		Expect(res.code).To(Equal(2))
+		golden("annotations.tap.golden", res.stdout)
+		Expect(res.stdout).To(HavePrefix("TAP version 13\n1..3\nok 1 - Alpha passes\nnot ok 2 - Gamma fails\n"))
+	})
+
+	It("--junit carries the description, labels, notes and the failing step's position", func() {
+		out := filepath.Join(GinkgoTempDir(), "junit.xml")
+		execute(newApp(&fakeRunner{}), "run", "--junit", out, dir)
+		data, err := os.ReadFile(out)
+		Expect(err).NotTo(HaveOccurred())
+		var doc struct {
+			Cases []struct {
+				Name  string `xml:"name,attr"`
+				File  string `xml:"file,attr"`
+				Line  int    `xml:"line,attr"`
+				Props []struct {
+					Name  string `xml:"name,attr"`
+					Value string `xml:"value,attr"`
+				} `xml:"properties>property"`
+				Out string `xml:"system-out"`
+			} `xml:"testsuite>testcase"`
+		}
+		Expect(xml.Unmarshal(data, &doc)).To(Succeed())
+		Expect(doc.Cases).To(HaveLen(3))
+		g := doc.Cases[1]
+		Expect(g.Name).To(Equal("Gamma fails"))
+		Expect([]any{g.File, g.Line}).To(Equal([]any{"testdata/annotations/b-fail.yaml", 6}))
+		props := map[string]string{}
+		for _, p := range g.Props {
+			props[p.Name] = p.Value
+		}
+		Expect(props).To(Equal(map[string]string{
+			"description":       "Gamma shows how a failing step is annotated.",
+			"labels":            "rollback, broken",
+			"failing step":      "testdata/annotations/b-fail.yaml:6:5: wait",
+			"failing step note": "the clock moves: one minute, then the check",
+			"note 6:5":          "the clock moves: one minute, then the check",
+			"note 8:5":          "never reached",
+		}))
+		Expect(g.Out).To(ContainSubstring("note 8:5: never reached\n"))
+		Expect([]any{doc.Cases[2].File, doc.Cases[2].Line}).To(Equal([]any{"testdata/annotations/c-invalid.yaml", 2}))
 	})
 })

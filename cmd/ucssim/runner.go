@@ -26,7 +26,7 @@ func defaultApp() *App {
 func simRunner(ctx context.Context, f *scenario.File, seed *uint64) report.Case {
 	r := runner.Run(ctx, f, runner.RunOptions{Seed: seed})
 	c := report.Case{
-		Name: f.Name, Path: f.Path, Labels: f.Labels,
+		Name: f.Name, Path: f.Path, Labels: f.Labels, Description: f.Description, Notes: notesOf(f),
 		Passed: r.Passed, Wall: r.Wall, Virtual: r.Virtual, Trace: r.Trace, Err: r.Err, Start: r.Start,
 	}
 	for _, s := range r.Steps {
@@ -34,7 +34,18 @@ func simRunner(ctx context.Context, f *scenario.File, seed *uint64) report.Case 
 	}
 	if fl := r.Failure; fl != nil {
 		c.Failure = &report.Failure{Path: fl.Path, Line: fl.Line, Col: fl.Col, Step: fl.Step,
-			Expected: fl.Expected, Seen: fl.Seen, LastEvents: fl.LastEvents}
+			Expected: fl.Expected, Seen: fl.Seen, Note: fl.Note, LastEvents: fl.LastEvents}
 	}
 	return c
+}
+
+// notesOf lists the `note:` of every step of f.
+func notesOf(f *scenario.File) []report.Note {
+	var out []report.Note
+	for _, s := range f.Steps {
+		if s.Note != "" {
+			out = append(out, report.Note{Line: s.Pos.Line, Col: s.Pos.Col, Text: s.Note})
+		}
+	}
+	return out
 }

@@ -68,3 +68,43 @@ func checkError(t *testing.T, line string, err error, maxCol int) {
 		t.Fatalf("%q: error without message or code: %#v", line, perr)
 	}
 }
+
+// FuzzParseScript: no line makes ParseScript panic or point outside the line; every statement has
+// elements, and every element after the first is a command.
+func FuzzParseScript(f *testing.F) {
+	f.Add(`Get-CsUser -Filter {RegistrarPool -eq "atl-cs-001.litwareinc.com"} | Invoke-CsUcsRollback -Confirm:$False`)
+	f.Add(`$u = Get-CsUser "Ken Myer"; $u.UserServicesPolicy; Get-CsUser | ft DisplayName, SipAddress`)
+	f.Add(`Get-CsUserServicesPolicy | Where-Object {$_.UcsAllowed -eq $False -and !($_.Identity -like 'Tag:*')}`)
+	f.Fuzz(func(t *testing.T, line string) {
+		sc, err := pwsh.ParseScript(line)
+		if err != nil {
+			checkError(t, line, err, utf8.RuneCountInString(line)+1)
+			return
+		}
+		for _, st := range sc.Statements {
+			if len(st.Elements) == 0 {
+				t.Fatalf("ParseScript(%q): a statement without elements", line)
+			}
+			for i, el := range st.Elements {
+				if (el.Cmd == nil) == (el.Expr == nil) || (i > 0 && el.Cmd == nil) {
+					t.Fatalf("ParseScript(%q): element %d is %#v", line, i, el)
+				}
+			}
+		}
+	})
+}
+
+// FuzzFilter: no script block text makes ParseFilter or Eval panic.
+func FuzzFilter(f *testing.F) {
+	f.Add(`RegistrarPool -eq "atl-cs-001.litwareinc.com" -or (DisplayName -like '* Myer' -and -not Enabled)`)
+	f.Add(`$_.UcsAllowed -ne $True -and $_.Count -ge 2`)
+	obj := &pwsh.Object{Props: []pwsh.Prop{{Name: "RegistrarPool", Value: "atl-cs-001.litwareinc.com"}, {Name: "Enabled", Value: true}, {Name: "Count", Value: int64(3)}}}
+	f.Fuzz(func(t *testing.T, text string) {
+		flt, err := pwsh.ParseFilter(text, 1)
+		if err != nil {
+			checkError(t, text, err, utf8.RuneCountInString(text)+1)
+			return
+		}
+		_, _ = flt.Eval(pwsh.Env{This: obj})
+	})
+}

@@ -1,6 +1,7 @@
 // Package report writes the results of scenario runs for people and machines: a terminal
-// reporter (one line per scenario and a final "N passed, N failed"), a JUnit XML file for CI, and
-// a directory of JSON-lines traces, one file per scenario.
+// reporter (one line per scenario and a final "N passed, N failed, N invalid"), GitHub Actions
+// workflow annotations, a JUnit XML file for CI, and a directory of JSON-lines traces, one file per
+// scenario.
 //
 // It consumes its own small Case type rather than the runner's result, so that it depends on
 // neither package sim/runner nor the CLI; callers copy runner.Result into a Case.
@@ -10,14 +11,17 @@ import "time"
 
 // Case is the outcome of one scenario file.
 type Case struct {
-	Name    string // scenario name; empty when the file could not be parsed
-	Path    string // file path as given
-	Labels  []string
-	Passed  bool
-	Wall    time.Duration // real time the run took
-	Virtual time.Duration // virtual time the scenario covered
-	Failure *Failure      // the failing step, when a step failed
-	Trace   []byte        // JSON lines
+	Name   string // scenario name; empty when the file could not be parsed
+	Path   string // file path as given
+	Labels []string
+	// Description is the file's `description:`; Notes the `note:` of its steps in file order.
+	Description string
+	Notes       []Note
+	Passed      bool
+	Wall        time.Duration // real time the run took
+	Virtual     time.Duration // virtual time the scenario covered
+	Failure     *Failure      // the failing step, when a step failed
+	Trace       []byte        // JSON lines
 	// Err is set when the scenario did not run to a verdict: an invalid file (Invalid is then
 	// true and nothing ran) or a world that could not be built.
 	Err     error
@@ -42,7 +46,14 @@ type Failure struct {
 	Step       string // the step as written, e.g. "expect: {user: Ken Myer, state: Migrated}"
 	Expected   string
 	Seen       string
+	Note       string   // the failing step's `note:`
 	LastEvents []string // the last trace events before the failure, oldest first
+}
+
+// Note is a step's `note:` and where the step stands.
+type Note struct {
+	Line, Col int
+	Text      string
 }
 
 // Title is the scenario's name, or its path when the file did not parse.
@@ -53,15 +64,18 @@ func (c Case) Title() string {
 	return c.Path
 }
 
-// Tally counts passed and failed cases; a case that did not pass (including an invalid file)
-// is failed.
-func Tally(cases []Case) (passed, failed int) {
+// Tally counts passed, failed and invalid cases: an invalid file (nothing of it ran) is counted
+// as invalid, not as failed; a run that broke off counts as failed.
+func Tally(cases []Case) (passed, failed, invalid int) {
 	for _, c := range cases {
-		if c.Passed && c.Err == nil {
+		switch {
+		case c.Invalid:
+			invalid++
+		case c.Passed && c.Err == nil:
 			passed++
-		} else {
+		default:
 			failed++
 		}
 	}
-	return passed, failed
+	return passed, failed, invalid
 }

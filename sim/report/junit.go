@@ -2,11 +2,14 @@ package report
 
 import (
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ucssim/ucssim/sim/scenario"
 )
 
 type junitSuites struct {
@@ -31,12 +34,24 @@ type junitSuite struct {
 }
 
 type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitProblem `xml:"failure,omitempty"`
-	Error     *junitProblem `xml:"error,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	Name       string          `xml:"name,attr"`
+	Classname  string          `xml:"classname,attr"`
+	Time       string          `xml:"time,attr"`
+	File       string          `xml:"file,attr,omitempty"`
+	Line       int             `xml:"line,attr,omitempty"`
+	Properties *junitPropsList `xml:"properties,omitempty"`
+	Failure    *junitProblem   `xml:"failure,omitempty"`
+	Error      *junitProblem   `xml:"error,omitempty"`
+	SystemOut  string          `xml:"system-out,omitempty"`
+}
+
+type junitPropsList struct {
+	Props []junitProperty `xml:"property"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitProblem struct {
@@ -53,31 +68,64 @@ const (
 )
 
 // WriteJUnit writes one <testsuite> (inside <testsuites>) with a <testcase> per scenario:
-// name = scenario name, classname = file path, time in seconds. A failed step is a <failure>;
-// an invalid file or a broken run is an <error>. started stamps the suite (zero: omitted).
+// name = scenario name, classname = file path, time in seconds, file and line = where the
+// failing step (or the first problem of an invalid file) stands. A failed step is a <failure>;
+// an invalid file or a broken run is an <error>. The testcase's <properties> carry the
+// description, the labels, the failing step's position and note, and every step's note
+// ("note line:col"); <system-out> repeats them as text. started stamps the suite (zero: omitted).
 func WriteJUnit(w io.Writer, suite string, started time.Time, cases []Case) error {
 	s := junitSuite{Name: suite, Tests: len(cases)}
 	var total time.Duration
 	for _, c := range cases {
 		total += c.Wall
-		jc := junitCase{Name: clean(c.Title()), Classname: clean(c.Path), Time: seconds(c.Wall)}
+		jc := junitCase{Name: clean(c.Title()), Classname: clean(c.Path), Time: seconds(c.Wall), File: clean(c.Path)}
+		var props []junitProperty
+		prop := func(name, value string) { props = append(props, junitProperty{Name: name, Value: clean(value)}) }
+		if c.Description != "" {
+			prop("description", strings.TrimRight(c.Description, "\n"))
+		}
+		if len(c.Labels) > 0 {
+			prop("labels", strings.Join(c.Labels, ", "))
+		}
 		switch {
 		case c.Invalid:
 			s.Errors++
 			jc.Error = &junitProblem{Message: clean(firstLine(c.Err.Error())), Type: TypeInvalid, Text: clean(c.Err.Error())}
-		case c.Err != nil:
+			var list scenario.ErrorList
+			if errors.As(c.Err, &list) && len(list) > 0 {
+				jc.Line = list[0].Line
+			}
+		case c.Err != nil && c.Failure == nil:
 			s.Errors++
 			jc.Error = &junitProblem{Message: clean(firstLine(c.Err.Error())), Type: TypeRunError, Text: clean(FormatCase(c, nil))}
-		case !c.Passed:
-			s.Failures++
+		case c.Err != nil || !c.Passed:
 			msg := "scenario failed"
 			if f := c.Failure; f != nil {
-				msg = fmt.Sprintf("%s:%d:%d: expected %s, seen %s", f.Path, f.Line, f.Col, f.Expected, f.Seen)
+				msg = fmt.Sprintf("%s:%d:%d: expected %s, seen %s", f.Path, f.Line, f.Col, f.Expected, firstLine(f.Seen))
+				jc.File, jc.Line = clean(f.Path), f.Line
+				prop("failing step", fmt.Sprintf("%s:%d:%d: %s", f.Path, f.Line, f.Col, f.Step))
+				if f.Note != "" {
+					prop("failing step note", f.Note)
+				}
 			}
-			jc.Failure = &junitProblem{Message: clean(msg), Type: TypeStepFailed, Text: clean(FormatCase(c, nil))}
+			if c.Err != nil {
+				s.Errors++
+				jc.Error = &junitProblem{Message: clean(msg), Type: TypeRunError, Text: clean(FormatCase(c, nil))}
+			} else {
+				s.Failures++
+				jc.Failure = &junitProblem{Message: clean(msg), Type: TypeStepFailed, Text: clean(FormatCase(c, nil))}
+			}
 		}
-		if len(c.Labels) > 0 {
-			jc.SystemOut = clean("labels: " + strings.Join(c.Labels, ", "))
+		for _, n := range c.Notes {
+			prop(fmt.Sprintf("note %d:%d", n.Line, n.Col), n.Text)
+		}
+		if len(props) > 0 {
+			jc.Properties = &junitPropsList{Props: props}
+			var out strings.Builder
+			for _, p := range props {
+				fmt.Fprintf(&out, "%s: %s\n", p.Name, p.Value)
+			}
+			jc.SystemOut = out.String()
 		}
 		s.Cases = append(s.Cases, jc)
 	}

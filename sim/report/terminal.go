@@ -90,13 +90,13 @@ func (t *Terminal) Case(c Case) {
 	fmt.Fprint(t.w, FormatCase(c, t.paint))
 }
 
-// Summary prints the final line, exactly "N passed, N failed".
+// Summary prints the final line, exactly "N passed, N failed, N invalid".
 func (t *Terminal) Summary(cases []Case) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.clearProgress()
-	passed, failed := Tally(cases)
-	fmt.Fprintf(t.w, "%d passed, %d failed\n", passed, failed)
+	passed, failed, invalid := Tally(cases)
+	fmt.Fprintf(t.w, "%d passed, %d failed, %d invalid\n", passed, failed, invalid)
 }
 
 // FormatCase renders one case as the terminal shows it; paint may colour a fragment.
@@ -107,7 +107,7 @@ func FormatCase(c Case, paint func(colour, s string) string) string {
 	var b strings.Builder
 	switch {
 	case c.Invalid:
-		fmt.Fprintf(&b, "%s %s (invalid file, not run)\n", paint(red, "FAIL"), c.Path)
+		fmt.Fprintf(&b, "%s %s (invalid file, not run)\n", paint(red, "INVALID"), c.Path)
 		writeIndented(&b, c.Err.Error())
 		return b.String()
 	case c.Passed && c.Err == nil:
@@ -117,8 +117,11 @@ func FormatCase(c Case, paint func(colour, s string) string) string {
 	fmt.Fprintf(&b, "%s %s  %s  %s  virtual %s\n", paint(red, "FAIL"), c.Title(), c.Path, wallMS(c.Wall), virtual(c.Virtual))
 	if f := c.Failure; f != nil {
 		fmt.Fprintf(&b, "    at %s:%d:%d: %s\n", f.Path, f.Line, f.Col, f.Step)
-		fmt.Fprintf(&b, "    expected: %s\n", f.Expected)
-		fmt.Fprintf(&b, "    seen:     %s\n", f.Seen)
+		if f.Note != "" {
+			writeField(&b, "note:", f.Note)
+		}
+		writeField(&b, "expected:", f.Expected)
+		writeField(&b, "seen:", f.Seen)
 		if len(f.LastEvents) > 0 {
 			b.WriteString("    last events:\n")
 			for _, e := range f.LastEvents {
@@ -130,6 +133,15 @@ func FormatCase(c Case, paint func(colour, s string) string) string {
 		fmt.Fprintf(&b, "    error: %s\n", strings.ReplaceAll(c.Err.Error(), "\n", "\n           "))
 	}
 	return b.String()
+}
+
+// writeField prints "    label text" with the label padded to one width, and every further line
+// of a multi-line text indented under the text's first column.
+func writeField(b *strings.Builder, label, text string) {
+	const width = 10 // "expected: "
+	pad := strings.Repeat(" ", width-len(label))
+	cont := "\n    " + strings.Repeat(" ", width)
+	fmt.Fprintf(b, "    %s%s%s\n", label, pad, strings.ReplaceAll(strings.TrimRight(text, "\n"), "\n", cont))
 }
 
 func writeIndented(b *strings.Builder, text string) {

@@ -35,7 +35,7 @@ var _ = Describe("Terminal", func() {
 
 	It("prints every error of an invalid file", func() {
 		report.NewTerminal(out, report.TerminalOptions{}).Case(invalid())
-		Expect(out.String()).To(Equal(`FAIL scenarios/bad.yaml (invalid file, not run)
+		Expect(out.String()).To(Equal(`INVALID scenarios/bad.yaml (invalid file, not run)
     scenarios/bad.yaml:2:7: seed: expected a whole number >= 0, got "x"
     scenarios/bad.yaml:3:1: unknown key "nmae"
 `))
@@ -49,10 +49,10 @@ var _ = Describe("Terminal", func() {
 		Expect(out.String()).To(HavePrefix("FAIL "))
 	})
 
-	It("ends with exactly `N passed, N failed`, counting invalid files as failed", func() {
+	It("ends with exactly `N passed, N failed, N invalid`, counting invalid files apart from failures", func() {
 		t := report.NewTerminal(out, report.TerminalOptions{})
-		t.Summary([]report.Case{passing(), failing(), invalid(), passing()})
-		Expect(out.String()).To(Equal("2 passed, 2 failed\n"))
+		t.Summary([]report.Case{passing(), failing(), invalid(), passing(), invalid()})
+		Expect(out.String()).To(Equal("2 passed, 1 failed, 2 invalid\n"))
 	})
 
 	It("uses colour only when asked to", func() {
@@ -83,5 +83,23 @@ var _ = Describe("Terminal", func() {
 	It("never colours when NO_COLOR is set", func() {
 		GinkgoT().Setenv("NO_COLOR", "1")
 		Expect(report.OptionsFor(os.Stdout).Color).To(BeFalse())
+	})
+})
+
+var _ = Describe("Terminal failure details", func() {
+	It("shows the failing step's note and indents every line of a multi-line seen under its first", func() {
+		out := &bytes.Buffer{}
+		c := failing()
+		c.Failure.Note = "Ken was signed in: the prompt must show"
+		c.Failure.Seen = "output:\nResult : Failure\nDiagnosis : not in the store"
+		report.NewTerminal(out, report.TerminalOptions{}).Case(c)
+		Expect(out.String()).To(ContainSubstring(`
+    note:     Ken was signed in: the prompt must show
+    expected: prompt logoff
+    seen:     output:
+              Result : Failure
+              Diagnosis : not in the store
+    last events:
+`))
 	})
 })

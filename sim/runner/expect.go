@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -127,18 +128,34 @@ func (r *runner) evaluate(e *scenario.Expect) check {
 			c.add("lacks", key, presence(uris[key]), !uris[key])
 		}
 	}
+	// endpoint: narrows prompt and clientReads to one endpoint of the user (an extension).
+	eps := r.w.SignedIn(sip)
+	notIn := "not signed in"
+	if e.Endpoint != "" {
+		var one []sim.EndpointView
+		for _, ep := range eps {
+			if strings.EqualFold(ep.Name, e.Endpoint) {
+				one = append(one, ep)
+			}
+		}
+		eps = one
+		notIn = "endpoint " + e.Endpoint + " not signed in"
+	}
 	if e.Prompt != "" {
 		got := "none"
-		for _, ep := range r.w.SignedIn(sip) {
+		for _, ep := range eps {
 			if ep.Kind == engine.Lync2013 && ep.View.Prompt {
 				got = "logoff"
 			}
 		}
+		if e.Endpoint != "" && len(eps) == 0 {
+			got = notIn
+		}
 		c.add("prompt", e.Prompt, got, strings.EqualFold(e.Prompt, got))
 	}
 	if e.ClientReads != "" {
-		got := "not signed in"
-		if eps := r.w.SignedIn(sip); len(eps) > 0 {
+		got := notIn
+		if len(eps) > 0 {
 			got = string(eps[0].View.ReadsFrom)
 		}
 		c.add("clientReads", e.ClientReads.String(), got, strings.EqualFold(e.ClientReads.String(), got))

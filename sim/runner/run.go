@@ -52,6 +52,7 @@ type Failure struct {
 	Step       string
 	Expected   string
 	Seen       string
+	Note       string // the failing step's `note:`, if it has one
 	LastEvents []string
 }
 
@@ -122,7 +123,7 @@ type runner struct {
 func (r *runner) fail(s scenario.Step, expected, seen string) *Failure {
 	return &Failure{
 		Path: r.f.Path, Line: s.Pos.Line, Col: s.Pos.Col,
-		Step: describeStep(s), Expected: expected, Seen: seen,
+		Step: describeStep(s), Expected: expected, Seen: seen, Note: s.Note,
 		LastEvents: r.w.Trace.Last(lastEventsShown),
 	}
 }

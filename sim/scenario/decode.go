@@ -13,6 +13,7 @@ import (
 // decoder walks the yaml.Node tree of one file, collecting every error with its position.
 type decoder struct {
 	path string
+	src  []byte // the file, for locating syntax errors
 	errs ErrorList
 }
 
@@ -81,7 +82,7 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed []string) *fields {
 		}
 		name := k.Value
 		if !contains(allowed, name) {
-			d.errorf(k, "unknown key %q in %s%s", name, what, didYouMean(name, allowed))
+			d.errorf(k, "unknown key %q in %s%s", name, what, didYouMean(name, allowed)+misplaced(what, name))
 			continue
 		}
 		if first := f.key[name]; first != nil {
@@ -93,6 +94,17 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed []string) *fields {
 		f.val[name] = v
 	}
 	return f
+}
+
+// misplaced hints where a step option written inside its action's map belongs.
+func misplaced(what, key string) string {
+	if what != "expect" && what != "fault" && !contains(actionKeys, what) {
+		return ""
+	}
+	if allowed, ok := optionSteps[key]; ok && (allowed == nil || contains(allowed, what)) {
+		return fmt.Sprintf(": %s belongs beside %s, not inside it:\n    - %s: {...}\n      %s: ...", key, what, what, key)
+	}
+	return ""
 }
 
 // require reports each missing key at the mapping.

@@ -8,8 +8,10 @@ import (
 )
 
 var (
-	expectKeys = []string{"user", "state", "contactsIn", "contacts", "has", "lacks", "prompt", "clientReads",
-		"attempts", "holdUntil", "effectivePolicy", "event", "count"}
+	expectKeys = keysOf[expectDoc]()
+	// stateChecks are the keys of a user's state check.
+	stateChecks = []string{"state", "contactsIn", "contacts", "has", "lacks", "prompt", "clientReads",
+		"attempts", "holdUntil", "effectivePolicy"}
 
 	promptValues = []string{"logoff", "none"}
 )
@@ -36,7 +38,7 @@ func (d *decoder) expect(n *yaml.Node, w *World) *Expect {
 			}
 		}
 	} else if f.has("user") && len(f.node.Content) == 2 {
-		d.errorf(f.node, "expect checks nothing: add one of %s", strings.Join(expectKeys[1:11], ", "))
+		d.errorf(f.node, "expect checks nothing: add one of %s", strings.Join(stateChecks, ", "))
 	}
 	if v := f.val["user"]; v != nil {
 		if name, ok := d.nonEmpty(v, "user"); ok {
@@ -65,6 +67,12 @@ func (d *decoder) expect(n *yaml.Node, w *World) *Expect {
 	}
 	if v := f.val["clientReads"]; v != nil {
 		x.ClientReads = enumOf(d, v, "clientReads", engine.ReadsFroms())
+	}
+	if v := f.val["endpoint"]; v != nil {
+		x.Endpoint, _ = d.nonEmpty(v, "endpoint")
+		if !f.has("event") && !f.has("prompt") && !f.has("clientReads") {
+			d.errorf(f.key["endpoint"], "endpoint applies to prompt and clientReads: add one of them, or drop endpoint")
+		}
 	}
 	if v := f.val["attempts"]; v != nil {
 		if i, ok := d.integer(v, "attempts"); ok {

@@ -174,6 +174,7 @@ type Expect struct {
 	Lacks           []string
 	Prompt          string
 	ClientReads     engine.ReadsFrom
+	Endpoint        string // extension: prompt and clientReads look at this endpoint only ("" = as documented)
 	Attempts        *int
 	HoldUntil       *Instant // nil: not checked
 	HoldNone        bool     // holdUntil: none

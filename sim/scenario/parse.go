@@ -17,7 +17,7 @@ var DefaultStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 // DefaultSeed is the seed when a file gives no `seed:`.
 const DefaultSeed uint64 = 1
 
-var topKeys = []string{"name", "description", "labels", "seed", "start", "world", "steps"}
+var topKeys = keysOf[fileDoc]()
 
 // yamlLine finds the line number in the YAML library's syntax errors ("yaml: line 3: ...").
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -30,6 +30,7 @@ func Parse(path string, data []byte) (*File, error) {
 		d.errorf(nil, "the file is larger than %d bytes (the limit of a scenario file)", MaxFileBytes)
 		return nil, d.errs
 	}
+	d.src = data
 	f := d.file(data)
 	d.errs.Sort()
 	if len(d.errs) > 0 {
@@ -112,6 +113,10 @@ func (d *decoder) seed(n *yaml.Node) uint64 {
 }
 
 func (d *decoder) syntaxError(err error) {
+	if line, col, hint, ok := locate(d.src); ok {
+		d.errs = append(d.errs, &Error{Path: d.path, Line: line, Col: col, Msg: "YAML syntax: " + hint})
+		return
+	}
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])

@@ -9,31 +9,20 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// The step keys come from the document types of shape.go: actionKeys are the action of each
+// step type, optionSteps lists for each option key the steps it belongs to (nil: any step), and
+// stepKeys is every key a step may have.
 var (
-	actionKeys = []string{"run", "signIn", "signOut", "acceptPrompt", "addContact", "removeContact",
-		"outlookAddContact", "fault", "wait", "until", "expect"}
-	// optionSteps lists, for each option key, the steps it belongs to.
-	optionSteps = map[string][]string{
-		"note":       nil, // any step
-		"error":      {"run", "addContact", "removeContact", "outlookAddContact"},
-		"output":     {"run"},
-		"warning":    {"run"},
-		"client":     {"signIn"},
-		"endpoint":   {"signIn", "signOut", "acceptPrompt"},
-		"within":     {"expect"},
-		"throughout": {"expect"},
-	}
-	stepKeys = append(append([]string{}, actionKeys...),
-		"note", "error", "output", "warning", "client", "endpoint", "within", "throughout")
+	actionKeys, optionSteps, stepKeys = stepShape()
 
-	faultKeys = []string{"exchange", "for", "backoff", "latency", "user"}
+	faultKeys = keysOf[faultDoc]()
 )
 
 // contactStepKeys are the keys of the map of each contact step.
 var contactStepKeys = map[string][]string{
-	"addContact":        {"user", "uri", "name", "group"},
-	"removeContact":     {"user", "uri"},
-	"outlookAddContact": {"user", "uri", "name"},
+	"addContact":        keysOf[addContactDoc](),
+	"removeContact":     keysOf[removeContactDoc](),
+	"outlookAddContact": keysOf[outlookContactDoc](),
 }
 
 // steps decodes the step list, tracking the earliest virtual time each step can start at, so

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"regexp"
 	"strings"
 	"time"
 
@@ -14,15 +15,30 @@ const DefaultPool = "atl-cs-001.litwareinc.com"
 const DefaultSite = "Redmond"
 
 var (
-	worldKeys     = []string{"pool", "legacyPools", "site", "serverToServerAuth", "migration", "exchange", "policies", "users"}
-	migrationKeys = []string{"duration", "perContact", "jitter", "hold", "remigration", "dailyTask"}
-	exchangeKeys  = []string{"maxContacts", "maxGroups"}
-	policyKeys    = []string{"identity", "ucsAllowed"}
-	userKeys      = []string{"name", "sip", "mailbox", "policy", "store", "contacts", "groups", "password"}
-	contactKeys   = []string{"uri", "name", "groups"}
+	worldKeys     = keysOf[worldDoc]()
+	migrationKeys = keysOf[migrationDoc]()
+	exchangeKeys  = keysOf[exchangeDoc]()
+	policyKeys    = keysOf[policyDoc]()
+	userKeys      = keysOf[userDoc]()
+	contactKeys   = keysOf[contactDoc]()
 
 	remigrationValues = []string{"timer", "next-signin"}
 )
+
+// fqdnPattern is what a pool name must look like: dot-separated DNS labels (letters, digits,
+// inner hyphens, at most 63 each), at least two of them, the last not all digits.
+const fqdnPattern = `^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`
+
+var fqdnRE = regexp.MustCompile(fqdnPattern)
+
+// pool checks a pool FQDN at n.
+func (d *decoder) pool(n *yaml.Node, key, s string) bool {
+	if len(s) > 253 || !fqdnRE.MatchString(s) {
+		d.errorf(n, "%s %q is not a fully qualified domain name (e.g. atl-cs-001.litwareinc.com)", key, s)
+		return false
+	}
+	return true
+}
 
 func defaultWorld() World {
 	return World{
@@ -45,12 +61,19 @@ func (d *decoder) world(n *yaml.Node, w *World) {
 		return
 	}
 	if v := f.val["pool"]; v != nil {
-		if s, ok := d.nonEmpty(v, "pool"); ok {
+		if s, ok := d.nonEmpty(v, "pool"); ok && d.pool(v, "pool", s) {
 			w.Pool = s
 		}
 	}
 	if v := f.val["legacyPools"]; v != nil {
 		w.LegacyPools, _ = d.strList(v, "legacyPools", true)
+		for i, p := range w.LegacyPools {
+			at := deref(v)
+			if at.Kind == yaml.SequenceNode && i < len(at.Content) {
+				at = at.Content[i]
+			}
+			d.pool(at, "legacyPools item", p)
+		}
 	}
 	if v := f.val["site"]; v != nil {
 		if s, ok := d.nonEmpty(v, "site"); ok {
