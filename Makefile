@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test test-deps bench lint fuzz build
+.PHONY: run test test-deps bench lint fuzz build golden
 
 build:
 	$(GO) build -buildvcs=auto -o bin/ucssim ./cmd/ucssim
@@ -33,10 +33,15 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS := \
 	./engine/pwsh:FuzzParseCommand ./engine:FuzzParseCommand ./engine:FuzzRun \
 	./mocks/ews:FuzzDecodeRequest ./sim/scenario:FuzzParse ./sim/internal/frontend:FuzzServiceBody \
-	./sim/shell:FuzzSplitWords ./sim/shell:FuzzExec ./sim/internal/frontend:FuzzSIPMessage
+	./sim/shell:FuzzSplitWords ./sim/shell:FuzzExec ./sim/timeline:FuzzParseJSONL ./sim/internal/frontend:FuzzSIPMessage
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn"; \
 		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME); \
 	done
+
+# Rewrites every golden file (wire exchanges, shell transcripts, engine scripts) from the current
+# code: the one knob is UCSSIM_UPDATE_GOLDEN=1 (package internal/golden). Review with git diff.
+golden:
+	UCSSIM_UPDATE_GOLDEN=1 $(GO) test -count=1 $(PKGS)

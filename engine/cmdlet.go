@@ -108,6 +108,8 @@ type CmdletError struct {
 
 	elemCol, elemLen int  // a runtime error underlines the whole pipeline element
 	parse            bool // a parse error: PowerShell prints the place first, then the message
+
+	Err error // the engine error behind it, if any (errors.Is reaches its sentinel: ErrUnknownUser, ...)
 }
 
 // parseErrorID names a parse error as PowerShell's parser does.
@@ -140,6 +142,9 @@ func parseErrorID(pe *pwsh.Error) string {
 	}
 	return "ParseError"
 }
+
+// Unwrap lets errors.Is reach the engine error behind a cmdlet error (ErrUnknownUser, ...).
+func (e *CmdletError) Unwrap() error { return e.Err }
 
 func (e *CmdletError) Error() string {
 	var b strings.Builder
@@ -459,6 +464,13 @@ func (c *Command) argError(param, format string, a ...any) *CmdletError {
 }
 
 // notFound is the product's error for an identity that names no user.
+// argErr is err as a failure of the named parameter, keeping err for errors.Is.
+func (c *Command) argErr(param string, err error) *CmdletError {
+	ce := c.argError(param, "%s", err.Error())
+	ce.Err = err
+	return ce
+}
+
 func (c *Command) notFound(param, identity string) *CmdletError {
 	ce := c.argError(param, "Management object not found for identity %q.", identity)
 	ce.Category = fmt.Sprintf("InvalidData: (%s:UserIdParameter) [%s], ManagementException", identity, c.Cmdlet)

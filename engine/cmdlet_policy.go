@@ -104,7 +104,7 @@ func (e *Engine) newPolicy(x *invocation) error {
 	}
 	scope, name, err := parsePolicyIdentity(c.str("Identity"))
 	if err != nil {
-		return c.argError("Identity", "%v", err)
+		return c.argErr("Identity", err)
 	}
 	allowed := true
 	if b, ok := c.Params.Bool("UcsAllowed"); ok {
@@ -116,7 +116,7 @@ func (e *Engine) newPolicy(x *invocation) error {
 	switch {
 	case scope == scopeGlobal:
 		e.unlock()
-		return c.argError("Identity", "the global policy always exists and cannot be created; use Set-CsUserServicesPolicy -Identity global")
+		return c.argErr("Identity", wrapf(ErrPolicyExists, "the global policy always exists and cannot be created; use Set-CsUserServicesPolicy -Identity global"))
 	case scope == scopeSite && !e.knownSiteLocked(name):
 		e.unlock()
 		return c.argError("Identity", "cannot create policy \"Site:%s\": there is no site %q", name, name)
@@ -126,7 +126,7 @@ func (e *Engine) newPolicy(x *invocation) error {
 	}
 	if p, dup := e.policies[policyKey(scope, name)]; dup {
 		e.unlock()
-		return c.argError("Identity", "a policy with identity %q already exists", p.Identity())
+		return c.argErr("Identity", wrapf(ErrPolicyExists, "a policy with identity %q already exists", p.Identity()))
 	}
 	p := &policy{scope: scope, name: name, ucsAllowed: allowed}
 	e.unlock()
@@ -140,7 +140,7 @@ func (e *Engine) newPolicy(x *invocation) error {
 	e.lock()
 	if _, dup := e.policies[p.key()]; dup {
 		e.unlock()
-		return c.argError("Identity", "a policy with identity %q already exists", p.Identity())
+		return c.argErr("Identity", wrapf(ErrPolicyExists, "a policy with identity %q already exists", p.Identity()))
 	}
 	e.policies[p.key()] = p
 	e.emitLocked(EventPolicyCreated, "", map[string]any{"identity": p.Identity(), "ucsAllowed": allowed})
@@ -154,11 +154,11 @@ func (e *Engine) newPolicy(x *invocation) error {
 func (e *Engine) findPolicyLocked(c *Command, param, identity string) (*policy, error) {
 	scope, name, err := parsePolicyIdentity(identity)
 	if err != nil {
-		return nil, c.argError(param, "%v", err)
+		return nil, c.argErr(param, err)
 	}
 	p, ok := e.policies[policyKey(scope, name)]
 	if !ok {
-		return nil, c.argError(param, "cannot find policy %q", identity)
+		return nil, c.argErr(param, wrapf(ErrUnknownPolicy, "cannot find policy %q", identity))
 	}
 	return p, nil
 }
@@ -273,7 +273,7 @@ func (e *Engine) removePolicy(x *invocation) error {
 	}
 	if _, still := e.policies[p.key()]; !still {
 		e.unlock()
-		return c.argError("Identity", "cannot find policy %q", c.str("Identity"))
+		return c.argErr("Identity", wrapf(ErrUnknownPolicy, "cannot find policy %q", c.str("Identity")))
 	}
 	var granted []string
 	for _, k := range e.sortedUserKeysLocked() {
@@ -299,13 +299,13 @@ func (e *Engine) grantablePolicyLocked(name string) (*policy, error) {
 	}
 	switch scope {
 	case scopeGlobal:
-		return nil, fmt.Errorf("the global policy cannot be granted; use -PolicyName $Null to fall back to it")
+		return nil, wrapf(ErrPolicyNotGrantable, "the global policy cannot be granted; use -PolicyName $Null to fall back to it")
 	case scopeSite, scopeService:
-		return nil, fmt.Errorf("policy %q is not a per-user policy and cannot be granted", name)
+		return nil, wrapf(ErrPolicyNotGrantable, "policy %q is not a per-user policy and cannot be granted", name)
 	}
 	p, ok := e.policies[policyKey(scope, n)]
 	if !ok {
-		return nil, fmt.Errorf("cannot find policy %q", name)
+		return nil, wrapf(ErrUnknownPolicy, "cannot find policy %q", name)
 	}
 	return p, nil
 }
@@ -324,7 +324,7 @@ func (e *Engine) grantPolicy(x *invocation) error {
 		p, err := e.grantablePolicyLocked(c.str("PolicyName"))
 		if err != nil {
 			e.unlock()
-			return c.argError("PolicyName", "%v", err)
+			return c.argErr("PolicyName", err)
 		}
 		grant, shown = p.key(), p.Identity()
 	}
@@ -349,9 +349,11 @@ func (e *Engine) grantPolicy(x *invocation) error {
 func userError(c *Command, param string, err error) error {
 	var nf *notFoundError
 	if ok := asNotFound(err, &nf); ok {
-		return c.notFound(param, nf.identity)
+		ce := c.notFound(param, nf.identity)
+		ce.Err = err
+		return ce
 	}
-	return c.argError(param, "%v", err)
+	return c.argErr(param, err)
 }
 
 func asNotFound(err error, nf **notFoundError) bool {

@@ -117,7 +117,7 @@ func (e *Engine) getUser(x *invocation) error {
 			ok, err := filter.Eval(pwsh.Env{This: obj, Var: x.r.sess.Var})
 			if err != nil {
 				e.unlock()
-				return c.argError("Filter", "%v", err)
+				return c.argErr("Filter", err)
 			}
 			if !ok {
 				continue

@@ -42,10 +42,12 @@ func (e *Engine) signInCheckLocked(u *user) {
 // Exchange at once and commits at start + duration (+ perContact x n + jitter) or when the writes
 // finish, if later.
 func (e *Engine) startMigrationLocked(u *user, trigger string) {
+	if err := u.becomeMigrating(); err != nil {
+		return
+	}
 	e.cancelAttemptLocked(u)
 	ctx, cancel := context.WithCancel(e.root)
 	u.cancel = cancel
-	u.phase = phaseMigrating
 	u.attempts++
 	now := e.now()
 	u.lastAttempt = now
@@ -142,7 +144,9 @@ func (e *Engine) runMigration(ctx context.Context, u *user, epoch int, commitAt 
 // commitMigrationLocked makes Exchange authoritative: mirror = the Exchange list, prompts to Lync
 // 2013 endpoints still reading Lync, read-only view for the others.
 func (e *Engine) commitMigrationLocked(u *user, im ImList) {
-	u.phase = phaseMigrated
+	if err := u.becomeMigrated(); err != nil {
+		return
+	}
 	if u.cancel != nil {
 		u.cancel()
 		u.cancel = nil
@@ -173,11 +177,13 @@ func (e *Engine) commitMigrationLocked(u *user, im ImList) {
 func (e *Engine) failAttempt(u *user, epoch int, err error) {
 	e.lock()
 	defer e.unlock()
-	if u.epoch != epoch || u.phase != phaseMigrating {
+	if u.epoch != epoch {
+		return
+	}
+	if err := u.becomeFailed(); err != nil {
 		return
 	}
 	e.cancelAttemptLocked(u)
-	u.phase = phaseFailed
 	u.lastError = failReason(err)
 	e.emitLocked(EventMigrationFailed, u.sip, map[string]any{"reason": u.lastError, "attempts": u.attempts})
 }

@@ -113,6 +113,9 @@ func (e *Engine) MoveMailbox(identity string, to MailboxKind) error {
 	if to != MailboxExchange2013 && (u.phase == phaseMigrated || u.phase == phaseMigrating || u.rollingBack) {
 		return fmt.Errorf("cannot move the mailbox of %s to %s: its IM contact list is in the unified contact store; run Invoke-CsUcsRollback first", u.sip, to)
 	}
+	if u.mailbox != to {
+		e.emitLocked(EventMailboxMoved, u.sip, map[string]any{"from": string(u.mailbox), "to": string(to)})
+	}
 	u.mailbox = to
 	return nil
 }

@@ -169,7 +169,7 @@ func (e *Engine) CreatePolicy(identity string, ucsAllowed bool) error {
 	}
 	k := policyKey(scope, name)
 	if p, ok := e.policies[k]; ok {
-		return fmt.Errorf("policy %q already exists", p.Identity())
+		return wrapf(ErrPolicyExists, "policy %q already exists", p.Identity())
 	}
 	p := &policy{scope: scope, name: name, ucsAllowed: ucsAllowed}
 	e.policies[k] = p

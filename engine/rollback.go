@@ -23,7 +23,7 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 		return out, fmt.Errorf("a rollback of %s is already in progress", u.sip)
 	case u.phase == phaseMigrating:
 		e.cancelAttemptLocked(u)
-		u.phase = phaseLync
+		_ = u.becomeLync() // Migrating -> Lync is always legal
 		n := len(u.lync.contacts)
 		e.emitLocked(EventRollbackStarted, u.sip, map[string]any{"force": force, "trigger": why, "cancelsMigration": true})
 		e.emitLocked(EventRollbackCompleted, u.sip, map[string]any{"contacts": n, "cancelledMigration": true})
@@ -65,7 +65,7 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 	next := fromImList(im, old)
 	u.rollingBack = false
 	e.cancelAttemptLocked(u)
-	u.phase = phaseLync
+	_ = u.becomeLync() // Migrated -> Lync is always legal (rollingBack kept every other move out)
 	u.lync = next
 	u.mirror = newLyncList()
 	d, changed := u.bumpAndDiff(old, next)

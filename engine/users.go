@@ -8,16 +8,6 @@ import (
 	"time"
 )
 
-// phase is where a user's contacts are, as the state machine tracks it; State adds the policy view.
-type phase int
-
-const (
-	phaseLync      phase = iota // contacts in Lync (Disabled or Allowed)
-	phaseFailed                 // last attempt failed; contacts in Lync
-	phaseMigrating              // an attempt is in flight; Lync stays authoritative
-	phaseMigrated               // contacts in Exchange; the engine keeps a mirror
-)
-
 // user is one Lync user and its unified contact store state.
 type user struct {
 	name, sip, upn string
@@ -25,9 +15,9 @@ type user struct {
 	mailbox        MailboxKind
 	grant          string // policy key of the per-user grant, "" none
 
-	phase        phase
-	rollingBack  bool // a rollback is between its snapshot and its commit
-	epoch        int  // bumped by every attempt start, cancel and rollback commit
+	phase        phase // written only by the doors of phase.go
+	rollingBack  bool  // a rollback is between its snapshot and its commit
+	epoch        int   // bumped by every attempt start, cancel and rollback commit
 	cancel       context.CancelFunc
 	refreshing   bool // a mirror refresh job runs
 	refreshAgain bool
@@ -176,7 +166,9 @@ func (e *Engine) AddUser(s UserSpec) error {
 	e.users[lower(sip)] = u
 	e.indexNamesLocked(u)
 	if s.InExchange {
-		u.phase = phaseMigrated
+		if err := u.startInExchange(); err != nil {
+			return err
+		}
 		u.lync = newLyncList()
 		e.refreshMirrorLocked(u)
 	}
@@ -219,7 +211,7 @@ func (e *Engine) ResolveUser(identity string) (string, error) {
 func (e *Engine) resolveLocked(identity string) (*user, error) {
 	id := strings.TrimSpace(identity)
 	if id == "" {
-		return nil, fmt.Errorf("the user identity is empty")
+		return nil, wrapf(ErrUnknownUser, "the user identity is empty")
 	}
 	if u, ok := e.users[lower("sip:"+normURI(id))]; ok {
 		return u, nil
@@ -235,7 +227,7 @@ func (e *Engine) resolveLocked(identity string) (*user, error) {
 			sips[i] = u.sip
 		}
 		sort.Strings(sips)
-		return nil, fmt.Errorf("user identity %q is ambiguous (%s, %s)", identity, sips[0], sips[1])
+		return nil, wrapf(ErrAmbiguousUser, "user identity %q is ambiguous (%s, %s)", identity, sips[0], sips[1])
 	}
 }
 
@@ -245,6 +237,9 @@ type notFoundError struct{ identity string }
 func (e *notFoundError) Error() string {
 	return fmt.Sprintf("Management object not found for identity %q.", e.identity)
 }
+
+// Unwrap makes a not-found identity an ErrUnknownUser for errors.Is.
+func (e *notFoundError) Unwrap() error { return ErrUnknownUser }
 
 // resolveManyLocked resolves a user identity that may use wildcards in a display name ("* Myer"):
 // the matching users in SIP address order; none is not an error for a wildcard.

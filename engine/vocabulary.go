@@ -95,8 +95,7 @@ const (
 	EventMigrationRetry     EventType = "migration.retry"     // a failed user is tried again (B-2.5)
 	EventRollbackStarted    EventType = "rollback.started"    // Invoke-CsUcsRollback, Move-CsUser (B-4.1, B-4.10)
 	EventRollbackCompleted  EventType = "rollback.completed"  // the Lync store is authoritative again (B-4.1)
-	EventRollbackFailed     EventType = "rollback.failed"     // a rollback refused or failed; closes its rollback.started
-	EventUserMoved          EventType = "user.moved"          // Move-CsUser changed the user's registrar pool (B-4.10)
+	EventRollbackFailed     EventType = "rollback.failed"     // a rollback could not read Exchange and changed nothing (B-4.7)
 	EventContactsLost       EventType = "contacts.lost"       // -Force discarded contacts (B-4.7)
 	EventHoldStarted        EventType = "hold.started"        // the rollback hold starts (B-4.3)
 	EventHoldExpired        EventType = "hold.expired"        // the hold ran out (B-4.3)
@@ -106,6 +105,9 @@ const (
 	EventFaultStarted       EventType = "fault.started"       // the world made Exchange misbehave
 	EventFaultEnded         EventType = "fault.ended"         // that fault window closed
 	EventCmdletError        EventType = "cmdlet.error"        // a cmdlet line failed
+	EventMailboxMoved       EventType = "mailbox.moved"       // a mailbox moved between Exchange 2013 and 2010 (B-4.11)
+	EventTrustSet           EventType = "trust.set"           // server-to-server trust switched off or on (B-2.1)
+	EventUserMoved          EventType = "user.moved"          // Move-CsUser rehomed the user (B-4.10)
 	// What happened on the wire with a peer that may be an outside client (docs/ARCHITECTURE.md D-8).
 	EventNotifyTimeout  EventType = "notify.timeout"  // serve: a NOTIFY unanswered past the guest hold; the clock moves on
 	EventNotifyFailed   EventType = "notify.failed"   // a notification did not reach its subscriber; the subscription is dropped
@@ -118,8 +120,9 @@ var eventTypes = []EventType{
 	EventPromptShown, EventPromptAccepted, EventMigrationStarted, EventMigrationCompleted,
 	EventMigrationFailed, EventMigrationRetry, EventRollbackStarted, EventRollbackCompleted,
 	EventRollbackFailed, EventContactsLost, EventHoldStarted, EventHoldExpired, EventRemigrationCheck, EventContactAdded,
-	EventContactRemoved, EventFaultStarted, EventFaultEnded, EventCmdletError,
-	EventUserMoved, EventNotifyTimeout, EventNotifyFailed, EventRequestTimeout, EventMailboxChanged,
+	EventContactRemoved, EventFaultStarted, EventFaultEnded, EventCmdletError, EventUserMoved,
+	EventMailboxMoved, EventTrustSet, EventNotifyTimeout, EventNotifyFailed,
+	EventRequestTimeout, EventMailboxChanged,
 }
 
 // EventTypes lists every trace event type, in documented order.

@@ -287,6 +287,33 @@ func (w *World) OutlookAddContact(ctx context.Context, user, uri, name string) e
 	})
 }
 
+// MoveMailbox moves the user's mailbox to another Exchange version (exchange2013, exchange2010,
+// none); moving it off Exchange 2013 is refused while the IM list is migrated (mailbox.moved).
+func (w *World) MoveMailbox(ctx context.Context, user, to string) error {
+	sip, err := w.Engine.ResolveUser(user)
+	if err != nil {
+		return err
+	}
+	kind := engine.MailboxKind(strings.ToLower(to))
+	return w.Do(ctx, func(context.Context) error {
+		if err := w.Engine.MoveMailbox(sip, kind); err != nil {
+			return err
+		}
+		return w.Exchange.SetMailboxKind(strings.TrimPrefix(sip, "sip:"), kind)
+	})
+}
+
+// SetServerToServerAuth configures (on) or removes (off) the OAuth trust between Lync Server and
+// Exchange now; Exchange answers the server's calls with 401 while it is off (trust.set).
+func (w *World) SetServerToServerAuth(on bool) {
+	var key []byte
+	if on {
+		key = w.trustKey
+	}
+	w.Exchange.SetTrustKey(key)
+	w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventTrustSet, Details: map[string]any{"serverToServerAuth": on}})
+}
+
 // FaultSpec is Exchange misbehaving for a window of virtual time.
 type FaultSpec struct {
 	Kind    engine.FaultKind
@@ -349,4 +376,43 @@ func (w *World) display(sip string) string {
 		return st.Name
 	}
 	return sip
+}
+
+// Contacts lists the user's contacts as the authoritative store holds them: the Lync store, or,
+// once migrated, the mailbox itself (read in-process from the mock). Each URI appears once, in lower
+// case without "sip:", sorted. Scenario expectations and the shell's status both read this.
+func (w *World) Contacts(user string) ([]string, error) {
+	st, err := w.Engine.Status(user)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	if st.ContactsIn == engine.StoreExchange {
+		list, _, err := w.Exchange.List(strings.TrimPrefix(st.SIP, "sip:"))
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range list.Contacts {
+			seen[bareURI(c.IMAddress)] = true
+		}
+	} else {
+		contacts, err := w.Engine.LyncContacts(st.SIP)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range contacts {
+			seen[bareURI(c.URI)] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for u := range seen {
+		out = append(out, u)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// bareURI is a contact URI in lower case without "sip:".
+func bareURI(u string) string {
+	return strings.TrimPrefix(strings.ToLower(strings.TrimSpace(u)), "sip:")
 }

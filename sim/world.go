@@ -49,6 +49,7 @@ type World struct {
 	FrontEnd  *frontend.Server
 	Trace     *Trace
 	endpoints []*endpoint // in creation order
+	trustKey  []byte      // the server-to-server key Exchange trusts while serverToServerAuth is on
 	signins   int         // sign-ins so far, to order endpoints by recency
 	httpc     *http.Client
 	insiders  *ews.Insiders     // in-process EWS connections (the engine's, the simulated clients')
@@ -132,6 +133,7 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	if err != nil {
 		return nil, err
 	}
+	w.trustKey = trustKey
 	var serverKey []byte
 	if spec.ServerToServerAuth {
 		serverKey = trustKey

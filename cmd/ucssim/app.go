@@ -100,7 +100,7 @@ filters, or the command line was wrong.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.Version = a.Version
 	root.SetVersionTemplate(versionLine(a.Version))
-	root.AddCommand(a.runCmd(), a.validateCmd(), a.shellCmd(), a.serveCmd(), a.timelineCmd(), a.versionCmd(), a.schemaCmd())
+	root.AddCommand(a.runCmd(), a.validateCmd(), a.shellCmd(), a.serveCmd(), a.timelineCmd(), a.versionCmd(), a.schemaCmd(), a.initCmd())
 	return root
 }
 

@@ -81,7 +81,7 @@ func (e *FakeEngine) ResolveUser(identity string) (string, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.users[sip] == nil {
-		return "", fmt.Errorf("no user %q", identity)
+		return "", fmt.Errorf("no user %q: %w", identity, engine.ErrUnknownUser)
 	}
 	return sip, nil
 }
@@ -93,7 +93,7 @@ func (e *FakeEngine) SignIn(sip, ep string, kind engine.ClientKind) (engine.View
 	e.calls = append(e.calls, fmt.Sprintf("SignIn %s %s %s", sip, ep, kind))
 	u := e.users[sip]
 	if u == nil {
-		return engine.View{}, fmt.Errorf("no user %q", sip)
+		return engine.View{}, fmt.Errorf("no user %q: %w", sip, engine.ErrUnknownUser)
 	}
 	st := &endpoint{kind: kind, reads: engine.ReadsLync}
 	view := engine.View{ReadsFrom: engine.ReadsLync, List: cloneList(u.list)}
@@ -126,7 +126,7 @@ func (e *FakeEngine) ContactList(sip string) (engine.ContactList, error) {
 	defer e.mu.Unlock()
 	u := e.users[sip]
 	if u == nil {
-		return engine.ContactList{}, fmt.Errorf("no user %q", sip)
+		return engine.ContactList{}, fmt.Errorf("no user %q: %w", sip, engine.ErrUnknownUser)
 	}
 	l := cloneList(u.list)
 	l.Migrated = u.migrated

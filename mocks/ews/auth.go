@@ -38,7 +38,10 @@ func (s *Server) authenticate(r *http.Request, now time.Time) (caller, bool) {
 		}
 		return caller{name: user}, true
 	case "bearer":
-		if verifyToken(s.cfg.TrustKey, cred, now) != nil {
+		s.mu.Lock()
+		key := s.cfg.TrustKey
+		s.mu.Unlock()
+		if verifyToken(key, cred, now) != nil {
 			return caller{}, false
 		}
 		return caller{name: "server", byServer: true}, true

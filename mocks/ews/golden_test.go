@@ -5,7 +5,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,11 +14,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/internal/golden"
 	"github.com/ucssim/ucssim/mocks/ews"
 )
-
-// Set UCSSIM_UPDATE_GOLDEN=1 to rewrite testdata/golden from the current client and server.
-var updateGolden = os.Getenv("UCSSIM_UPDATE_GOLDEN") == "1"
 
 // goldenElements are the element names docs/PROTOCOLS.md section 2 gives each exchange.
 var goldenElements = map[string]struct{ request, response []string }{
@@ -173,13 +170,8 @@ var _ = Describe("golden fixtures", Ordered, func() {
 			for i, kind := range []string{"request", "response"} {
 				got := []byte(strings.ReplaceAll(string(pair[i]), base, "http://127.0.0.1:PORT"))
 				file := filepath.Join("testdata", "golden", name+"."+kind+".xml")
-				if updateGolden {
-					Expect(os.MkdirAll(filepath.Dir(file), 0o755)).To(Succeed())
-					Expect(os.WriteFile(file, got, 0o644)).To(Succeed())
-				}
-				onDisk, err := os.ReadFile(file)
-				Expect(err).NotTo(HaveOccurred(), "run with UCSSIM_UPDATE_GOLDEN=1 to create it")
-				Expect(string(got)).To(Equal(string(onDisk)), "%s differs from %s", kind, file)
+				// UCSSIM_UPDATE_GOLDEN=1 rewrites testdata/golden (package internal/golden).
+				Expect(golden.Check(file, got)).To(Succeed(), "%s of %s", kind, name)
 			}
 			reqNames, respNames := elementNames(pair[0]), elementNames(pair[1])
 			for _, n := range want.request {

@@ -297,3 +297,11 @@ func validAddress(a string) bool {
 	}
 	return true
 }
+
+// SetTrustKey changes the server-to-server trust while the server runs: nil removes it (Bearer
+// requests get 401 from then on), a key configures it.
+func (s *Server) SetTrustKey(key []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.TrustKey = key
+}

@@ -111,7 +111,7 @@ func (r *runner) evaluate(e *scenario.Expect) check {
 		c.add("contactsIn", e.ContactsIn.String(), st.ContactsIn.String(), e.ContactsIn == st.ContactsIn)
 	}
 	if e.Contacts != nil || len(e.Has) > 0 || len(e.Lacks) > 0 {
-		uris, err := r.authoritative(sip, st.ContactsIn)
+		uris, err := r.authoritative(sip)
 		if err != nil {
 			c.add("contacts", "readable", err.Error(), false)
 			return c
@@ -175,26 +175,16 @@ func (r *runner) evaluate(e *scenario.Expect) check {
 	return c
 }
 
-// authoritative returns the contact URIs (without sip:) of the user's authoritative store: the
-// Lync store, or the Exchange mailbox read in-process from the mock.
-func (r *runner) authoritative(sip string, in engine.Store) (map[string]bool, error) {
-	out := map[string]bool{}
-	if in == engine.StoreExchange {
-		list, _, err := r.w.Exchange.List(strings.TrimPrefix(sip, "sip:"))
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range list.Contacts {
-			out[bareURI(c.IMAddress)] = true
-		}
-		return out, nil
-	}
-	contacts, err := r.w.Engine.LyncContacts(sip)
+// authoritative returns the contact URIs (without sip:) of the user's authoritative store
+// (World.Contacts) as a set.
+func (r *runner) authoritative(sip string) (map[string]bool, error) {
+	uris, err := r.w.Contacts(sip)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range contacts {
-		out[bareURI(c.URI)] = true
+	out := make(map[string]bool, len(uris))
+	for _, u := range uris {
+		out[u] = true
 	}
 	return out, nil
 }

@@ -157,6 +157,10 @@ func (r *runner) step(s scenario.Step) *Failure {
 		if err := r.w.Fault(sim.FaultSpec{Kind: f.Kind, For: f.For, BackOff: f.BackOff, Latency: f.Latency, User: f.User}); err != nil {
 			return r.fail(s, "a fault", err.Error())
 		}
+	case scenario.StepMoveMailbox:
+		return r.checkErr(s, r.w.MoveMailbox(r.ctx, s.User, s.Mailbox))
+	case scenario.StepServerToServerAuth:
+		r.w.SetServerToServerAuth(s.ServerToServerAuth)
 	case scenario.StepWait:
 		if err := r.w.Sched.RunUntilContext(r.ctx, r.w.Sched.Now().Add(s.Wait)); err != nil {
 			return r.fail(s, "the clock to advance", err.Error())
@@ -261,6 +265,10 @@ func describeStep(s scenario.Step) string {
 		return "fault: " + s.Fault.Kind.String()
 	case scenario.StepUntil:
 		return "until"
+	case scenario.StepMoveMailbox:
+		return "moveMailbox: " + s.User + " to " + s.Mailbox
+	case scenario.StepServerToServerAuth:
+		return fmt.Sprintf("serverToServerAuth: %t", s.ServerToServerAuth)
 	}
 	if s.User != "" {
 		return string(s.Kind) + ": " + s.User

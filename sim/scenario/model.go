@@ -103,6 +103,9 @@ const (
 	StepWait              StepKind = "wait"
 	StepUntil             StepKind = "until"
 	StepExpect            StepKind = "expect"
+	// Extensions.
+	StepMoveMailbox        StepKind = "moveMailbox"
+	StepServerToServerAuth StepKind = "serverToServerAuth"
 )
 
 // Step is one step. Only the fields of its Kind are set.
@@ -125,6 +128,10 @@ type Step struct {
 	Contact Contact // URI, Name; Groups[0] is `group:` if given
 	// fault
 	Fault Fault
+	// moveMailbox (User above): the target mailbox kind, exchange2013 | exchange2010 | none
+	Mailbox string
+	// serverToServerAuth: whether the trust is configured from this step on
+	ServerToServerAuth bool
 	// wait
 	Wait time.Duration
 	// until

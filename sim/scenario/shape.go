@@ -187,6 +187,22 @@ type faultDoc struct {
 	User     string       `yaml:"user" jsonschema:"minLength=1" jsonschema_description:"Extension: only this user's mailbox misbehaves; without it the whole server does."`
 }
 
+type moveMailboxStep struct {
+	MoveMailbox moveMailboxDoc `yaml:"moveMailbox" jsonschema:"required" jsonschema_description:"Extension: move the user's mailbox to another Exchange version (Move-Mailbox in the Exchange shell). Moving it off Exchange 2013 is refused while the contacts are in the unified contact store."`
+	Error       string         `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
+	Note        string         `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+}
+
+type moveMailboxDoc struct {
+	User string      `yaml:"user" jsonschema:"required,minLength=1" jsonschema_description:"Whose mailbox."`
+	To   mailboxName `yaml:"to" jsonschema:"required" jsonschema_description:"exchange2013, exchange2010 or none."`
+}
+
+type serverToServerAuthStep struct {
+	ServerToServerAuth bool   `yaml:"serverToServerAuth" jsonschema:"required" jsonschema_description:"Extension: configure (true) or remove (false) the OAuth server-to-server trust between Lync Server and Exchange from now on; while it is off Exchange answers the server with HTTP 401 and migrations fail."`
+	Note               string `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+}
+
 type waitStep struct {
 	Wait durationText `yaml:"wait" jsonschema:"required" jsonschema_description:"Advance the clock by this long, firing everything due up to and including the target instant."`
 	Note string       `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
@@ -226,7 +242,8 @@ var stepTypes = []reflect.Type{
 	reflect.TypeFor[runStep](), reflect.TypeFor[signInStep](), reflect.TypeFor[signOutStep](),
 	reflect.TypeFor[acceptPromptStep](), reflect.TypeFor[addContactStep](), reflect.TypeFor[removeContactStep](),
 	reflect.TypeFor[outlookAddContactStep](), reflect.TypeFor[faultStep](), reflect.TypeFor[waitStep](),
-	reflect.TypeFor[untilStep](), reflect.TypeFor[expectStep](),
+	reflect.TypeFor[untilStep](), reflect.TypeFor[expectStep](), reflect.TypeFor[moveMailboxStep](),
+	reflect.TypeFor[serverToServerAuthStep](),
 }
 
 // stepWritten is a step as written: one of stepTypes (schemaFor gives it a oneOf).

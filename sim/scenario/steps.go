@@ -112,6 +112,15 @@ func (d *decoder) step(n *yaml.Node, w *World, start time.Time, now *time.Time) 
 		}
 	case StepFault:
 		d.fault(v, w, &s.Fault)
+	case StepMoveMailbox:
+		d.moveMailbox(v, w, &s)
+		if e := f.val["error"]; e != nil {
+			if str, ok := d.str(e, "error"); ok {
+				s.Error = &str
+			}
+		}
+	case StepServerToServerAuth:
+		s.ServerToServerAuth, _ = d.boolean(v, "serverToServerAuth")
 	case StepWait:
 		if dur, ok := d.duration(v, "wait", true); ok {
 			s.Wait = dur
@@ -248,6 +257,23 @@ func (d *decoder) fault(n *yaml.Node, w *World, x *Fault) {
 		if name, ok := d.nonEmpty(v, "user"); ok {
 			x.User = d.resolveUser(v, name, w)
 		}
+	}
+}
+
+// moveMailbox decodes `moveMailbox: {user, to}` (an extension to docs/SCENARIO-FORMAT.md).
+func (d *decoder) moveMailbox(n *yaml.Node, w *World, s *Step) {
+	f := d.mapping(n, "moveMailbox", keysOf[moveMailboxDoc]())
+	if f == nil {
+		return
+	}
+	d.require(f, "moveMailbox", "user", "to")
+	if v := f.val["user"]; v != nil {
+		if name, ok := d.nonEmpty(v, "user"); ok {
+			s.User = d.resolveUser(v, name, w)
+		}
+	}
+	if v := f.val["to"]; v != nil {
+		s.Mailbox, _ = d.enum(v, "to", engine.Names(engine.MailboxKinds()))
 	}
 }
 

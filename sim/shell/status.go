@@ -30,7 +30,7 @@ func (s *Shell) status(args []string) error {
 			return err
 		}
 		count := "?"
-		if n, err := s.contactCount(sip, st.ContactsIn); err == nil {
+		if n, err := s.contactCount(sip); err == nil {
 			count = fmt.Sprint(n)
 		}
 		hold := "-"
@@ -47,13 +47,9 @@ func (s *Shell) status(args []string) error {
 }
 
 // contactCount counts the contacts of the authoritative store, as the scenario expectations do.
-func (s *Shell) contactCount(sip string, in engine.Store) (int, error) {
-	if in == engine.StoreExchange {
-		list, _, err := s.world.Exchange.List(strings.TrimPrefix(sip, "sip:"))
-		return len(list.Contacts), err
-	}
-	contacts, err := s.world.Engine.LyncContacts(sip)
-	return len(contacts), err
+func (s *Shell) contactCount(sip string) (int, error) {
+	uris, err := s.world.Contacts(sip)
+	return len(uris), err
 }
 
 // endpoints renders signed-in endpoints: `desktop lync2013 reads exchange PROMPT`.

@@ -28,6 +28,7 @@ func (s *Shell) ServeUI(addr string) (*timeline.Live, error) {
 		},
 		Start:  s.world.Start,
 		NameOf: s.name,
+		Now:    s.world.Sched.Now,
 	})
 	if err != nil {
 		return nil, err

@@ -8,7 +8,7 @@ import (
 
 // Axis maps virtual instants to x positions. Busy minutes get room and long idle stretches are
 // compressed: a gap of g between two instants where something happens is drawn
-// 10 + 34·√(minutes) px wide up to CompressAfter, and logarithmically beyond, marked as a break.
+// 10 + 28·√(minutes) px wide up to CompressAfter, and logarithmically beyond, marked as a break.
 type Axis struct {
 	instants []time.Time
 	xs       []float64
@@ -30,11 +30,11 @@ func gapWidth(g time.Duration) (w float64, compressed bool) {
 	if g <= 0 {
 		return 0, false
 	}
-	lin := func(g time.Duration) float64 { return 10 + 34*math.Sqrt(g.Minutes()) }
+	lin := func(g time.Duration) float64 { return 10 + 28*math.Sqrt(g.Minutes()) }
 	if g <= CompressAfter {
 		return lin(g), false
 	}
-	return lin(CompressAfter) + 40*math.Log2(float64(g)/float64(CompressAfter)), true
+	return lin(CompressAfter) + 32*math.Log2(float64(g)/float64(CompressAfter)), true
 }
 
 // NewAxis builds the axis over the instants of the timeline: its start and end, every event,

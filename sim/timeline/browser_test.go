@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -155,6 +157,38 @@ var _ = Describe("the pages in a browser (headless Chromium)", Label("browser"),
 		Expect(d.Details).To(ContainSubstring("seen: contactsIn: exchange, contacts: 12"))
 	})
 
+	It("prints as a handout: the whole picture on the page width, no scroll bars, no details panel", func() {
+		page := runPath("../../scenarios/rollback/without-policy-change-remigrates.yaml").Page(timeline.PageOptions{IndexHref: "index.html"})
+		file := filepath.Join(GinkgoT().TempDir(), "print.html")
+		Expect(os.WriteFile(file, page, 0o644)).To(Succeed())
+		Expect(within(ctx, 30*time.Second,
+			chromedp.Navigate("file://"+file),
+			chromedp.WaitVisible(chromedp.CSS("svg.timeline")),
+			chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+				_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+				return err
+			}),
+		)).To(Succeed())
+		type printed struct {
+			Body, SVG, Scroll   float64
+			Details, Nav, Steps string
+		}
+		p, err := eval[printed](ctx, `(() => ({
+		  Body: document.body.getBoundingClientRect().width,
+		  SVG: document.querySelector("svg.timeline").getBoundingClientRect().width,
+		  Scroll: document.getElementById("picture").scrollWidth - document.getElementById("picture").clientWidth,
+		  Details: getComputedStyle(document.getElementById("details")).display,
+		  Nav: getComputedStyle(document.querySelector("nav")).display,
+		  Steps: getComputedStyle(document.querySelector(".steplist")).position,
+		}))()`)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(p.SVG).To(BeNumerically("<=", p.Body+0.5), "the picture is scaled to the page")
+		Expect(p.Scroll).To(BeNumerically("<=", 1), "nothing is hidden behind a scroll bar")
+		Expect(p.Details).To(Equal("none"))
+		Expect(p.Nav).To(Equal("none"))
+		Expect(p.Steps).To(Equal("static"))
+	})
+
 	It("follows the shell live: a line typed in the shell appears on the open page", func() {
 		s, err := shell.New(shell.Options{}, io.Discard)
 		Expect(err).NotTo(HaveOccurred())
@@ -189,5 +223,48 @@ var _ = Describe("the pages in a browser (headless Chromium)", Label("browser"),
 		Expect(lastSeq).NotTo(BeEmpty(), "the page heard the event over server-sent events")
 		Expect(pw.Close()).To(Succeed())
 		Eventually(done).Should(Receive(BeNil()))
+	})
+})
+
+var _ = Describe("a hundred users over a week in a browser", Label("browser"), Ordered, func() {
+	var ctx context.Context
+	BeforeAll(func() { ctx = browser() })
+
+	It("opens, draws every lane and answers a click; its size and render time are reported", func() {
+		page := hundredUsersPage()
+		file := filepath.Join(GinkgoT().TempDir(), "hundred.html")
+		Expect(os.WriteFile(file, page, 0o644)).To(Succeed())
+		AddReportEntry("page size (bytes)", len(page))
+
+		began := time.Now()
+		Expect(within(ctx, 60*time.Second,
+			chromedp.Navigate("file://"+file),
+			chromedp.WaitVisible(chromedp.CSS("svg.timeline")),
+		)).To(Succeed())
+		AddReportEntry("navigate to visible (wall)", time.Since(began).String())
+
+		type timing struct {
+			Lanes    int     `json:"lanes"`
+			Elements int     `json:"elements"`
+			Load     float64 `json:"load"`
+			Click    float64 `json:"click"`
+			Selected bool    `json:"selected"`
+		}
+		got, err := eval[timing](ctx, `(() => {
+		  const nav = performance.getEntriesByType("navigation")[0];
+		  const marks = document.querySelectorAll("svg .mark.ev");
+		  const m = marks[marks.length - 1];
+		  const t0 = performance.now();
+		  m.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+		  return {lanes: document.querySelectorAll("svg g.user").length, elements: document.getElementsByTagName("*").length,
+		          load: nav.loadEventEnd - nav.startTime, click: performance.now() - t0, selected: m.classList.contains("sel")};
+		})()`)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got.Lanes).To(Equal(100))
+		Expect(got.Selected).To(BeTrue(), "a click on the last marker selects it")
+		AddReportEntry("DOM elements", got.Elements)
+		AddReportEntry("load event (ms, in the browser)", got.Load)
+		AddReportEntry("click handled (ms)", got.Click)
+		GinkgoWriter.Printf("hundred users: %d bytes, %d elements, load %.0f ms, click %.1f ms\n", len(page), got.Elements, got.Load, got.Click)
 	})
 })

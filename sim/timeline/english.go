@@ -1,6 +1,8 @@
 package timeline
 
 import (
+	"github.com/ucssim/ucssim/engine"
+
 	"fmt"
 	"strings"
 	"time"
@@ -30,7 +32,7 @@ func Sentence(e Event, nameOf func(string) string, start time.Time) string {
 		return t.UTC().Format("Mon Jan 02 15:04:05")
 	}
 	switch e.Type {
-	case "signin":
+	case engine.EventSignIn:
 		s := fmt.Sprintf("%s signs in on %s with %s", who, ep, ClientName(e.detail("client")))
 		switch e.detail("reads") {
 		case "lync":
@@ -41,9 +43,9 @@ func Sentence(e Event, nameOf func(string) string, start time.Time) string {
 			s += "; it shows a read-only list (the contacts are in Exchange)"
 		}
 		return s
-	case "signout":
+	case engine.EventSignOut:
 		return fmt.Sprintf("%s signs out of %s", who, ep)
-	case "prompt.shown":
+	case engine.EventPromptShown:
 		switch e.detail("diag") {
 		case "2165":
 			return fmt.Sprintf("%s's %s shows the log-off prompt (2165): the contacts moved to Exchange", who, ep)
@@ -51,9 +53,9 @@ func Sentence(e Event, nameOf func(string) string, start time.Time) string {
 			return fmt.Sprintf("%s's %s shows the log-off prompt (2166): the contacts were rolled back to Lync Server", who, ep)
 		}
 		return fmt.Sprintf("%s's %s shows a prompt (%s)", who, ep, e.detail("diag"))
-	case "prompt.accepted":
+	case engine.EventPromptAccepted:
 		return fmt.Sprintf("%s accepts the prompt on %s: signs out and back in", who, ep)
-	case "migration.started":
+	case engine.EventMigrationStarted:
 		s := fmt.Sprintf("migration of %s %s contacts to Exchange starts (attempt %s", whose, e.detail("contacts"), e.detail("attempt"))
 		if tr := e.detail("trigger"); tr != "" {
 			s += ", " + triggerText(tr)
@@ -63,13 +65,13 @@ func Sentence(e Event, nameOf func(string) string, start time.Time) string {
 			s += "; it completes at " + at("commitAt")
 		}
 		return s
-	case "migration.completed":
+	case engine.EventMigrationCompleted:
 		return fmt.Sprintf("%s %s contacts are now in Exchange (unified contact store, attempt %s)", whose, e.detail("contacts"), e.detail("attempts"))
-	case "migration.failed":
+	case engine.EventMigrationFailed:
 		return fmt.Sprintf("migration of %s fails after attempt %s: %s; the contacts stay in Lync Server", who, e.detail("attempts"), e.detail("reason"))
-	case "migration.retry":
+	case engine.EventMigrationRetry:
 		return fmt.Sprintf("migration of %s is tried again (%s; %s attempts so far)", who, triggerText(e.detail("trigger")), e.detail("attempts"))
-	case "rollback.started":
+	case engine.EventRollbackStarted:
 		s := fmt.Sprintf("rollback of %s starts (%s", who, e.detail("trigger"))
 		if e.flag("force") {
 			s += ", -Force"
@@ -79,13 +81,13 @@ func Sentence(e Event, nameOf func(string) string, start time.Time) string {
 			s += ": it cancels the migration in flight"
 		}
 		return s
-	case "rollback.completed":
+	case engine.EventRollbackCompleted:
 		return fmt.Sprintf("%s %s contacts are back in Lync Server", whose, e.detail("contacts"))
-	case "hold.started":
+	case engine.EventHoldStarted:
 		return fmt.Sprintf("the rollback hold starts for %s: no migration until %s", who, at("holdUntil"))
-	case "hold.expired":
+	case engine.EventHoldExpired:
 		return fmt.Sprintf("the rollback hold of %s ends", who)
-	case "remigration.check":
+	case engine.EventRemigrationCheck:
 		pol := Canonical(e.detail("policy"))
 		allowed := e.detail("ucsAllowed") == "true"
 		switch action := e.detail("action"); {
@@ -102,24 +104,38 @@ func Sentence(e Event, nameOf func(string) string, start time.Time) string {
 			}
 			return s
 		}
-	case "contacts.lost":
-		return fmt.Sprintf("%s of %s contacts are lost (%s)", e.detail("contacts"), whose, e.detail("reason"))
-	case "contact.added", "contact.removed":
-		verb, prep := "added to", "in"
-		if e.Type == "contact.removed" {
-			verb, prep = "removed from", "in"
+	case engine.EventRollbackFailed:
+		s := fmt.Sprintf("rollback of %s fails: %s", who, e.detail("reason"))
+		if e.detail("changed") == "false" {
+			s += "; nothing changed"
 		}
-		_ = prep
+		return s
+	case engine.EventUserMoved:
+		s := fmt.Sprintf("%s is moved from pool %s to %s", who, e.detail("from"), e.detail("to"))
+		if e.flag("lyncServer2010") {
+			s += " (Lync Server 2010)"
+		}
+		if e.flag("rolledBack") {
+			s += ": the contacts are rolled back"
+		}
+		return s
+	case engine.EventContactsLost:
+		return fmt.Sprintf("%s of %s contacts are lost (%s)", e.detail("contacts"), whose, e.detail("reason"))
+	case engine.EventContactAdded, engine.EventContactRemoved:
+		verb := "added to"
+		if e.Type == engine.EventContactRemoved {
+			verb = "removed from"
+		}
 		where := "Lync Server"
 		if e.detail("store") == "exchange" {
 			where = "Exchange"
 		}
 		return fmt.Sprintf("%s %s %s list (%s)", e.detail("uri"), verb, whose, where)
-	case "policy.created":
+	case engine.EventPolicyCreated:
 		return fmt.Sprintf("policy %s created (UcsAllowed %s)", Canonical(e.detail("identity")), boolText(e.detail("ucsAllowed")))
-	case "policy.set":
+	case engine.EventPolicySet:
 		return fmt.Sprintf("policy %s set to UcsAllowed %s", Canonical(e.detail("identity")), boolText(e.detail("ucsAllowed")))
-	case "policy.removed":
+	case engine.EventPolicyRemoved:
 		if e.flag("reset") {
 			return "policy Global reset to its defaults (UcsAllowed True)"
 		}
@@ -128,7 +144,7 @@ func Sentence(e Event, nameOf func(string) string, start time.Time) string {
 			s += fmt.Sprintf("; %s users fall back to their next policy", n)
 		}
 		return s
-	case "policy.granted":
+	case engine.EventPolicyGranted:
 		g := e.detail("policy")
 		s := fmt.Sprintf("%s is granted policy %s", who, g)
 		if g == "" || strings.EqualFold(g, "$null") {
@@ -140,7 +156,7 @@ func Sentence(e Event, nameOf func(string) string, start time.Time) string {
 			s += "; in effect: " + Canonical(eff)
 		}
 		return s
-	case "fault.started":
+	case engine.EventFaultStarted:
 		s := fmt.Sprintf("Exchange is %s for %s", faultText(e.detail("exchange")), e.detail("for"))
 		if m := e.detail("mailbox"); m != "" {
 			s = fmt.Sprintf("Exchange is %s for the mailbox of %s for %s", faultText(e.detail("exchange")), nameOf("sip:"+m), e.detail("for"))
@@ -152,13 +168,13 @@ func Sentence(e Event, nameOf func(string) string, start time.Time) string {
 			s += ", answering after " + l
 		}
 		return s
-	case "fault.ended":
+	case engine.EventFaultEnded:
 		return fmt.Sprintf("Exchange is no longer %s", faultText(e.detail("exchange")))
-	case "cmdlet.error":
+	case engine.EventCmdletError:
 		return fmt.Sprintf("%s failed: %s", e.detail("cmdlet"), e.detail("message"))
 	}
 	var b strings.Builder
-	b.WriteString(e.Type)
+	b.WriteString(e.Type.String())
 	if e.User != "" {
 		b.WriteString(" " + who)
 	}
@@ -210,7 +226,7 @@ type Line struct {
 	Offset string // "+7d10m"
 	User   string // SIP address, "" for world-wide events
 	Seq    int
-	Type   string
+	Type   engine.EventType
 	Text   string
 }
 
@@ -224,17 +240,17 @@ func (l Line) String() string {
 // of an accepted prompt ("signs out and back in").
 func merged(ev []Event, i int) bool {
 	e := ev[i]
-	same := func(j int, typ string) bool {
+	same := func(j int, typ engine.EventType) bool {
 		return j >= 0 && j < len(ev) && ev[j].Type == typ && strings.EqualFold(ev[j].User, e.User) &&
 			ev[j].Time.Equal(e.Time) && ev[j].detail("endpoint") == e.detail("endpoint")
 	}
 	switch e.Type {
-	case "hold.expired":
-		return i+1 < len(ev) && ev[i+1].Type == "remigration.check" && strings.EqualFold(ev[i+1].User, e.User) && ev[i+1].Time.Equal(e.Time)
-	case "signout":
-		return same(i-1, "prompt.accepted")
-	case "signin":
-		return same(i-1, "signout") && same(i-2, "prompt.accepted")
+	case engine.EventHoldExpired:
+		return i+1 < len(ev) && ev[i+1].Type == engine.EventRemigrationCheck && strings.EqualFold(ev[i+1].User, e.User) && ev[i+1].Time.Equal(e.Time)
+	case engine.EventSignOut:
+		return same(i-1, engine.EventPromptAccepted)
+	case engine.EventSignIn:
+		return same(i-1, engine.EventSignOut) && same(i-2, engine.EventPromptAccepted)
 	}
 	return false
 }

@@ -3,15 +3,16 @@ package timeline_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/ucssim/ucssim/sim/runner"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/timeline"
 )
@@ -87,12 +88,6 @@ func spans(page, sip string) []drawn {
 	return out
 }
 
-func at(s string) time.Time {
-	t, err := time.Parse(time.RFC3339, s)
-	Expect(err).NotTo(HaveOccurred())
-	return t
-}
-
 // excerpt keeps failure messages short: the part of a page around the first match of a hint.
 func excerpt(page, hint string) string {
 	i := strings.Index(page, hint)
@@ -114,4 +109,20 @@ func expectMatch(page, pattern string, why ...any) {
 		hint = hint[:i]
 	}
 	Fail(fmt.Sprintf("the page has no match for\n  %s\n%s\nnear:\n%s", pattern, fmt.Sprint(why...), excerpt(page, hint)))
+}
+
+// hundredUsersPage renders the checked-in trace of testdata/hundred-users-week.yaml (100 users,
+// 8 days; regenerate with ucssim run --trace) named by its scenario file.
+func hundredUsersPage() []byte {
+	GinkgoHelper()
+	fh, err := os.Open("testdata/hundred-users-week.jsonl")
+	Expect(err).NotTo(HaveOccurred())
+	defer fh.Close()
+	events, err := timeline.ParseJSONL(fh)
+	Expect(err).NotTo(HaveOccurred())
+	f, err := scenario.Load("testdata/hundred-users-week.yaml")
+	Expect(err).NotTo(HaveOccurred())
+	st := timeline.FromFile(f)
+	st.Steps = nil
+	return timeline.Build(st, events).Page(timeline.PageOptions{})
 }

@@ -22,7 +22,13 @@ type LiveSource struct {
 	// Start is the world's start (offsets) and NameOf names users in the streamed sentences.
 	Start  time.Time
 	NameOf func(sip string) string
+	// Now, if set, is the world's clock: when it moves with nothing happening (wait 1h), pages hear
+	// a "clock" event and redraw their "now" line.
+	Now func() time.Time
 }
+
+// clockPoll is how often the server looks whether the virtual clock moved.
+const clockPoll = 250 * time.Millisecond
 
 // Live serves a live timeline page over HTTP on loopback: GET / is the page, GET /events a stream of
 // server-sent events ("trace", one per trace event: seq, type, user, offset, text) on which the page
@@ -37,8 +43,14 @@ type Live struct {
 	stop func()
 }
 
+// clockLine is the stream's marker for "the clock moved": a Line with Seq 0.
+func clockLine(t time.Time, start time.Time) Line { return Line{At: t, Offset: Offset(t, start)} }
+
 // ErrNotLoopback is returned for a --ui address that is not on loopback.
 var ErrNotLoopback = errors.New("the live page listens on loopback only (127.0.0.1 or ::1)")
+
+// MaxLivePages bounds the event streams open at once; a page beyond it is answered 503.
+const MaxLivePages = 64
 
 // subscriberBuffer is how many events a slow page may lag behind before it misses some (it
 // redraws from the whole trace anyway, so a missed event only delays the picture).
@@ -53,6 +65,9 @@ func ServeLive(addr string, src LiveSource) (*Live, error) {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return nil, fmt.Errorf("--ui %q: %w", addr, ErrNotLoopback)
 	}
+	if src.Timeline == nil {
+		return nil, errors.New("live timeline: no source")
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("--ui: %w", err)
@@ -66,6 +81,9 @@ func ServeLive(addr string, src LiveSource) (*Live, error) {
 		l.stop = src.Watch(l.publish)
 	}
 	go func() { _ = l.srv.Serve(ln) }()
+	if src.Now != nil {
+		go l.watchClock()
+	}
 	return l, nil
 }
 
@@ -84,13 +102,34 @@ func (l *Live) Close() error {
 }
 
 func (l *Live) publish(e Event) {
-	line := Line{At: e.Time, Offset: Offset(e.Time, l.src.Start), User: e.User, Seq: e.Seq, Type: e.Type, Text: Sentence(e, l.src.NameOf, l.src.Start)}
+	// a page that is behind misses the line, not the event: it redraws from the whole trace
+	l.broadcast(Line{At: e.Time, Offset: Offset(e.Time, l.src.Start), User: e.User, Seq: e.Seq, Type: e.Type, Text: Sentence(e, l.src.NameOf, l.src.Start)})
+}
+
+func (l *Live) watchClock() {
+	tick := time.NewTicker(clockPoll)
+	defer tick.Stop()
+	last := l.src.Now()
+	for {
+		select {
+		case <-l.done:
+			return
+		case <-tick.C:
+			if now := l.src.Now(); !now.Equal(last) {
+				last = now
+				l.broadcast(clockLine(now, l.src.Start))
+			}
+		}
+	}
+}
+
+func (l *Live) broadcast(line Line) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for ch := range l.subs {
 		select {
 		case ch <- line:
-		default: // the page is behind: it redraws from the whole trace at the next event anyway
+		default:
 		}
 	}
 }
@@ -110,6 +149,11 @@ func (l *Live) events(w http.ResponseWriter, r *http.Request) {
 	}
 	ch := make(chan Line, subscriberBuffer)
 	l.mu.Lock()
+	if len(l.subs) >= MaxLivePages {
+		l.mu.Unlock()
+		http.Error(w, fmt.Sprintf("more than %d live pages are open", MaxLivePages), http.StatusServiceUnavailable)
+		return
+	}
 	l.subs[ch] = struct{}{}
 	l.mu.Unlock()
 	defer func() {
@@ -128,6 +172,11 @@ func (l *Live) events(w http.ResponseWriter, r *http.Request) {
 		case <-l.done:
 			return
 		case line := <-ch:
+			if line.Seq == 0 {
+				fmt.Fprintf(w, "event: clock\ndata: {\"offset\":%q}\n\n", line.Offset)
+				fl.Flush()
+				continue
+			}
 			data, _ := json.Marshal(map[string]any{"seq": line.Seq, "type": line.Type, "user": line.User, "offset": line.Offset, "text": line.Text})
 			fmt.Fprintf(w, "event: trace\nid: %d\ndata: %s\n\n", line.Seq, strings.ReplaceAll(string(data), "\n", " "))
 			fl.Flush()

@@ -1,6 +1,8 @@
 package timeline
 
 import (
+	"github.com/ucssim/ucssim/engine"
+
 	"sort"
 	"strings"
 	"time"
@@ -331,7 +333,7 @@ func (b *builder) policyChanged(s *userState, at time.Time, seq int, eff string)
 }
 
 func (b *builder) mark(e Event, class, label, detail string) Mark {
-	return Mark{At: e.Time, Seq: e.Seq, Step: b.stepOf(e.Seq), Kind: e.Type, Class: class, Label: label, Detail: detail}
+	return Mark{At: e.Time, Seq: e.Seq, Step: b.stepOf(e.Seq), Kind: e.Type.String(), Class: class, Label: label, Detail: detail}
 }
 
 func (b *builder) endpoint(s *userState, name string) *EndpointLane {
@@ -350,12 +352,12 @@ func (b *builder) endpoint(s *userState, name string) *EndpointLane {
 func (b *builder) event(e Event) {
 	text := Sentence(e, b.nameOf, b.t.Start)
 	switch e.Type {
-	case "policy.created", "policy.set", "policy.removed":
+	case engine.EventPolicyCreated, engine.EventPolicySet, engine.EventPolicyRemoved:
 		id := e.detail("identity")
 		switch {
-		case e.Type == "policy.removed" && e.flag("reset"):
+		case e.Type == engine.EventPolicyRemoved && e.flag("reset"):
 			b.allowed["global"] = true
-		case e.Type == "policy.removed":
+		case e.Type == engine.EventPolicyRemoved:
 			delete(b.allowed, key(id))
 		default:
 			b.allowed[key(id)] = e.detail("ucsAllowed") == "true"
@@ -365,10 +367,10 @@ func (b *builder) event(e Event) {
 			b.policyChanged(s, e.Time, e.Seq, "")
 		}
 		return
-	case "cmdlet.error":
+	case engine.EventCmdletError:
 		b.t.Server.Marks = append(b.t.Server.Marks, b.mark(e, "error", e.detail("cmdlet"), text))
 		return
-	case "fault.started":
+	case engine.EventFaultStarted:
 		k := e.detail("exchange")
 		sp := Span{Kind: SpanFault, From: e.Time, Open: true, Label: "Exchange " + k, Seq: e.Seq, Detail: text, FaultFor: e.detail("mailbox")}
 		if sp.FaultFor != "" {
@@ -380,7 +382,7 @@ func (b *builder) event(e Event) {
 		b.t.Faults = append(b.t.Faults, sp)
 		b.faultAt[k] = append(b.faultAt[k], len(b.t.Faults)-1)
 		return
-	case "fault.ended":
+	case engine.EventFaultEnded:
 		k := e.detail("exchange")
 		if open := b.faultAt[k]; len(open) > 0 {
 			f := &b.t.Faults[open[0]]
@@ -391,7 +393,7 @@ func (b *builder) event(e Event) {
 		return
 	}
 	if e.User == "" {
-		b.t.Server.Marks = append(b.t.Server.Marks, b.mark(e, "other", e.Type, text))
+		b.t.Server.Marks = append(b.t.Server.Marks, b.mark(e, "other", e.Type.String(), text))
 		return
 	}
 	s := b.user(e.User)
@@ -399,7 +401,7 @@ func (b *builder) event(e Event) {
 		b.open(s, b.inferInitial(e), b.t.Start, 0, "")
 	}
 	switch e.Type {
-	case "signin":
+	case engine.EventSignIn:
 		ep := b.endpoint(s, e.detail("endpoint"))
 		if o := s.epOpen[ep.Name]; o != nil {
 			o.To, o.Open = e.Time, false
@@ -409,53 +411,53 @@ func (b *builder) event(e Event) {
 			Label: ep.Name + " · " + ClientName(client), Seq: e.Seq, Detail: text})
 		s.epOpen[ep.Name] = &ep.Spans[len(ep.Spans)-1]
 		ep.Marks = append(ep.Marks, b.mark(e, "signin", "signed in", text))
-	case "signout":
+	case engine.EventSignOut:
 		ep := b.endpoint(s, e.detail("endpoint"))
 		if o := s.epOpen[ep.Name]; o != nil {
 			o.To, o.Open, o.EndSeq = e.Time, false, e.Seq
 			delete(s.epOpen, ep.Name)
 		}
 		ep.Marks = append(ep.Marks, b.mark(e, "signout", "signed out", text))
-	case "prompt.shown":
+	case engine.EventPromptShown:
 		ep := b.endpoint(s, e.detail("endpoint"))
 		d := e.detail("diag")
 		ep.Marks = append(ep.Marks, b.mark(e, "prompt-"+d, "prompt "+d, text))
-	case "prompt.accepted":
+	case engine.EventPromptAccepted:
 		ep := b.endpoint(s, e.detail("endpoint"))
 		ep.Marks = append(ep.Marks, b.mark(e, "prompt-accepted", "accepted", text))
-	case "migration.started":
+	case engine.EventMigrationStarted:
 		b.open(s, SpanMigrating, e.Time, e.Seq, text)
 		if c, err := time.Parse(time.RFC3339, e.detail("commitAt")); err == nil {
 			s.cur.Until = c
 		}
 		s.lane.Marks = append(s.lane.Marks, b.mark(e, "migration", "migration starts", text))
-	case "migration.completed":
+	case engine.EventMigrationCompleted:
 		b.open(s, SpanExchange, e.Time, e.Seq, text)
 		s.lane.Marks = append(s.lane.Marks, b.mark(e, "migration", "in Exchange", text))
-	case "migration.failed":
+	case engine.EventMigrationFailed:
 		b.open(s, SpanLync, e.Time, e.Seq, text)
 		s.cur.Label = "Lync (migration failed)"
 		s.lane.Marks = append(s.lane.Marks, b.mark(e, "failure", "migration failed", text))
-	case "migration.retry":
+	case engine.EventMigrationRetry:
 		s.lane.Marks = append(s.lane.Marks, b.mark(e, "migration", "retry", text))
-	case "rollback.started":
+	case engine.EventRollbackStarted:
 		s.lane.Marks = append(s.lane.Marks, b.mark(e, "rollback", "rollback", text))
-	case "rollback.completed":
+	case engine.EventRollbackCompleted:
 		b.open(s, SpanLync, e.Time, e.Seq, text)
 		s.lane.Marks = append(s.lane.Marks, b.mark(e, "rollback", "back in Lync", text))
-	case "hold.started":
+	case engine.EventHoldStarted:
 		b.open(s, SpanHold, e.Time, e.Seq, text)
 		if u, err := time.Parse(time.RFC3339, e.detail("holdUntil")); err == nil {
 			s.cur.Until = u.UTC()
 			s.cur.Label = "Lync, rollback hold until " + Offset(u, b.t.Start)
 		}
 		s.lane.Marks = append(s.lane.Marks, b.mark(e, "hold", "hold starts", text))
-	case "hold.expired":
+	case engine.EventHoldExpired:
 		if s.cur.Kind == SpanHold {
 			b.open(s, SpanLync, e.Time, e.Seq, text)
 		}
 		s.lane.Marks = append(s.lane.Marks, b.mark(e, "hold", "hold ends", text))
-	case "remigration.check":
+	case engine.EventRemigrationCheck:
 		if p := e.detail("policy"); p != "" {
 			s.policy = Canonical(p)
 			b.allowed[key(p)] = e.detail("ucsAllowed") == "true"
@@ -464,7 +466,7 @@ func (b *builder) event(e Event) {
 			}
 		}
 		s.lane.Marks = append(s.lane.Marks, b.mark(e, "check", "re-check: "+e.detail("action"), text))
-	case "policy.granted":
+	case engine.EventPolicyGranted:
 		g := e.detail("policy")
 		if strings.EqualFold(g, "$null") || g == "" || strings.EqualFold(g, "<none>") {
 			s.grant = ""
@@ -477,16 +479,24 @@ func (b *builder) event(e Event) {
 		}
 		b.policyChanged(s, e.Time, e.Seq, eff)
 		s.lane.Marks = append(s.lane.Marks, b.mark(e, "policy", "grant "+Canonical(g), text))
-	case "contacts.lost":
+	case engine.EventRollbackFailed:
+		s.lane.Marks = append(s.lane.Marks, b.mark(e, "failure", "rollback failed", text))
+	case engine.EventUserMoved:
+		cls := "other"
+		if e.flag("rolledBack") {
+			cls = "rollback"
+		}
+		s.lane.Marks = append(s.lane.Marks, b.mark(e, cls, "moved to "+e.detail("to"), text))
+	case engine.EventContactsLost:
 		s.lane.Marks = append(s.lane.Marks, b.mark(e, "failure", e.detail("contacts")+" contacts lost", text))
-	case "contact.added", "contact.removed":
+	case engine.EventContactAdded, engine.EventContactRemoved:
 		cls := "edit-lync"
 		if e.detail("store") == "exchange" {
 			cls = "edit"
 		}
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, cls, strings.TrimPrefix(e.Type, "contact."), text))
+		s.lane.Marks = append(s.lane.Marks, b.mark(e, cls, strings.TrimPrefix(e.Type.String(), "contact."), text))
 	default:
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "other", e.Type, text))
+		s.lane.Marks = append(s.lane.Marks, b.mark(e, "other", e.Type.String(), text))
 	}
 }
 
@@ -500,9 +510,9 @@ func (b *builder) allowedOr(id string) bool {
 // inferInitial guesses where a user's contacts were before the first event (bare traces).
 func (b *builder) inferInitial(e Event) string {
 	switch e.Type {
-	case "rollback.started", "rollback.completed":
+	case engine.EventRollbackStarted, engine.EventRollbackCompleted:
 		return SpanExchange
-	case "signin":
+	case engine.EventSignIn:
 		if e.detail("reads") == "exchange" || e.detail("reads") == "readonly" {
 			return SpanExchange
 		}

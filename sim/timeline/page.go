@@ -160,7 +160,7 @@ func (t *Timeline) eventTable() string {
 			attr = fmt.Sprintf(` data-steps="%d"`, step)
 		}
 		fmt.Fprintf(&b, `<tr id="ev-%d" data-seqs="%d"%s class="t-%s"><td class="off">%s</td><td>%s</td><td>%d</td><td>%s</td></tr>`,
-			l.Seq, l.Seq, attr, strings.ReplaceAll(l.Type, ".", "-"), esc(l.Offset), esc(l.At.Format("Mon Jan 02 15:04:05")), l.Seq, esc(l.Text))
+			l.Seq, l.Seq, attr, strings.ReplaceAll(l.Type.String(), ".", "-"), esc(l.Offset), esc(l.At.Format("Mon Jan 02 15:04:05")), l.Seq, esc(l.Text))
 	}
 	b.WriteString(`</tbody></table>`)
 	return b.String()

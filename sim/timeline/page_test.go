@@ -58,7 +58,7 @@ var _ = Describe("the scenario page", func() {
 				hold = s
 			}
 		}
-		Expect(mig.w).To(BeNumerically(">=", 100), "ten minutes of migration get room for a label")
+		Expect(mig.w).To(BeNumerically(">=", 90), "ten minutes of migration get room for a label")
 		Expect(hold.w).To(BeNumerically("<", 12*mig.w), "7 days are 1008 times as long but drawn compressed")
 		expectMatch(page, regexp.QuoteMeta(`<text class="gap"`))
 	})

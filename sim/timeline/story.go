@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
@@ -69,11 +70,11 @@ func FromFile(f *scenario.File) Story {
 	}
 	names := map[string]string{}
 	for _, u := range f.World.Users {
-		store := u.Store
+		store := u.Store.String()
 		if store == "" {
-			store = "lync"
+			store = engine.StoreLync.String()
 		}
-		st.Users = append(st.Users, User{Name: u.Name, SIP: u.SIP, Store: string(store), Policy: u.Policy})
+		st.Users = append(st.Users, User{Name: u.Name, SIP: u.SIP, Store: store, Policy: u.Policy})
 		names[strings.ToLower(u.SIP)] = u.Name
 	}
 	for _, p := range f.World.Policies {
@@ -146,7 +147,7 @@ func StepText(s scenario.Step, start time.Time, names map[string]string) string 
 		fmt.Fprintf(&b, "%s: %s", s.Kind, who(s.User))
 		var opts []string
 		if s.Client != "" {
-			opts = append(opts, "client "+string(s.Client))
+			opts = append(opts, "client "+s.Client.String())
 		}
 		if s.Endpoint != "" {
 			opts = append(opts, "endpoint "+s.Endpoint)
@@ -219,9 +220,9 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "user":
 			v = who(e.User)
 		case "state":
-			v = string(e.State)
+			v = e.State.String()
 		case "contactsIn":
-			v = string(e.ContactsIn)
+			v = e.ContactsIn.String()
 		case "contacts":
 			if e.Contacts != nil {
 				v = fmt.Sprint(*e.Contacts)
@@ -233,7 +234,7 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "prompt":
 			v = e.Prompt
 		case "clientReads":
-			v = string(e.ClientReads)
+			v = e.ClientReads.String()
 		case "attempts":
 			if e.Attempts != nil {
 				v = fmt.Sprint(*e.Attempts)
@@ -248,7 +249,7 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "effectivePolicy":
 			v = e.EffectivePolicy
 		case "event":
-			v = string(e.Event)
+			v = e.Event.String()
 		case "count":
 			if e.Count != nil {
 				v = fmt.Sprint(*e.Count)

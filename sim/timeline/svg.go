@@ -20,11 +20,12 @@ const (
 	markStripH = 12.0
 	epH        = 18.0
 	laneGap    = 12.0
-	charW      = 6.3 // estimated width of a character at 11px
+	charW      = 6.3  // estimated width of a character at 11px
+	openTail   = 40.0 // spans still open at the end run on this far past the last instant
 )
 
 // maxLabelRows bounds how many rows of step labels are packed; further labels show on hover only.
-const maxLabelRows = 6
+const maxLabelRows = 8
 
 var esc = html.EscapeString
 
@@ -158,7 +159,7 @@ func fits(text string, w float64) string {
 func (t *Timeline) SVG() string {
 	ax := NewAxis(t)
 	x0 := labelW + chartPad
-	width := math.Max(x0+ax.Width+160, 900)
+	width := math.Max(x0+ax.Width+90, 900)
 	var b, lab strings.Builder // b: chart, lab: the lane labels (a group kept in view while scrolling)
 
 	y := axisH
@@ -170,7 +171,7 @@ func (t *Timeline) SVG() string {
 		label string
 	}
 	var steps []placed
-	for i, m := range t.Steps {
+	for _, m := range t.Steps {
 		g := group{x: x0 + ax.X(m.At), marks: []Mark{m}}
 		label := ""
 		if m.Class != "clock" {
@@ -194,8 +195,13 @@ func (t *Timeline) SVG() string {
 			rowEnd = append(rowEnd, 0)
 			row = len(rowEnd) - 1
 		}
-		if row < 0 {
-			row, label = i%maxLabelRows, "" // no room: the marker alone, details on hover
+		if row < 0 { // no room: the marker alone (details on hover), in the row that frees first
+			row, label = 0, ""
+			for r := range rowEnd {
+				if rowEnd[r] < rowEnd[row] {
+					row = r
+				}
+			}
 		} else {
 			rowEnd[row] = g.x + w
 		}
@@ -308,6 +314,9 @@ func (t *Timeline) SVG() string {
 		for _, sp := range u.Spans {
 			x1, x2 := x0+ax.X(sp.From), x0+ax.X(sp.To)
 			w := x2 - x1
+			if sp.Open && !sp.To.Before(t.End) {
+				w += openTail // still so at the end: drawn on past the last instant
+			}
 			if w < 5 {
 				x1, w = x1-2.5, 5 // a state that lasted no virtual time: drawn thin but visible
 			}
@@ -348,6 +357,9 @@ func (t *Timeline) SVG() string {
 			fmt.Fprintf(&b, `<g class="endpoint" data-endpoint="%s">`, esc(ep.Name))
 			for _, sp := range ep.Spans {
 				x1, x2 := x0+ax.X(sp.From), x0+ax.X(sp.To)
+				if sp.Open && !sp.To.Before(t.End) {
+					x2 += openTail
+				}
 				title := Offset(sp.From, t.Start) + " to " + Offset(sp.To, t.Start) + "  " + sp.Label + " signed in"
 				if sp.Open {
 					title += " (still signed in)"
@@ -377,14 +389,4 @@ func (t *Timeline) SVG() string {
 	fmt.Fprintf(&b, `<g class="labels"><rect class="labelbg" x="0" y="0" width="%s" height="%s"/>%s</g>`, fx(labelW), fx(height), lab.String())
 	b.WriteString(`</svg>`)
 	return b.String()
-}
-
-// sortMarks orders marks by time then seq (steps and events interleave correctly).
-func sortMarks(ms []Mark) {
-	sort.SliceStable(ms, func(i, j int) bool {
-		if !ms[i].At.Equal(ms[j].At) {
-			return ms[i].At.Before(ms[j].At)
-		}
-		return ms[i].Seq < ms[j].Seq
-	})
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/engine/enginetest"
+	"github.com/ucssim/ucssim/internal/golden"
 	"github.com/ucssim/ucssim/sim/internal/client"
 	"github.com/ucssim/ucssim/sim/internal/frontend"
 	"github.com/ucssim/ucssim/sim/vclock"
@@ -138,14 +138,11 @@ func normalize(s string) string {
 	return s
 }
 
+// matchGolden compares got with testdata/golden/<name> (package internal/golden:
+// UCSSIM_UPDATE_GOLDEN=1 rewrites it).
 func matchGolden(name, got string) {
-	path := filepath.Join("testdata", "golden", name)
-	if os.Getenv("UPDATE_GOLDEN") == "1" {
-		Expect(os.WriteFile(path, []byte(got), 0o644)).To(Succeed())
-	}
-	want, err := os.ReadFile(path)
-	Expect(err).NotTo(HaveOccurred(), "golden file %s (run with UPDATE_GOLDEN=1 to create it)", path)
-	Expect(got).To(Equal(string(want)), "golden file %s", path)
+	GinkgoHelper()
+	Expect(golden.Check(filepath.Join("testdata", "golden", name), []byte(got))).To(Succeed())
 }
 
 var _ = Describe("the simulated client on the wire", func() {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 	. "github.com/onsi/gomega"
 
+	"github.com/ucssim/ucssim/internal/golden"
 	"github.com/ucssim/ucssim/sim/internal/frontend"
 )
 
@@ -125,18 +125,10 @@ func normalize(raw string) string {
 	return raw
 }
 
-// matchGolden compares a normalized message with testdata/golden/<name>; UPDATE_GOLDEN=1
-// rewrites the file instead.
+// matchGolden compares a normalized message with testdata/golden/<name> (package internal/golden:
+// UCSSIM_UPDATE_GOLDEN=1 rewrites it).
 func matchGolden(name, raw string) {
-	path := filepath.Join("testdata", "golden", name)
-	got := normalize(raw)
-	if os.Getenv("UPDATE_GOLDEN") == "1" {
-		Expect(os.MkdirAll(filepath.Dir(path), 0o755)).To(Succeed())
-		Expect(os.WriteFile(path, []byte(got), 0o644)).To(Succeed())
-	}
-	want, err := os.ReadFile(path)
-	Expect(err).NotTo(HaveOccurred(), "golden file %s (run with UPDATE_GOLDEN=1 to create it)", path)
-	Expect(got).To(Equal(string(want)), "golden file %s", path)
+	ExpectWithOffset(1, golden.Check(filepath.Join("testdata", "golden", name), []byte(normalize(raw)))).To(Succeed())
 }
 
 const (

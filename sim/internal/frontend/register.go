@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -46,7 +47,11 @@ func (s *Server) identify(req *sip.Request, tx sip.ServerTransaction, needEpid b
 	}
 	user, err := s.cfg.Engine.ResolveUser(userURI(to.Address))
 	if err != nil {
-		s.refuse(tx, req, 404, "Not Found", fmt.Sprintf("user %s is not homed on this pool", userURI(to.Address)))
+		why := err.Error()
+		if errors.Is(err, engine.ErrUnknownUser) {
+			why = fmt.Sprintf("user %s is not homed on this pool", userURI(to.Address))
+		}
+		s.refuseErr(tx, req, why, err)
 		return key, false
 	}
 	key.user = user

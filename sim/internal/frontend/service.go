@@ -76,7 +76,8 @@ func (s *Server) service(key endpointKey, req *sip.Request) serviceAnswer {
 			}
 			return a
 		}
-		return serviceAnswer{code: 500, reason: "Server Internal Error", why: err.Error()}
+		code, reason := answerFor(err)
+		return serviceAnswer{code: code, reason: reason, why: err.Error()}
 	}
 	a := serviceAnswer{code: 200, reason: "OK"}
 	if op.Kind == engine.OpAddGroup {
@@ -97,4 +98,25 @@ func statusText(code int) string {
 		return "Conflict"
 	}
 	return "Request Failed"
+}
+
+// answerFor is the SIP answer to an engine error, decided by the error's kind (errors.Is/As on the
+// engine's sentinels and *engine.Refusal), never by its text, and never by resolving the user again.
+func answerFor(err error) (code int, reason string) {
+	var r *engine.Refusal
+	switch {
+	case errors.As(err, &r):
+		return r.Status, statusText(r.Status)
+	case errors.Is(err, engine.ErrUnknownUser):
+		return 404, "Not Found"
+	case errors.Is(err, engine.ErrAmbiguousUser):
+		return 485, "Ambiguous"
+	}
+	return 500, "Server Internal Error"
+}
+
+// refuseErr answers a request with the SIP answer of an engine error (answerFor) and why.
+func (s *Server) refuseErr(tx sip.ServerTransaction, req *sip.Request, why string, err error) {
+	code, reason := answerFor(err)
+	s.refuse(tx, req, code, reason, why)
 }

@@ -150,7 +150,7 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 	if ev == lyncwire.EventProvisioning || (has && secs == 0) {
 		body, ctype, err := s.state(ev, key, req)
 		if err != nil {
-			s.refuse(tx, req, 500, "Server Internal Error", err.Error())
+			s.refuseErr(tx, req, err.Error(), err)
 			return
 		}
 		s.respond(tx, req, 200, "OK", body, sip.NewHeader("Expires", "0"),
@@ -211,7 +211,7 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 		view, err := s.cfg.Engine.SignIn(key.user, key.epid, kind)
 		if err != nil {
 			s.dropSub(sub)
-			s.refuse(tx, req, 500, "Server Internal Error", "sign-in failed: "+err.Error())
+			s.refuseErr(tx, req, "sign-in failed: "+err.Error(), err)
 			return
 		}
 		s.mu.Lock()
@@ -229,7 +229,7 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 	} else {
 		if body, ctype, err = s.state(ev, key, req); err != nil {
 			s.dropSub(sub)
-			s.refuse(tx, req, 500, "Server Internal Error", err.Error())
+			s.refuseErr(tx, req, err.Error(), err)
 			return
 		}
 	}
@@ -329,7 +329,7 @@ func (s *Server) resubscribe(req *sip.Request, tx sip.ServerTransaction, toTag s
 	}
 	body, ctype, err := s.state(sub.event, sub.key, req)
 	if err != nil {
-		s.refuse(tx, req, 500, "Server Internal Error", err.Error())
+		s.refuseErr(tx, req, err.Error(), err)
 		return
 	}
 	granted := s.cfg.SubscribeExpiry
@@ -360,7 +360,7 @@ func (s *Server) state(ev string, key endpointKey, req *sip.Request) ([]byte, st
 	}
 	list, err := s.cfg.Engine.ContactList(key.user)
 	if err != nil {
-		return nil, "", fmt.Errorf("contact list of %s: %v", key.user, err)
+		return nil, "", fmt.Errorf("contact list of %s: %w", key.user, err)
 	}
 	s.mu.Lock()
 	kind := clientKind(req)

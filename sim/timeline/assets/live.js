@@ -11,7 +11,7 @@ function redraw(){
     ["picture","events"].forEach(function(id){var n=doc.getElementById(id),o=document.getElementById(id);if(n&&o){o.innerHTML=n.innerHTML;}});
     Array.prototype.forEach.call(document.querySelectorAll("#events tr[id]"),function(r){if(!known[r.id]){r.classList.add("new");}});
     var meta=doc.querySelector(".meta");if(meta){document.querySelector(".meta").innerHTML=meta.innerHTML;}
-    sc.scrollLeft=Math.max(left,sc.scrollWidth);window.ucssimTimeline.pin();
+    sc.scrollLeft=Math.max(left,sc.scrollWidth);window.ucssimTimeline.pin();window.ucssimTimeline.fit();
   }).catch(function(){}).then(function(){busy=false;if(again){again=false;redraw();}});
 }
 var es=new EventSource("events");

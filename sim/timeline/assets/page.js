@@ -16,6 +16,8 @@ function selectStep(n,scroll){
   if(li){var t="Step "+(n+1)+"  "+li.querySelector(".off").textContent+"\n"+li.querySelector("code").textContent;
     Array.prototype.forEach.call(li.querySelectorAll("dt"),function(dt){t+="\n"+dt.textContent+": "+dt.nextElementSibling.textContent;});
     var note=li.querySelector(".note");if(note){t+="\nnote: "+note.textContent;}
+    var caused=all("#events tr[data-steps]").filter(function(r){return has(r,"data-steps",String(n));});
+    if(caused.length){t+="\n\nwhat happened during this step:";caused.forEach(function(r){var c=r.cells;t+="\n  "+c[0].textContent+"  "+c[3].textContent;});}
     showText(t);}
 }
 function selectMark(g){
@@ -39,4 +41,13 @@ function pin(){var sc=document.getElementById("picture");if(!sc){return;}var lab
 document.addEventListener("scroll",function(ev){if(ev.target&&ev.target.id==="picture"){pin();}},true);
 window.ucssimTimeline={selectStep:selectStep,selectMark:selectMark,pin:pin};
 var f=document.querySelector(".failure a[data-step]");if(f&&location.hash===""){selectStep(+f.getAttribute("data-step"),true);}
+var h=/[?&]step=(\d+)/.exec(location.search);if(h){selectStep(+h[1],false);}
+})();
+// a picture only a little wider than its column is scaled to fit (text stays readable); wider ones scroll
+(function(){
+  var sc=document.getElementById("picture");if(!sc){return;}
+  function fit(){var svg=sc.querySelector("svg.timeline");if(!svg){return;}var w=+svg.getAttribute("width");
+    var avail=sc.clientWidth;svg.style.width=(w>avail&&w/avail<=1.25)?"100%":"";svg.style.height=svg.style.width?"auto":"";}
+  fit();window.addEventListener("resize",fit);
+  window.ucssimTimeline.fit=fit;
 })();
