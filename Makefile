@@ -28,16 +28,20 @@ interop: test-deps
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
+# staticcheck is pinned so every checkout lints alike; `go run` fetches it through the module proxy.
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 lint:
 	gofmt -l . | tee /dev/stderr | (! read)
 	$(GO) vet $(PKGS)
+	$(STATICCHECK) $(PKGS)
 
 FUZZTIME ?= 30s
 # Each target runs for FUZZTIME; a failing input is saved to the package's testdata/fuzz/ (the corpus).
 FUZZ_TARGETS := \
 	./engine/pwsh:FuzzParseCommand ./engine:FuzzParseCommand ./engine:FuzzRun \
 	./mocks/ews:FuzzDecodeRequest ./sim/scenario:FuzzParse ./sim/internal/frontend:FuzzServiceBody \
-	./sim/shell:FuzzSplitWords ./sim/shell:FuzzExec ./sim/shell:FuzzComplete ./sim/timeline:FuzzParseJSONL
+	./sim/shell:FuzzSplitWords ./sim/shell:FuzzExec ./sim/shell:FuzzComplete ./sim/timeline:FuzzParseJSONL \
+	./sim/internal/frontend:FuzzSIPMessage
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

@@ -396,6 +396,9 @@ func wrapPwsh(cmdlet string, err error) *CmdletError {
 // error of one cmdlet invocation does not stop the others; Run returns the Result with every
 // error in Errors, and the first of them as its error.
 func (e *Engine) Run(ctx context.Context, line string, opt RunOptions) (*Result, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(e.root, cancel)()
 	sess := opt.Session
 	if sess == nil {
 		sess = NewSession()

@@ -28,6 +28,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
 	"sync"
@@ -84,13 +85,21 @@ type Engine struct {
 	sched Scheduler
 	ex    Exchange
 
+	// root is the context of every job the engine starts (migrations, rollbacks, mirror
+	// refreshes); Close cancels it, so no job outlives the engine.
+	root context.Context
+	stop context.CancelFunc
+
 	mu       sync.Mutex
 	rnd      *rand.Rand
 	listener Listener
 	policies map[string]*policy
 	users    map[string]*user // by SIP address "sip:alias@domain"
-	outbox   []delivery
-	legacy   map[string]bool
+	// names indexes users by lower-case display name and UPN, so adding and resolving a user
+	// costs the same with 100,000 users as with ten.
+	names  map[string][]*user
+	outbox []delivery
+	legacy map[string]bool
 
 	qmu      sync.Mutex
 	queue    []delivery
@@ -162,14 +171,21 @@ func New(cfg Config) (*Engine, error) {
 	e := &Engine{
 		cfg: cfg, mig: m, clock: cfg.Clock, sched: cfg.Scheduler, ex: cfg.Exchange,
 		rnd: rnd, listener: cfg.Listener,
-		policies: map[string]*policy{}, users: map[string]*user{}, legacy: map[string]bool{},
+		policies: map[string]*policy{}, users: map[string]*user{}, names: map[string][]*user{}, legacy: map[string]bool{},
 	}
+	e.root, e.stop = context.WithCancel(context.Background())
 	for _, p := range cfg.LegacyPools {
 		e.legacy[lower(p)] = true
 	}
 	e.policies[globalKey] = &policy{scope: scopeGlobal, name: "Global", ucsAllowed: true}
 	e.scheduleDailyTask()
 	return e, nil
+}
+
+// Close cancels every job in flight or parked on the virtual clock (each returns without
+// committing) and refuses to start new ones. The world calls it when it is torn down.
+func (e *Engine) Close() {
+	e.stop()
 }
 
 // SetListener sets the receiver of SIP notifications.

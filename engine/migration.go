@@ -46,7 +46,7 @@ func (e *Engine) startMigrationLocked(u *user, trigger string) {
 		return
 	}
 	e.cancelAttemptLocked(u)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(e.root)
 	u.cancel = cancel
 	u.attempts++
 	now := e.now()

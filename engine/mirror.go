@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"time"
 )
@@ -32,13 +31,13 @@ func (e *Engine) runRefresh(u *user) {
 		}
 		e.unlock()
 		var im ImList
-		ctx := context.Background()
+		ctx := e.root
 		err := e.call(ctx, func() (err error) { im, err = e.ex.GetImItemList(ctx, mbox); return })
 		e.lock()
 		if err == nil && u.epoch == epoch && u.phase == phaseMigrated && !u.rollingBack {
 			e.applyMirrorLocked(u, fromImList(im, u.mirror))
 		}
-		if err != nil && u.epoch == epoch && u.phase == phaseMigrated {
+		if err != nil && u.epoch == epoch && u.phase == phaseMigrated && e.root.Err() == nil {
 			// the mirror must converge once Exchange answers again
 			e.sched.At(e.now().Add(refreshRetry), "mirror refresh retry "+u.sip, func() {
 				e.lock()

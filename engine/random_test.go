@@ -287,9 +287,7 @@ var _ = Describe("Randomized operations (docs/ARCHITECTURE.md D-6: nothing is lo
 			}
 		}
 		for _, seed := range seeds {
-			var err error
-			err = randomRun(seed, randomOps)
-			if err != nil {
+			if err := randomRun(seed, randomOps); err != nil {
 				Fail(fmt.Sprintf("%v\nreplay: UCSSIM_SEED=%d go test ./engine -run TestEngine -ginkgo.focus=Randomized", err, seed))
 			}
 		}

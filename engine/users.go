@@ -74,7 +74,7 @@ type ContactSpec struct {
 // AddUser adds a user of the world. Nothing changes when it returns an error.
 func (e *Engine) AddUser(s UserSpec) error {
 	if !strings.HasPrefix(lower(s.SIP), "sip:") {
-		return fmt.Errorf("user %q: SIP address %q must start with sip:", s.Name, s.SIP)
+		return fmt.Errorf("user %q: SIP address %q must start with \"sip:\"", s.Name, s.SIP)
 	}
 	addr, err := checkURI(s.SIP)
 	if err != nil {
@@ -144,11 +144,12 @@ func (e *Engine) AddUser(s UserSpec) error {
 	if _, dup := e.users[lower(sip)]; dup {
 		return fmt.Errorf("user %q: SIP address %s is already in use", s.Name, sip)
 	}
-	for _, k := range e.sortedUserKeysLocked() { // sorted: the error names the same user every run
-		u := e.users[k]
+	for _, u := range e.names[lower(s.Name)] {
 		if strings.EqualFold(u.name, s.Name) {
 			return fmt.Errorf("user %q: the display name is already in use by %s", s.Name, u.sip)
 		}
+	}
+	for _, u := range e.names[lower(s.UPN)] {
 		if strings.EqualFold(u.upn, s.UPN) {
 			return fmt.Errorf("user %q: UPN %s is already in use by %s", s.Name, s.UPN, u.sip)
 		}
@@ -165,6 +166,7 @@ func (e *Engine) AddUser(s UserSpec) error {
 		u.grant = p.key()
 	}
 	e.users[lower(sip)] = u
+	e.indexNamesLocked(u)
 	if s.InExchange {
 		if err := u.startInExchange(); err != nil {
 			return err
@@ -173,6 +175,19 @@ func (e *Engine) AddUser(s UserSpec) error {
 		e.refreshMirrorLocked(u)
 	}
 	return nil
+}
+
+// indexNamesLocked makes the user findable by every identity but its SIP address: display name,
+// UPN, domain\logon name and distinguished name (each once, compared case-insensitively).
+func (e *Engine) indexNamesLocked(u *user) {
+	seen := map[string]bool{}
+	for _, k := range []string{u.name, u.upn, u.logon(), u.dn()} {
+		k = lower(k)
+		if !seen[k] {
+			seen[k] = true
+			e.names[k] = append(e.names[k], u)
+		}
+	}
 }
 
 func containsInt(s []int, v int) bool {
@@ -203,21 +218,19 @@ func (e *Engine) resolveLocked(identity string) (*user, error) {
 	if u, ok := e.users[lower("sip:"+normURI(id))]; ok {
 		return u, nil
 	}
-	var found *user
-	for _, k := range e.sortedUserKeysLocked() {
-		u := e.users[k]
-		if strings.EqualFold(u.name, id) || strings.EqualFold(u.upn, id) ||
-			strings.EqualFold(u.logon(), id) || strings.EqualFold(u.dn(), id) {
-			if found != nil && found != u {
-				return nil, wrapf(ErrAmbiguousUser, "user identity %q is ambiguous (%s, %s)", identity, found.sip, u.sip)
-			}
-			found = u
-		}
-	}
-	if found == nil {
+	switch found := e.names[lower(id)]; len(found) {
+	case 0:
 		return nil, &notFoundError{identity: identity}
+	case 1:
+		return found[0], nil
+	default:
+		sips := make([]string, len(found))
+		for i, u := range found {
+			sips[i] = u.sip
+		}
+		sort.Strings(sips)
+		return nil, wrapf(ErrAmbiguousUser, "user identity %q is ambiguous (%s, %s)", identity, sips[0], sips[1])
 	}
-	return found, nil
 }
 
 // notFoundError is the product's answer for an identity that names no user.

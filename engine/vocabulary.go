@@ -108,6 +108,11 @@ const (
 	EventMailboxMoved       EventType = "mailbox.moved"       // a mailbox moved between Exchange 2013 and 2010 (B-4.11)
 	EventTrustSet           EventType = "trust.set"           // server-to-server trust switched off or on (B-2.1)
 	EventUserMoved          EventType = "user.moved"          // Move-CsUser rehomed the user (B-4.10)
+	// What happened on the wire with a peer that may be an outside client (docs/ARCHITECTURE.md D-8).
+	EventNotifyTimeout  EventType = "notify.timeout"  // serve: a NOTIFY unanswered past the guest hold; the clock moves on
+	EventNotifyFailed   EventType = "notify.failed"   // a notification did not reach its subscriber; the subscription is dropped
+	EventRequestTimeout EventType = "request.timeout" // an outside client's EWS request did not arrive in time
+	EventMailboxChanged EventType = "mailbox.changed" // an outside EWS client changed a mailbox's IM list
 )
 
 var eventTypes = []EventType{
@@ -116,7 +121,8 @@ var eventTypes = []EventType{
 	EventMigrationFailed, EventMigrationRetry, EventRollbackStarted, EventRollbackCompleted,
 	EventRollbackFailed, EventContactsLost, EventHoldStarted, EventHoldExpired, EventRemigrationCheck, EventContactAdded,
 	EventContactRemoved, EventFaultStarted, EventFaultEnded, EventCmdletError, EventUserMoved,
-	EventMailboxMoved, EventTrustSet,
+	EventMailboxMoved, EventTrustSet, EventNotifyTimeout, EventNotifyFailed,
+	EventRequestTimeout, EventMailboxChanged,
 }
 
 // EventTypes lists every trace event type, in documented order.

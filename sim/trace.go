@@ -96,14 +96,18 @@ func (t *Trace) Count(typ engine.EventType, user string) int {
 }
 
 // JSONL renders the trace as JSON lines (map keys sorted by encoding/json: byte-identical runs).
-func (t *Trace) JSONL() []byte {
+// An event that cannot be encoded (a time past year 9999) is an error naming it: a trace is
+// never silently short.
+func (t *Trace) JSONL() ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	for _, e := range t.Events() {
-		_ = enc.Encode(e)
+		if err := enc.Encode(e); err != nil {
+			return buf.Bytes(), fmt.Errorf("trace event #%d (%s) cannot be written: %w", e.Seq, e.Type, err)
+		}
 	}
-	return buf.Bytes()
+	return buf.Bytes(), nil
 }
 
 // Format renders one event for people: "2026-01-05 09:10:00 migration.completed sip:ken@... contacts=12".

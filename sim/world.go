@@ -6,8 +6,7 @@ package sim
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
+	cryptorand "crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
@@ -58,6 +57,8 @@ type World struct {
 	trustKey  []byte      // the server-to-server key Exchange trusts while serverToServerAuth is on
 	signins   int         // sign-ins so far, to order endpoints by recency
 	httpc     *http.Client
+	insiders  *ews.Insiders     // in-process EWS connections (the engine's, the simulated clients')
+	passwords map[string]string // lower-case sip -> the EWS password the world gives the user
 	logger    *slog.Logger
 	ledger    ledger        // what users did to their lists (the nothing-lost invariant)
 	lostSeen  int           // trace events the ledger has looked at for contacts.lost
@@ -93,6 +94,14 @@ type WorldOptions struct {
 	// TLSDir, when set with TLS, receives the CA clients trust (tlsca.CAFile) and the server's
 	// certificate and key.
 	TLSDir string
+	// GuestHold bounds, in wall time, how long a notification nobody answers holds virtual time
+	// (`ucssim serve`, where subscribers may be outside clients: docs/ARCHITECTURE.md D-8); past it a
+	// notify.timeout event is traced and the clock may move. Zero: until answered (run, shell).
+	GuestHold time.Duration
+	// WireTimeout, when set, replaces the wall-clock bounds on slow peers: the EWS mock's
+	// request read timeout (ews.ReadTimeout) and the SIP front end's idle timeout for
+	// connections without a registered endpoint (frontend.DefaultIdleTimeout). For specs.
+	WireTimeout time.Duration
 }
 
 // filterListener passes the engine's notifications that deliver accepts on to next.
@@ -106,6 +115,9 @@ func (l filterListener) Notify(n engine.Notification) {
 		l.next.Notify(n)
 	}
 }
+
+// DefaultGuestHold is the GuestHold of `ucssim serve`.
+const DefaultGuestHold = 2 * time.Second
 
 func (o WorldOptions) addr(a string) (string, error) {
 	if a == "" {
@@ -131,18 +143,20 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	w := &World{
-		Spec:     spec,
-		Start:    start,
-		Seed:     seed,
-		Sched:    vclock.New(start),
-		Rand:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		Trace:    &Trace{},
-		logger:   logger,
-		ledger:   ledger{},
-		faultEnd: map[string]func(){},
-		outlook:  map[string]map[string]bool{},
-		httpc:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
+		Spec:      spec,
+		Start:     start,
+		Seed:      seed,
+		Sched:     vclock.New(start),
+		Rand:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		Trace:     &Trace{},
+		logger:    logger,
+		insiders:  ews.NewInsiders(),
+		passwords: map[string]string{},
+		ledger:    ledger{},
+		faultEnd:  map[string]func(){},
+		outlook:   map[string]map[string]bool{},
 	}
+	w.httpc = &http.Client{Transport: w.insiders.Transport(1)}
 	ok := false
 	defer func() {
 		if !ok {
@@ -150,7 +164,10 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		}
 	}()
 
-	trustKey := deriveKey(seed)
+	trustKey, err := newTrustKey()
+	if err != nil {
+		return nil, err
+	}
 	w.trustKey = trustKey
 	var serverKey []byte
 	if spec.ServerToServerAuth {
@@ -160,11 +177,23 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		Clock:       w.Sched.Clock(),
 		Sleeper:     w.Sched,
 		Counter:     w.Sched.Tracker(),
+		Insiders:    w.insiders,
+		ReadTimeout: opt.WireTimeout,
 		TrustKey:    serverKey,
 		MaxContacts: spec.Exchange.MaxContacts,
 		MaxGroups:   spec.Exchange.MaxGroups,
 		Seed:        seed,
 		OnChange:    w.exchangeChanged,
+		OnGuestChange: func(mailbox, caller, operation string) {
+			w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventMailboxChanged, User: "sip:" + mailbox,
+				Details: map[string]any{"by": caller, "operation": operation}})
+			if w.Engine != nil {
+				w.Engine.ExchangeChanged("sip:" + mailbox)
+			}
+		},
+		OnTimeout: func(what string) {
+			w.Trace.Record(engine.Event{Time: w.Sched.Now(), Type: engine.EventRequestTimeout, Details: map[string]any{"server": "ews", "request": what}})
+		},
 	})
 	ewsAddr, err := opt.addr(opt.EWS)
 	if err != nil {
@@ -210,7 +239,6 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		Token: func() string {
 			return ews.SignToken(trustKey, "lync-server", w.Sched.Now(), time.Hour)
 		},
-		Held: 1,
 	})
 
 	w.Engine, err = engine.New(engine.Config{
@@ -235,12 +263,15 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		return nil, err
 	}
 	w.FrontEnd, err = frontend.New(frontend.Config{
-		Engine:    w.Engine,
-		Counter:   w.Sched.Tracker(),
-		Scheduler: w.Sched,
-		Clock:     w.Sched.Clock(),
-		Pool:      spec.Pool,
-		Logger:    logger,
+		Engine:      w.Engine,
+		Counter:     w.Sched.Tracker(),
+		Scheduler:   w.Sched,
+		Clock:       w.Sched.Clock(),
+		Pool:        spec.Pool,
+		Logger:      logger,
+		NotifyHold:  opt.GuestHold,
+		IdleTimeout: opt.WireTimeout,
+		OnEvent:     w.Trace.Record,
 	})
 	if err != nil {
 		return nil, err
@@ -280,11 +311,15 @@ func tlsNames(spec scenario.World) []string {
 	return names
 }
 
-func deriveKey(seed uint64) []byte {
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], seed)
-	sum := sha256.Sum256(append([]byte("ucssim server-to-server trust "), b[:]...))
-	return sum[:]
+// newTrustKey draws the world's server-to-server trust key from the system's random source: it
+// is never derived from the seed (which serve prints), never printed, and tokens signed with it
+// never reach the trace, which stays deterministic (docs/ARCHITECTURE.md D-8).
+func newTrustKey() ([]byte, error) {
+	key := make([]byte, 32)
+	if _, err := cryptorand.Read(key); err != nil {
+		return nil, fmt.Errorf("draw the server-to-server trust key: %w", err)
+	}
+	return key, nil
 }
 
 func (w *World) populate() error {
@@ -307,6 +342,12 @@ func (w *World) populate() error {
 			kind = engine.MailboxExchange2013
 		}
 		w.Exchange.AddMailbox(mailbox, u.Name, kind)
+		if u.Password != "" {
+			if err := w.Exchange.SetPassword(mailbox, u.Password); err != nil {
+				return fmt.Errorf("user %s: %w", u.Name, err)
+			}
+			w.passwords[strings.ToLower(sip)] = u.Password
+		}
 		contacts := u.Contacts
 		if u.Generated > 0 {
 			contacts = generateContacts(w.Rand, domainOf(sip), u.Generated, u.Groups)
@@ -377,6 +418,11 @@ func domainOf(sip string) string {
 	return "litwareinc.com"
 }
 
+// Password is the EWS password the world gives a user (sip:alias@domain), or "" if any is accepted.
+func (w *World) Password(sip string) string {
+	return w.passwords[strings.ToLower(normalizeSIP(sip))]
+}
+
 // exchangeChanged forwards a mailbox change made outside the Lync Server (Outlook, a client over
 // EWS) to the engine, which refreshes its mirror and notifies endpoints.
 func (w *World) exchangeChanged(mailbox string, byServer bool) {
@@ -386,8 +432,12 @@ func (w *World) exchangeChanged(mailbox string, byServer bool) {
 	w.Engine.ExchangeChanged("sip:" + mailbox)
 }
 
-// Close stops every client and server of the world.
+// Close cancels the engine's jobs and stops every client and server of the world: nothing it
+// started keeps running, and no socket stays open.
 func (w *World) Close() {
+	if w.Engine != nil {
+		w.Engine.Close()
+	}
 	for _, ep := range w.endpoints {
 		_ = ep.c.Close()
 	}
@@ -434,6 +484,8 @@ func (w *World) newClient(user, name string, kind engine.ClientKind) (*client.Cl
 		Endpoint:   name,
 		Server:     w.FrontEnd.TCPAddr(),
 		EWSBaseURL: w.EWSURL,
+		EWSAccess:  w.insiders,
+		Password:   w.passwords[strings.ToLower(user)],
 		Counter:    w.Sched.Tracker(),
 		Scheduler:  w.Sched,
 		Clock:      w.Sched.Clock(),

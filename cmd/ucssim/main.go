@@ -15,6 +15,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// The first Ctrl-C cancels ctx (a long wait stops at the next virtual event); from then on
+	// Ctrl-C has its default effect again, so a second one exits at once.
+	context.AfterFunc(ctx, stop)
 	code := defaultApp().Execute(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)

@@ -24,7 +24,12 @@ loopback ports, so outside clients (SIPp, EWS libraries such as ews-javascript-a
 them (with --tls-dir also SIP over TLS and EWS over HTTPS, under a certificate authority of the
 world's own), and take commands on the standard input exactly as ucssim shell does: cmdlets, sign-ins,
 faults, and wait/until to move the virtual clock. Outside requests are answered at the current
-virtual instant; time moves only when you say so. Addresses must be loopback.`,
+virtual instant; time moves only when you say so. Addresses must be loopback.
+
+Outside clients are guests: a request counts only once it has fully arrived, a NOTIFY nobody
+answers holds wait for at most 2 s (traced as notify.timeout), and a roaming-contacts SUBSCRIBE
+must come over TCP. Users with a password: in the world file must give it to EWS (shown below
+the addresses). Every bound is in docs/LIMITS.md.`,
 		Example: `  ucssim serve
   ucssim serve --sip 127.0.0.1:5070 --ews 127.0.0.1:8081 --world scenarios/seed/per-user-policy-story.yaml
 
@@ -36,7 +41,7 @@ virtual instant; time moves only when you say so. Addresses must be loopback.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runShell(cmd, fl, shell.Options{
-				World: sim.WorldOptions{SIPTCP: sipTCP, SIPUDP: sipUD, EWS: ews,
+				World: sim.WorldOptions{SIPTCP: sipTCP, SIPUDP: sipUD, EWS: ews, GuestHold: sim.DefaultGuestHold,
 					TLS: tlsDir != "", SIPTLS: sipTLS, EWSTLS: ewsTLS, TLSDir: tlsDir},
 				ShowEndpoints: true,
 			})

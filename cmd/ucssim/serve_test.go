@@ -36,6 +36,15 @@ var _ = Describe("ucssim serve", func() {
 		Expect(string(ca)).To(HavePrefix("-----BEGIN CERTIFICATE-----"))
 	})
 
+	It("shows the EWS passwords the world gives its users, and never the server-to-server key", func() {
+		p := filepath.Join(GinkgoT().TempDir(), "pw.yaml")
+		Expect(os.WriteFile(p, []byte("name: pw\nworld:\n  users:\n    - {name: Ken Myer, sip: \"sip:kenmyer@litwareinc.com\", password: s3cret}\n"), 0o644)).To(Succeed())
+		res := serve("", append(ephemeral, "--world", p)...)
+		Expect(res.code).To(Equal(0), res.stderr)
+		Expect(res.stdout).To(ContainSubstring("EWS password of kenmyer@litwareinc.com: s3cret"))
+		Expect(strings.ToLower(res.stdout)).NotTo(ContainSubstring("key"))
+	})
+
 	It("listens on loopback only", func() {
 		res := serve("", "--sip", "127.0.0.1:0", "--sip-udp", "127.0.0.1:0", "--ews", "0.0.0.0:8080")
 		Expect(res.code).To(Equal(2))

@@ -1,6 +1,7 @@
 package ews
 
 import (
+	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -21,12 +22,21 @@ func (s *Server) authenticate(r *http.Request, now time.Time) (caller, bool) {
 		if err != nil {
 			return caller{}, false
 		}
-		user, _, _ := strings.Cut(string(raw), ":")
+		user, password, _ := strings.Cut(string(raw), ":")
 		user = strings.ToLower(user)
 		s.mu.Lock()
-		_, known := s.mailboxes[user]
+		mb := s.mailboxes[user]
 		s.mu.Unlock()
-		return caller{name: user}, known
+		if mb == nil {
+			return caller{name: user}, false
+		}
+		mb.mu.Lock()
+		want := mb.password
+		mb.mu.Unlock()
+		if want != "" && subtle.ConstantTimeCompare([]byte(password), []byte(want)) != 1 {
+			return caller{name: user}, false
+		}
+		return caller{name: user}, true
 	case "bearer":
 		s.mu.Lock()
 		key := s.cfg.TrustKey

@@ -21,8 +21,15 @@ type ClientConfig struct {
 	BaseURL string       // "http://127.0.0.1:port"
 	HTTP    *http.Client // nil: a client of its own
 	Basic   string       // user alias@domain
-	Token   func() string
-	Held    int // sent as X-Ucssim-Held (the one-unit convention)
+	// Password of the Basic user; "" sends "ucssim" (the mock accepts any password unless the
+	// world gives the user one).
+	Password string
+	Token    func() string
+	// Insiders, with HTTP nil, makes the client's connections in-process ones whose caller holds
+	// Held quiescence units while it waits (the one-unit convention: 1). Nothing is sent on the
+	// wire for it.
+	Insiders *Insiders
+	Held     int
 }
 
 // Client speaks EWS to the mock (or any server with the same shapes). It implements
@@ -41,6 +48,9 @@ func NewClient(cfg ClientConfig) *Client {
 	hc := cfg.HTTP
 	if hc == nil {
 		hc = &http.Client{}
+		if cfg.Insiders != nil {
+			hc.Transport = cfg.Insiders.Transport(cfg.Held)
+		}
 	}
 	base := strings.TrimRight(cfg.BaseURL, "/")
 	cfg.BaseURL = base
@@ -59,10 +69,11 @@ func (c *Client) authorize(req *http.Request) {
 	case c.cfg.Token != nil:
 		req.Header.Set("Authorization", "Bearer "+c.cfg.Token())
 	case c.cfg.Basic != "":
-		req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(c.cfg.Basic+":ucssim")))
-	}
-	if c.cfg.Held > 0 {
-		req.Header.Set(HeaderHeld, strconv.Itoa(c.cfg.Held))
+		pw := c.cfg.Password
+		if pw == "" {
+			pw = "ucssim"
+		}
+		req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(c.cfg.Basic+":"+pw)))
 	}
 }
 

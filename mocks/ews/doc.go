@@ -12,11 +12,12 @@
 //
 // Typical use in a world:
 //
+//	in := ews.NewInsiders() // the in-process connections: only they may hold virtual time
 //	srv := ews.NewServer(ews.Config{Clock: sched.Clock(), Sleeper: sched, Counter: sched.Tracker(),
-//		TrustKey: key, Seed: seed, OnChange: eng.ExchangeChanged-like callback})
+//		Insiders: in, TrustKey: key, Seed: seed, OnChange: eng.ExchangeChanged-like callback})
 //	srv.AddMailbox("kenmyer@litwareinc.com", "Ken Myer", engine.MailboxExchange2013)
 //	base, _ := srv.Start("127.0.0.1:0")
-//	lync := ews.NewClient(ews.ClientConfig{BaseURL: base, Held: 1,
+//	lync := ews.NewClient(ews.ClientConfig{BaseURL: base, Insiders: in, Held: 1,
 //		Token: func() string { return ews.SignToken(key, "lync", sched.Now(), time.Hour) }})
 //	user := ews.NewClient(ews.ClientConfig{BaseURL: base, Basic: "kenmyer@litwareinc.com"})
 //

@@ -88,7 +88,7 @@ var _ = Describe("fault plan", func() {
 		const latency = 30 * time.Second
 		w.srv.SetFault(ews.Fault{Kind: engine.FaultSlow, Until: w.sched.Now().Add(time.Hour), Latency: latency})
 		start := w.sched.Now()
-		client := ews.NewClient(ews.ClientConfig{BaseURL: w.base, Held: 1, Token: func() string {
+		client := ews.NewClient(ews.ClientConfig{BaseURL: w.base, Insiders: w.in, Held: 1, Token: func() string {
 			return ews.SignToken(trustKey, "lync", start, 2*time.Hour)
 		}})
 		type answer struct {
@@ -119,7 +119,7 @@ var _ = Describe("fault plan", func() {
 		w.srv.SetFault(ews.Fault{Kind: engine.FaultSlow, Latency: time.Minute})
 		cctx, cancel := contextWithCancel()
 		done := make(chan error, 1)
-		client := ews.NewClient(ews.ClientConfig{BaseURL: w.base, Held: 1, Token: func() string {
+		client := ews.NewClient(ews.ClientConfig{BaseURL: w.base, Insiders: w.in, Held: 1, Token: func() string {
 			return ews.SignToken(trustKey, "lync", w.sched.Now(), time.Hour)
 		}})
 		end := w.sched.Tracker().Begin("spec caller")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,8 +16,6 @@ import (
 const (
 	pathEWS          = "/ews/exchange.asmx"
 	pathAutodiscover = "/autodiscover/autodiscover.xml"
-	// HeaderHeld carries the quiescence units the caller holds while blocked on the request.
-	HeaderHeld = "X-Ucssim-Held"
 	// HeaderAnchor names the target mailbox (alias@domain).
 	HeaderAnchor = "X-AnchorMailbox"
 )
@@ -35,6 +34,28 @@ type exchange struct {
 	arrival  time.Time
 	entry    JournalEntry
 	recorded bool
+	// held is the number of quiescence units the in-process caller holds (Insiders); 0 for a
+	// guest. unit is the request's own unit: an in-process request is counted from arrival, a
+	// guest's only once it is fully read, so a slow or silent outside client never holds the
+	// clock (docs/ARCHITECTURE.md D-8). A guest's is released once its answer is decided, before
+	// it is written to a reader that may never read it; an in-process one once it is written.
+	held    int
+	insider bool
+	unit    func()
+}
+
+// count takes the request's quiescence unit if it has none yet.
+func (x *exchange) count() {
+	if x.unit == nil && x.s.cfg.Counter != nil {
+		x.unit = x.s.cfg.Counter.Begin("ews.request")
+	}
+}
+
+// release gives the unit back (idempotent).
+func (x *exchange) release() {
+	if x.unit != nil {
+		x.unit()
+	}
 }
 
 // record journals the request once, before its answer is written, so a caller that has its
@@ -44,14 +65,19 @@ func (x *exchange) record() {
 		x.recorded = true
 		x.s.journalAdd(x.entry)
 	}
+	if !x.insider {
+		x.release()
+	}
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Counter != nil {
-		end := s.cfg.Counter.Begin("ews.request")
-		defer end()
-	}
 	x := &exchange{s: s, w: w, r: r, arrival: s.cfg.Clock.Now()}
+	held, insider := s.cfg.Insiders.held(r.RemoteAddr)
+	x.held, x.insider = held, insider
+	if insider {
+		x.count()
+	}
+	defer x.release()
 	x.entry.Time = x.arrival
 	defer x.record()
 
@@ -72,6 +98,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	x.count()
+	if ne := net.Error(nil); errors.As(readErr, &ne) && ne.Timeout() {
+		x.entry.Result = "timed out"
+		x.record()
+		if s.cfg.OnTimeout != nil {
+			s.cfg.OnTimeout(fmt.Sprintf("%s %s from %s: the request body did not arrive within %s", r.Method, r.URL.Path, r.RemoteAddr, s.cfg.ReadTimeout))
+		}
+		return
+	}
 	var tree *node
 	var parseErr error
 	if readErr == nil {
@@ -117,10 +152,8 @@ func (s *Server) hold(x *exchange, f Fault) bool {
 	if d <= 0 {
 		return true
 	}
-	held, _ := strconv.Atoi(x.r.Header.Get(HeaderHeld))
-	held = max(0, min(held, 16))
-	units := held
-	if s.cfg.Counter != nil {
+	units := x.held
+	if x.unit != nil {
 		units++
 	}
 	if err := s.cfg.Sleeper.Sleep(x.r.Context(), d, units); err != nil {
@@ -238,6 +271,9 @@ func (s *Server) serveEWS(x *exchange, who caller, env *node, readErr, parseErr 
 	endEnvelope(&w)
 	if changed && s.cfg.OnChange != nil {
 		s.cfg.OnChange(mb.smtp, who.byServer)
+	}
+	if changed && !x.insider && s.cfg.OnGuestChange != nil {
+		s.cfg.OnGuestChange(mb.smtp, who.name, op.Local)
 	}
 	x.entry.Result = code
 	x.writeXML(http.StatusOK, "text/xml; charset=utf-8", w.bytes())

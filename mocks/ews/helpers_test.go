@@ -31,6 +31,7 @@ type world struct {
 	sched   *vclock.Scheduler
 	srv     *ews.Server
 	base    string
+	in      *ews.Insiders // in-process connections (the spec's callers that hold a unit)
 	mu      sync.Mutex
 	changes []string
 }
@@ -38,9 +39,9 @@ type world struct {
 type worldOpt func(*ews.Config)
 
 func newWorld(opts ...worldOpt) *world {
-	w := &world{sched: vclock.New(vclock.DefaultStart)}
+	w := &world{sched: vclock.New(vclock.DefaultStart), in: ews.NewInsiders()}
 	cfg := ews.Config{
-		Clock: w.sched.Clock(), Sleeper: w.sched, Counter: w.sched.Tracker(),
+		Clock: w.sched.Clock(), Sleeper: w.sched, Counter: w.sched.Tracker(), Insiders: w.in,
 		TrustKey: trustKey, Seed: 42,
 		OnChange: func(mb string, byServer bool) {
 			w.mu.Lock()

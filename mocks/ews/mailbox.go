@@ -16,6 +16,7 @@ type mailbox struct {
 	smtp     string
 	display  string
 	kind     engine.MailboxKind
+	password string // "" = any password is accepted
 	ids      idSpace
 	migrated bool
 	next     uint64
@@ -216,9 +217,6 @@ func (m *mailbox) deleteGroup(g *group) {
 		}
 	}
 }
-
-// inGroups reports whether c is in some group.
-func (m *mailbox) inGroups(c *contact) bool { return len(m.groupsOf(c)) > 0 }
 
 // list is the mailbox's IM list as GetImItemList answers it.
 func (m *mailbox) list() engine.ImList {

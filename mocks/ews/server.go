@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"strings"
@@ -36,6 +38,18 @@ type Config struct {
 	MaxGroups int
 	// Seed makes ids deterministic together with per-mailbox counters.
 	Seed uint64
+	// Insiders tells the connections of in-process callers, and the units they hold, from
+	// outside clients' (nil: every caller is an outside client).
+	Insiders *Insiders
+	// ReadTimeout bounds (wall time) the reading of a whole request; ReadTimeout if zero.
+	ReadTimeout time.Duration
+	// OnTimeout is told when an outside client's request did not arrive in time (wall clock):
+	// the world traces it.
+	OnTimeout func(what string)
+	// OnGuestChange is called, besides OnChange, after an outside client (not an in-process
+	// caller, see Insiders) changed a mailbox's IM list, whatever its credentials: the world
+	// traces it and tells the engine, so the two never silently disagree.
+	OnGuestChange func(mailbox, caller, operation string)
 	// OnChange is called after each change of a mailbox's IM list, before the answer is written;
 	// byServer is true when the caller used Bearer (the Lync Server engine).
 	OnChange func(mailbox string, byServer bool)
@@ -47,6 +61,17 @@ const (
 	DefaultMaxGroups   = 64
 	// MaxBodyBytes bounds a request body; larger ones get ErrorInvalidRequest.
 	MaxBodyBytes = 1 << 20
+)
+
+// Wall-clock bounds of the HTTP server (docs/ARCHITECTURE.md D-8): a request whose headers or body do
+// not arrive in time, an answer the client does not read in time, and an idle keep-alive
+// connection are dropped. None of them holds virtual time: a request counts for quiescence only
+// once it is fully read.
+const (
+	ReadHeaderTimeout = 5 * time.Second
+	ReadTimeout       = 10 * time.Second
+	WriteTimeout      = 10 * time.Second
+	IdleTimeout       = 60 * time.Second
 )
 
 // Server is the mock Exchange 2013 mailbox server.
@@ -71,6 +96,9 @@ func NewServer(cfg Config) *Server {
 	if cfg.MaxContacts <= 0 {
 		cfg.MaxContacts = DefaultMaxContacts
 	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = ReadTimeout
+	}
 	if cfg.MaxGroups <= 0 {
 		cfg.MaxGroups = DefaultMaxGroups
 	}
@@ -86,6 +114,18 @@ func (s *Server) AddMailbox(smtp, displayName string, kind engine.MailboxKind) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.mailboxes[strings.ToLower(smtp)] = newMailbox(s.cfg.Seed, strings.ToLower(smtp), displayName, kind)
+}
+
+// SetPassword makes Basic authentication as smtp require password ("" = accept any).
+func (s *Server) SetPassword(smtp, password string) error {
+	mb, err := s.lookup(smtp)
+	if err != nil {
+		return err
+	}
+	mb.mu.Lock()
+	mb.password = password
+	mb.mu.Unlock()
+	return nil
 }
 
 // SetMailboxKind changes the Exchange version of an existing mailbox, keeping its content.
@@ -127,7 +167,8 @@ func (s *Server) Start(addr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("ews: %w", err)
 	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: min(ReadHeaderTimeout, s.cfg.ReadTimeout), ReadTimeout: s.cfg.ReadTimeout,
+		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, ErrorLog: log.New(io.Discard, "", 0)}
 	s.mu.Lock()
 	if s.httpSrv != nil {
 		s.mu.Unlock()

@@ -349,7 +349,8 @@ func replay(ctx context.Context, f *scenario.File, opt Options, target string) (
 	if err := s.World.Sched.Settle(); err != nil {
 		return &out, nil, nil, err
 	}
-	return &out, nil, s.World.Trace.JSONL(), nil
+	trace, err := s.World.Trace.JSONL()
+	return &out, nil, trace, err
 }
 
 // checkDeterministic replays a seed's steps twice and compares the traces.

@@ -38,7 +38,7 @@ func (r *runner) expect(s scenario.Step) *Failure {
 	wantPrefix := ""
 	switch {
 	case s.Within > 0:
-		held, err := r.w.Sched.RunWhile(r.w.Sched.Now().Add(s.Within), eval)
+		held, err := r.w.Sched.RunWhileContext(r.ctx, r.w.Sched.Now().Add(s.Within), eval)
 		if err != nil {
 			return r.fail(s, "the clock to advance", err.Error())
 		}
@@ -49,7 +49,7 @@ func (r *runner) expect(s scenario.Step) *Failure {
 	case s.Throughout > 0:
 		broken := false
 		var when time.Time
-		_, err := r.w.Sched.RunWhile(r.w.Sched.Now().Add(s.Throughout), func() bool {
+		_, err := r.w.Sched.RunWhileContext(r.ctx, r.w.Sched.Now().Add(s.Throughout), func() bool {
 			if !eval() {
 				broken, when = true, r.w.Sched.Now()
 				return true

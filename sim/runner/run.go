@@ -240,8 +240,12 @@ func (s *Session) Close() {
 
 func (s *Session) result(began time.Time) *Result {
 	w := s.World
+	trace, err := w.Trace.JSONL()
+	if err != nil && s.failure == nil {
+		s.failure = &Failure{Path: s.File.Path, Line: 1, Col: 1, Step: "end of scenario", Expected: "a trace that can be written", Seen: err.Error()}
+	}
 	return &Result{File: s.File, Seed: s.Seed, Passed: s.failure == nil, Failure: s.failure,
-		Trace: w.Trace.JSONL(), Virtual: w.Sched.Now().Sub(w.Start), Wall: time.Since(began), Start: w.Start, Steps: s.spans}
+		Trace: trace, Virtual: w.Sched.Now().Sub(w.Start), Wall: time.Since(began), Start: w.Start, Steps: s.spans}
 }
 
 // firstDifference describes where two traces first differ.
@@ -346,12 +350,12 @@ func (r *runner) step(s scenario.Step) (act error, fail *Failure) {
 		r.w.SetServerToServerAuth(s.ServerToServerAuth)
 		return nil, nil
 	case scenario.StepWait:
-		if err := r.w.Sched.Advance(s.Wait); err != nil {
+		if err := r.w.Sched.RunUntilContext(r.ctx, r.w.Sched.Now().Add(s.Wait)); err != nil {
 			return err, r.fail(s, "the clock to advance", err.Error())
 		}
 		return nil, nil
 	case scenario.StepUntil:
-		if err := r.w.Sched.RunUntil(s.Until.At(r.w.Start)); err != nil {
+		if err := r.w.Sched.RunUntilContext(r.ctx, s.Until.At(r.w.Start)); err != nil {
 			return err, r.fail(s, "the clock to advance", err.Error())
 		}
 		return nil, nil

@@ -52,8 +52,6 @@ func events(res *runner.Result, typ string) []traceLine {
 	return out
 }
 
-const t0 = "2026-01-05T09:00:00Z"
-
 func at(offset string) time.Time {
 	d, err := time.ParseDuration(offset)
 	Expect(err).NotTo(HaveOccurred())

@@ -33,6 +33,9 @@ func ParseDuration(s string) (time.Duration, error) {
 			return 0, bad()
 		}
 		total = time.Duration(days * float64(24*time.Hour))
+		if total > MaxDuration {
+			return 0, tooLong(s)
+		}
 		rest = m[2]
 		if rest == "" {
 			return total, nil
@@ -45,10 +48,14 @@ func ParseDuration(s string) (time.Duration, error) {
 	if err != nil || d < 0 {
 		return 0, bad()
 	}
-	if total > 0 && d > time.Duration(1<<63-1)-total {
-		return 0, bad()
+	if d > MaxDuration-total {
+		return 0, tooLong(s)
 	}
 	return total + d, nil
+}
+
+func tooLong(s string) error {
+	return fmt.Errorf("duration %q is longer than %s (the limit: 100 years)", s, FormatDuration(MaxDuration))
 }
 
 // ParseInstant reads an `until:`/`holdUntil:` value: "+<duration>" from the scenario start, or

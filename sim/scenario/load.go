@@ -12,7 +12,7 @@ import (
 
 // Load reads and parses one scenario file from disk.
 func Load(p string) (*File, error) {
-	data, err := os.ReadFile(p)
+	data, err := readFile(p)
 	if err != nil {
 		return nil, ErrorList{{Path: p, Line: 1, Col: 1, Msg: readError(err)}}
 	}

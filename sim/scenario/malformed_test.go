@@ -151,7 +151,7 @@ var _ = Describe("Parse rejects a malformed file", func() {
 			`bad.yaml:6:30: count needs event: (it counts trace events of that type)`),
 		Entry("an unknown event type",
 			header+"  - expect: {event: migration.done, count: 1}\n",
-			`bad.yaml:6:21: bad event "migration.done" (one of policy.created, policy.set, policy.removed, policy.granted, signin, signout, prompt.shown, prompt.accepted, migration.started, migration.completed, migration.failed, migration.retry, rollback.started, rollback.completed, rollback.failed, contacts.lost, hold.started, hold.expired, remigration.check, contact.added, contact.removed, fault.started, fault.ended, cmdlet.error, user.moved, mailbox.moved, trust.set)`),
+			`bad.yaml:6:21: bad event "migration.done" (one of policy.created, policy.set, policy.removed, policy.granted, signin, signout, prompt.shown, prompt.accepted, migration.started, migration.completed, migration.failed, migration.retry, rollback.started, rollback.completed, rollback.failed, contacts.lost, hold.started, hold.expired, remigration.check, contact.added, contact.removed, fault.started, fault.ended, cmdlet.error, user.moved, mailbox.moved, trust.set, notify.timeout, notify.failed, request.timeout, mailbox.changed)`),
 		Entry("a dailyTask that is not HH:MM",
 			"name: t\nworld:\n  migration: {dailyTask: \"1am\"}\n",
 			`bad.yaml:3:26: dailyTask "1am" is not HH:MM (a UTC time of day such as "01:00")`),

@@ -94,6 +94,9 @@ type User struct {
 	// Contacts is the explicit list (`contacts: [...]`), or nil.
 	Contacts []Contact
 	Groups   []string // extra groups for generated contacts
+	// Password, when set, is what EWS Basic authentication requires of this user (a wrong one
+	// gets 401); unset: any password is accepted.
+	Password string
 }
 
 // Contact is a contact written in a file.

@@ -27,6 +27,10 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // ErrorList holding every error found, sorted by position.
 func Parse(path string, data []byte) (*File, error) {
 	d := &decoder{path: path}
+	if len(data) > MaxFileBytes {
+		d.errorf(nil, "the file is larger than %d bytes (the limit of a scenario file)", MaxFileBytes)
+		return nil, d.errs
+	}
 	d.src = data
 	f := d.file(data)
 	d.errs.Sort()
@@ -83,7 +87,7 @@ func (d *decoder) file(data []byte) *File {
 			t, err := time.Parse(time.RFC3339, s)
 			if err != nil {
 				d.errorf(n, "start %q is not an RFC 3339 time (e.g. 2026-01-05T09:00:00Z)", s)
-			} else {
+			} else if d.checkYear(n, t.UTC()) {
 				f.Start = t.UTC()
 			}
 		}
@@ -92,7 +96,7 @@ func (d *decoder) file(data []byte) *File {
 	if n := top.val["world"]; n != nil {
 		d.world(n, &f.World)
 	}
-	if n := top.val["steps"]; n != nil {
+	if n := top.val["steps"]; n != nil && d.countLimit(deref(n), "steps", MaxSteps) {
 		f.Steps = d.steps(n, &f.World, f.Start)
 	}
 	if n := top.val["invariants"]; n != nil {

@@ -101,6 +101,7 @@ type userDoc struct {
 	Store    storeName       `yaml:"store" jsonschema_description:"Where the contacts start: lync (default) or exchange (already migrated)."`
 	Contacts contactsOrCount `yaml:"contacts" jsonschema_description:"A number of contacts generated from the seed, or a list of contacts."`
 	Groups   []string        `yaml:"groups" jsonschema_description:"Extra groups for generated contacts."`
+	Password string          `yaml:"password" jsonschema:"maxLength=256" jsonschema_description:"EWS password: Basic authentication as this user must give it (a wrong one gets 401). Not given: any password is accepted."`
 }
 
 type contactDoc struct {

@@ -88,7 +88,16 @@ func (d *decoder) users(n *yaml.Node, policies []Policy) []User {
 		if v := f.val["contacts"]; v != nil {
 			d.userContacts(v, &u)
 		}
-		if v := f.val["groups"]; v != nil {
+		if v := f.val["password"]; v != nil {
+			if s, good := d.nonEmpty(v, "password"); good {
+				if len(s) > MaxPasswordBytes || strings.ContainsAny(s, "\r\n") {
+					d.errorf(v, "password: at most %d bytes on one line", MaxPasswordBytes)
+				} else {
+					u.Password = s
+				}
+			}
+		}
+		if v := f.val["groups"]; v != nil && d.countLimit(deref(v), "groups", MaxGroups) {
 			u.Groups, _ = d.strList(v, "groups", true)
 		}
 		// A user with other errors is still kept so that steps naming it do not report a
@@ -129,7 +138,11 @@ func (d *decoder) grantable(n *yaml.Node, id string, policies []Policy) string {
 func (d *decoder) userContacts(n *yaml.Node, u *User) {
 	n = deref(n)
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
-		u.Generated, _ = d.integer(n, "contacts")
+		if g, ok := d.integer(n, "contacts"); ok && g > MaxContactsPerUser {
+			d.errorf(n, "contacts: %d is more than %d (the limit per user)", g, MaxContactsPerUser)
+		} else {
+			u.Generated = g
+		}
 		return
 	}
 	if n.Kind != yaml.SequenceNode {
@@ -137,6 +150,9 @@ func (d *decoder) userContacts(n *yaml.Node, u *User) {
 		return
 	}
 	u.Contacts = []Contact{}
+	if !d.countLimit(n, "contacts for one user", MaxContactsPerUser) {
+		return
+	}
 	seen := map[string]*yaml.Node{}
 	for _, item := range n.Content {
 		f := d.mapping(item, "a contact", contactKeys)
@@ -160,7 +176,7 @@ func (d *decoder) userContacts(n *yaml.Node, u *User) {
 		if v := f.val["name"]; v != nil {
 			c.Name, _ = d.str(v, "name")
 		}
-		if v := f.val["groups"]; v != nil {
+		if v := f.val["groups"]; v != nil && d.countLimit(deref(v), "groups", MaxGroups) {
 			c.Groups, _ = d.strList(v, "groups", true)
 		}
 		if ok {

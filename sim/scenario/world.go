@@ -91,11 +91,12 @@ func (d *decoder) world(n *yaml.Node, w *World) {
 	if v := f.val["exchange"]; v != nil {
 		d.exchange(v, &w.Exchange)
 	}
-	if v := f.val["policies"]; v != nil {
+	if v := f.val["policies"]; v != nil && d.countLimit(deref(v), "policies", MaxPolicies) {
 		w.Policies = d.policies(v)
 	}
-	if v := f.val["users"]; v != nil {
+	if v := f.val["users"]; v != nil && d.countLimit(deref(v), "users", MaxUsers) {
 		w.Users = d.users(v, w.Policies)
+		d.checkContactTotal(w.Users)
 	}
 }
 
@@ -136,12 +137,12 @@ func (d *decoder) exchange(n *yaml.Node, x *Exchange) {
 		return
 	}
 	if v := f.val["maxContacts"]; v != nil {
-		if i, ok := d.integer(v, "maxContacts"); ok {
+		if i, ok := d.integer(v, "maxContacts"); ok && d.atMost(v, "maxContacts", i, MaxExchangeLimit) {
 			x.MaxContacts = i
 		}
 	}
 	if v := f.val["maxGroups"]; v != nil {
-		if i, ok := d.integer(v, "maxGroups"); ok {
+		if i, ok := d.integer(v, "maxGroups"); ok && d.atMost(v, "maxGroups", i, MaxExchangeLimit) {
 			x.MaxGroups = i
 		}
 	}

@@ -43,7 +43,11 @@ func readFile(path string) string {
 }
 
 // traceOf is the shell world's trace so far, as `run --trace` writes it.
-func traceOf(s *shell.Shell) string { return string(s.World().Trace.JSONL()) }
+func traceOf(s *shell.Shell) string {
+	b, err := s.World().Trace.JSONL()
+	Expect(err).NotTo(HaveOccurred())
+	return string(b)
+}
 
 // aSession is a class session over the default world: policy cmdlets, a mistyped cmdlet, sign-ins,
 // a rollback that is first declined then confirmed, an Exchange fault, an Outlook edit, waits.

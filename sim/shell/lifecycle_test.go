@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/shell"
 )
 
@@ -35,6 +37,26 @@ var _ = Describe("leaving the shell", func() {
 		DeferCleanup(func() { close(r.release) })
 
 		Expect(s.Serve(ctx, r)).To(MatchError(context.Canceled))
+	})
+
+	It("stops a long wait promptly when its context ends (Ctrl-C during wait 10000d)", func() {
+		var out bytes.Buffer
+		s, err := shell.New(shell.Options{}, &out)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		Expect(s.Exec(ctx, "signin Ken Myer")).To(BeFalse())
+		w := s.World()
+		// Ctrl-C arrives while the clock passes the migration's completion.
+		w.Trace.OnEvent = func(e sim.TraceEvent) {
+			if e.Type == "migration.completed" {
+				cancel()
+			}
+		}
+		s.Exec(ctx, "wait 10000d")
+		Expect(w.Sched.Now().Sub(w.Start)).To(BeNumerically("<", 24*time.Hour), "the wait stopped at the next event, not 10000 days later")
+		Expect(out.String()).To(ContainSubstring("migration.completed"))
 	})
 
 	It("ends at the end of the input without an error, even in the middle of a confirmation", func() {

@@ -114,11 +114,3 @@ func (s *Shell) onlyEndpoint(sip string, prompted bool) string {
 	}
 	return "desktop"
 }
-
-// display is the user's display name, or the SIP address.
-func (s *Shell) display(sip string) string {
-	if n := s.names[sip]; n != "" {
-		return n
-	}
-	return sip
-}

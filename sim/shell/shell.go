@@ -185,6 +185,11 @@ func (s *Shell) printEndpoints() {
 	if w.TLS != nil {
 		s.printf("SIP over TLS   sip:%s;transport=tls; EWS over HTTPS %s/EWS/Exchange.asmx (trust the world's CA%s)\n", w.FrontEnd.TLSAddr(), w.EWSTLSURL, s.caNote())
 	}
+	for _, sip := range w.Engine.Users() {
+		if pw := w.Password(sip); pw != "" {
+			s.printf("  EWS password of %s: %s\n", strings.TrimPrefix(sip, "sip:"), pw)
+		}
+	}
 }
 
 func (s *Shell) caNote() string {
@@ -263,17 +268,42 @@ func (s *Shell) readPrompted(prompt string, history bool) (string, error) {
 
 // input is one line read, or why there is none.
 type input struct {
-	line string
-	err  error
+	line    string
+	tooLong bool // the line was longer than MaxLineBytes: dropped whole
+	err     error
+}
+
+// MaxLineBytes bounds one input line of the shell; a longer line is refused whole with an error
+// and the shell reads on (docs/ARCHITECTURE.md D-8: every input has a bound).
+const MaxLineBytes = 64 << 10
+
+// readBounded reads one line of at most MaxLineBytes; a longer one is consumed to its end and
+// reported as tooLong with no text, so a line without end cannot exhaust memory.
+func readBounded(r *bufio.Reader) (line string, tooLong bool, err error) {
+	var b []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if !tooLong {
+			if len(b)+len(chunk) > MaxLineBytes+2 { // + CR LF
+				tooLong, b = true, nil
+			} else {
+				b = append(b, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return string(b), tooLong, err
+	}
 }
 
 // readLines feeds the lines of r to out until an error (sent too) or stop. It runs on its own
 // goroutine so that the shell can give up waiting when its context ends.
 func readLines(r *bufio.Reader, out chan<- input, stop <-chan struct{}) {
 	for {
-		line, err := r.ReadString('\n')
-		in := input{line: strings.TrimRight(line, "\r\n")}
-		if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
+		line, long, err := readBounded(r)
+		in := input{line: strings.TrimRight(line, "\r\n"), tooLong: long}
+		if err != nil && (line == "" && !long || !errors.Is(err, io.EOF)) {
 			in = input{err: err}
 		}
 		select {
@@ -309,6 +339,10 @@ func (s *Shell) readLine() (string, error) {
 	}
 	select {
 	case in := <-s.lines:
+		if in.tooLong {
+			s.errorf("The input line is longer than %d bytes; it was ignored.", MaxLineBytes)
+			return s.readLine()
+		}
 		s.inputErr = in.err // the reader has stopped: every later read ends the same way
 		return in.line, in.err
 	case <-s.serving.Done():
@@ -316,19 +350,25 @@ func (s *Shell) readLine() (string, error) {
 	}
 }
 
+// printf writes to the terminal; control characters in what it prints are made visible
+// (printable), so nothing from the wire can drive the operator's terminal.
 func (s *Shell) printf(format string, args ...any) {
+	s.write(printable(fmt.Sprintf(format, args...)))
+}
+
+func (s *Shell) write(text string) {
 	s.outMu.Lock()
 	defer s.outMu.Unlock()
-	fmt.Fprintf(s.out, format, args...)
+	io.WriteString(s.out, text) //nolint:errcheck // a closed terminal ends the session by EOF
 }
 
 // errorf prints an error like PowerShell does: on its own line, red on a terminal.
 func (s *Shell) errorf(format string, args ...any) {
-	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
+	msg := printable(strings.TrimRight(fmt.Sprintf(format, args...), "\n"))
 	if s.opt.Color {
 		msg = "\x1b[31m" + msg + "\x1b[0m"
 	}
-	s.printf("%s\n", msg)
+	s.write(msg + "\n")
 }
 
 // clock is the current virtual time with its offset from the start, for people.

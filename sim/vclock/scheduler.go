@@ -207,6 +207,12 @@ func (s *Scheduler) RunUntil(t time.Time) error {
 // event it calls stop (if not nil); when stop returns true it returns early with stopped=true and
 // the clock at that instant. Otherwise the clock ends at t.
 func (s *Scheduler) RunWhile(t time.Time, stop func() bool) (stopped bool, err error) {
+	return s.RunWhileContext(context.Background(), t, stop)
+}
+
+// RunWhileContext is RunWhile that also checks ctx before each event: when ctx ends (Ctrl-C
+// during a long wait) it returns ctx's error at once, the clock at the last event run.
+func (s *Scheduler) RunWhileContext(ctx context.Context, t time.Time, stop func() bool) (stopped bool, err error) {
 	if t.Before(s.Now()) {
 		return false, fmt.Errorf("cannot move the clock back from %s to %s", s.Now().Format(time.RFC3339), t.Format(time.RFC3339))
 	}
@@ -217,6 +223,9 @@ func (s *Scheduler) RunWhile(t time.Time, stop func() bool) (stopped bool, err e
 		return true, nil
 	}
 	for {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
 		ran, err := s.Step(t)
 		if err != nil {
 			return false, err
@@ -237,6 +246,12 @@ func (s *Scheduler) RunWhile(t time.Time, stop func() bool) (stopped bool, err e
 // Advance is RunUntil(now + d).
 func (s *Scheduler) Advance(d time.Duration) error {
 	return s.RunUntil(s.Now().Add(d))
+}
+
+// RunUntilContext is RunUntil that stops early with ctx's error when ctx ends.
+func (s *Scheduler) RunUntilContext(ctx context.Context, t time.Time) error {
+	_, err := s.RunWhileContext(ctx, t, nil)
+	return err
 }
 
 type eventQueue []*event

@@ -36,6 +36,18 @@ var _ = Describe("Scheduler", func() {
 		log = nil
 	})
 
+	It("stops advancing at once when its context ends, the clock at the last event run", func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		for d := 1; d <= 10000; d++ {
+			s.After(time.Duration(d)*24*time.Hour, "daily", record("day"))
+		}
+		s.After(36*time.Hour, "Ctrl-C", cancel)
+		Expect(s.RunUntilContext(ctx, start.Add(10000*24*time.Hour))).To(MatchError(context.Canceled))
+		Expect(s.Now()).To(Equal(start.Add(36 * time.Hour)))
+		Expect(logged()).To(Equal([]string{"24h0m0s day"}))
+	})
+
 	It("starts at the given instant and reads time only from the virtual clock", func() {
 		Expect(s.Now()).To(Equal(start))
 		Expect(s.Clock().Now()).To(Equal(start))

@@ -12,6 +12,7 @@ import (
 	"github.com/benbjohnson/clock"
 
 	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/mocks/ews"
 )
 
 // Counter counts in-flight work for quiescence (*vclock.Tracker satisfies it).
@@ -44,9 +45,13 @@ type Config struct {
 	Counter    Counter           // nil: nothing counted
 
 	// Mailbox builds the EWS access of a Lync 2013 client. Nil: the EWS client of mocks/ews at
-	// EWSBaseURL, with HTTP Basic as the user and X-Ucssim-Held: 1 (the caller, or the client's
-	// re-read, holds one quiescence unit while it waits).
-	Mailbox func(baseURL, user string) Mailbox
+	// EWSBaseURL, with HTTP Basic as the user, on connections registered in EWSAccess: the
+	// caller, or the client's re-read, holds one quiescence unit while it waits, which the
+	// server knows from the connection, never from the request.
+	Mailbox   func(baseURL, user string) Mailbox
+	EWSAccess *ews.Insiders
+	// Password is the user's EWS password ("" when the world gives none).
+	Password string
 	// Scheduler and Clock, when set, re-register 30 s before the registration expires and
 	// refresh the roaming-contacts subscription 2 minutes before it expires, on virtual time.
 	Scheduler Scheduler

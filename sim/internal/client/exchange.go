@@ -10,8 +10,8 @@ import (
 	"github.com/ucssim/ucssim/mocks/ews"
 )
 
-func defaultMailbox(baseURL, user string) Mailbox {
-	return ews.NewClient(ews.ClientConfig{BaseURL: baseURL, Basic: user, Held: 1})
+func (c *Client) defaultMailbox(baseURL, user string) Mailbox {
+	return ews.NewClient(ews.ClientConfig{BaseURL: baseURL, Basic: user, Password: c.cfg.Password, Insiders: c.cfg.EWSAccess, Held: 1})
 }
 
 // openMailbox finds EWS by POX autodiscover and reads the list (Lync 2013 reading from Exchange).
@@ -22,7 +22,7 @@ func (c *Client) openMailbox(ctx context.Context) error {
 	if mb == nil {
 		factory := c.cfg.Mailbox
 		if factory == nil {
-			factory = defaultMailbox
+			factory = c.defaultMailbox
 		}
 		if c.cfg.EWSBaseURL == "" {
 			return errors.New("client: the list is in Exchange but no EWS access is configured (EWSBaseURL/Mailbox)")

@@ -27,14 +27,17 @@ type world struct {
 	exch   *ews.Server
 	ewsURL string
 	fe     *frontend.Server
+	in     *ews.Insiders
 }
 
 func newWorld() *world {
 	w := &world{sched: vclock.New(vclock.DefaultStart)}
 	key := []byte("client spec server-to-server trust key")
+	insiders := ews.NewInsiders()
+	w.in = insiders
 	var eng *engine.Engine
 	w.exch = ews.NewServer(ews.Config{
-		Clock: w.sched.Clock(), Sleeper: w.sched, Counter: w.sched.Tracker(), TrustKey: key, Seed: 7,
+		Clock: w.sched.Clock(), Sleeper: w.sched, Counter: w.sched.Tracker(), Insiders: insiders, TrustKey: key, Seed: 7,
 		OnChange: func(mailbox string, byServer bool) {
 			if !byServer && eng != nil {
 				eng.ExchangeChanged("sip:" + mailbox)
@@ -45,7 +48,7 @@ func newWorld() *world {
 	w.ewsURL, err = w.exch.Start("127.0.0.1:0")
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(w.exch.Close)
-	server := ews.NewClient(ews.ClientConfig{BaseURL: w.ewsURL, Held: 1,
+	server := ews.NewClient(ews.ClientConfig{BaseURL: w.ewsURL, Insiders: insiders, Held: 1,
 		Token: func() string { return ews.SignToken(key, "lync-server", w.sched.Now(), time.Hour) }})
 	eng, err = engine.New(engine.Config{Clock: w.sched.Clock(), Scheduler: w.sched, Exchange: server, Rand: rand.New(rand.NewPCG(1, 2))})
 	Expect(err).NotTo(HaveOccurred())
@@ -66,7 +69,7 @@ func newWorld() *world {
 
 func (w *world) client(kind engine.ClientKind, name string) *client.Client {
 	c, err := client.New(client.Config{User: ken, Kind: kind, Endpoint: name, Server: w.fe.TCPAddr(),
-		EWSBaseURL: w.ewsURL, Counter: w.sched.Tracker(), Scheduler: w.sched, Clock: w.sched.Clock()})
+		EWSBaseURL: w.ewsURL, EWSAccess: w.in, Counter: w.sched.Tracker(), Scheduler: w.sched, Clock: w.sched.Clock()})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(c.Close)
 	return c

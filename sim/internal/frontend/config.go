@@ -37,6 +37,11 @@ const (
 	DefaultSubscribeExpiry  = 28800 * time.Second
 	DefaultMaxMessageLength = lyncwire.MaxMessageLength
 	DefaultPool             = "atl-cs-001.litwareinc.com"
+	// DefaultIdleTimeout is how long a TCP connection without a registered endpoint may stay
+	// silent (wall time) before the front end closes it.
+	DefaultIdleTimeout = 30 * time.Second
+	// MaxEpidLength bounds the From epid of a request (Lync sends 10 hex digits); longer ones get 400.
+	MaxEpidLength = 128
 )
 
 // Config configures a Server.
@@ -47,6 +52,19 @@ type Config struct {
 	Clock     clock.Clock
 	Pool      string // FQDN of the pool; also accepted as the REGISTER Request-URI host
 	Logger    *slog.Logger
+
+	// NotifyHold bounds, in wall time, how long an unanswered NOTIFY holds virtual time (`ucssim
+	// serve`, where subscribers may be outside clients that never answer: docs/ARCHITECTURE.md D-8).
+	// Past it the clock may move again and a notify.timeout event is recorded; the NOTIFY
+	// itself still waits for its answer until sipgo's transaction timeout. Zero: held until
+	// answered (simulated clients always answer).
+	NotifyHold time.Duration
+	// OnEvent records what happened on the wire that the world's trace must show
+	// (notify.timeout, notify.failed); nil: nothing.
+	OnEvent func(engine.Event)
+	// IdleTimeout closes a TCP connection over which no endpoint is registered once nothing
+	// has arrived on it for that long (wall time); DefaultIdleTimeout if zero, negative: never.
+	IdleTimeout time.Duration
 
 	RegisterExpiry   time.Duration // granted at most; DefaultRegisterExpiry if zero
 	SubscribeExpiry  time.Duration // granted at most; DefaultSubscribeExpiry if zero
@@ -81,6 +99,9 @@ func (c *Config) defaults() error {
 	}
 	if c.SubscribeExpiry == 0 {
 		c.SubscribeExpiry = DefaultSubscribeExpiry
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = DefaultIdleTimeout
 	}
 	if c.MaxMessageLength == 0 {
 		c.MaxMessageLength = DefaultMaxMessageLength

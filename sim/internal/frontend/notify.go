@@ -2,7 +2,9 @@ package frontend
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/ucssim/ucssim/sim/internal/lyncwire"
@@ -62,15 +64,16 @@ func (s *Server) sendLoop(sub *subscription) {
 
 		var err error
 		if gone {
-			err = fmt.Errorf("connection %s closed", sub.source)
+			err = errConnectionClosed
 		} else if answered {
-			err = s.sendNotify(req)
+			err = s.sendNotifyBounded(sub, q, req)
 		} else {
 			err = s.cli.WriteRequest(req)
 		}
 		q.end()
 		if err != nil {
 			s.log.Info("frontend: notification failed; subscription dropped", "user", sub.key.user, "endpoint", sub.key.epid, "error", err)
+			s.record(engine.EventNotifyFailed, sub, q.n, map[string]any{"reason": failureReason(err)})
 			s.mu.Lock()
 			s.removeSubLocked(sub)
 			sub.sending = false
@@ -78,6 +81,49 @@ func (s *Server) sendLoop(sub *subscription) {
 			return
 		}
 	}
+}
+
+// sendNotifyBounded sends a NOTIFY and waits for its answer; with NotifyHold set, the
+// notification's quiescence unit is given back after NotifyHold of wall time without an answer,
+// and notify.timeout recorded.
+func (s *Server) sendNotifyBounded(sub *subscription, q queued, req *sip.Request) error {
+	if s.cfg.NotifyHold <= 0 {
+		return s.sendNotify(req)
+	}
+	t := time.AfterFunc(s.cfg.NotifyHold, func() {
+		s.record(engine.EventNotifyTimeout, sub, q.n, map[string]any{"after": s.cfg.NotifyHold.String()})
+		q.end()
+	})
+	defer t.Stop()
+	return s.sendNotify(req)
+}
+
+var (
+	errConnectionClosed = errors.New("the subscriber's connection is closed")
+	errRefused481       = errors.New("subscriber answered 481")
+)
+
+// failureReason says why a notification did not reach its subscriber, without addresses (the
+// trace stays deterministic).
+func failureReason(err error) string {
+	switch {
+	case errors.Is(err, errConnectionClosed), errors.Is(err, net.ErrClosed):
+		return "connection closed"
+	case errors.Is(err, errRefused481):
+		return "subscription gone (481)"
+	default:
+		return "no answer"
+	}
+}
+
+// record adds a wire event to the world's trace, at the current virtual instant.
+func (s *Server) record(typ engine.EventType, sub *subscription, n engine.Notification, details map[string]any) {
+	if s.cfg.OnEvent == nil {
+		return
+	}
+	details["endpoint"] = sub.key.epid
+	details["notification"] = string(n.Kind)
+	s.cfg.OnEvent(engine.Event{Time: s.cfg.Clock.Now(), Type: typ, User: sub.key.user, Details: details})
 }
 
 // sendNotify sends a NOTIFY and waits for its answer; 481 or no answer drops the subscription.
@@ -89,7 +135,7 @@ func (s *Server) sendNotify(req *sip.Request) error {
 		return err
 	}
 	if res.StatusCode == 481 {
-		return fmt.Errorf("subscriber answered 481")
+		return errRefused481
 	}
 	if !res.IsSuccess() {
 		s.log.Warn("frontend: NOTIFY refused", "status", res.StatusCode)

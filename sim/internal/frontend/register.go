@@ -58,6 +58,10 @@ func (s *Server) identify(req *sip.Request, tx sip.ServerTransaction, needEpid b
 	}
 	key.user = user
 	if epid, has := from.Params.Get("epid"); has && epid != "" {
+		if len(epid) > MaxEpidLength {
+			s.refuse(tx, req, 400, "Bad Request", fmt.Sprintf("From epid is longer than %d bytes", MaxEpidLength))
+			return key, false
+		}
 		key.epid = epid
 	} else if derived := s.derivedEpid(req, user); derived != "" {
 		// A standard SIP user agent sends no epid: name its endpoint after its +sip.instance,
@@ -115,8 +119,14 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 	}
 	reg := s.regs[key]
 	if reg == nil {
+		if s.perUser[key.user] >= MaxEndpointsPerUser {
+			s.mu.Unlock()
+			s.refuse(tx, req, 403, "Forbidden", fmt.Sprintf("%s already has %d registered endpoints (MaxEndpointsPerUser)", key.user, MaxEndpointsPerUser))
+			return
+		}
 		reg = &registration{key: key}
 		s.regs[key] = reg
+		s.perUser[key.user]++
 	}
 	reg.stop()
 	reg.source, reg.transport = req.Source(), req.Transport()
@@ -129,7 +139,7 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 	if instance != "" {
 		value += ";+sip.instance=" + quote(instance)
 	}
-	value += fmt.Sprintf(";gruu=\"%s;opaque=user:epid:%s;gruu\"", key.user, key.epid)
+	value += ";gruu=" + quoteString(fmt.Sprintf("%s;opaque=user:epid:%s;gruu", key.user, key.epid))
 	s.respond(tx, req, 200, "OK", nil,
 		sip.NewHeader("Contact", value),
 		sip.NewHeader("Expires", fmt.Sprint(granted)),
@@ -181,10 +191,37 @@ func epidOf(seed string) string {
 	return hex.EncodeToString(sum[:5])
 }
 
-// quote puts a parameter value in double quotes unless sipgo kept them.
+// quote puts a parameter value in double quotes unless sipgo kept them; what is inside is
+// escaped as a quoted-string.
 func quote(v string) string {
-	v = strings.Trim(v, "\"")
-	return "\"" + v + "\""
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		v = v[1 : len(v)-1]
+	}
+	return quoteString(v)
+}
+
+// quoteString renders v as an RFC 3261 quoted-string: a double quote, backslash or control
+// character from the wire (an epid, an instance id) is a quoted-pair and cannot end the value.
+// CR and LF never get here: requests holding them are refused.
+func quoteString(v string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\r' || c == '\n':
+			b.WriteByte(' ')
+		case c < 0x20 || c == 0x7f:
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // servesHost reports whether a REGISTER Request-URI host is this pool: the user's domain, the
@@ -210,6 +247,9 @@ func (s *Server) unregister(key endpointKey, only *registration) {
 		return
 	}
 	delete(s.regs, key)
+	if s.perUser[key.user]--; s.perUser[key.user] <= 0 {
+		delete(s.perUser, key.user)
+	}
 	reg.stop()
 	for _, sub := range s.subs {
 		if sub.key == key {
@@ -221,6 +261,24 @@ func (s *Server) unregister(key endpointKey, only *registration) {
 	if signed {
 		s.cfg.Engine.SignOut(key.user, key.epid)
 	}
+}
+
+// hasEndpointOn reports whether an endpoint is registered, or a subscription lives, over the
+// TCP connection from remote.
+func (s *Server) hasEndpointOn(remote string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.regs {
+		if r.source == remote {
+			return true
+		}
+	}
+	for _, sub := range s.subs {
+		if sub.source == remote {
+			return true
+		}
+	}
+	return false
 }
 
 // connectionOpened forgets an earlier closed connection from the same address (ports are reused).
@@ -238,6 +296,11 @@ func (s *Server) connectionClosed(remote string) {
 		return
 	}
 	s.gone[remote] = true
+	s.goneOrder = append(s.goneOrder, remote)
+	for len(s.goneOrder) > MaxClosedConnections {
+		delete(s.gone, s.goneOrder[0])
+		s.goneOrder = s.goneOrder[1:]
+	}
 	var keys []endpointKey
 	for k, r := range s.regs {
 		if r.source == remote {

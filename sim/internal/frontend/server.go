@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ucssim/ucssim/sim/internal/lyncwire"
 
@@ -39,10 +40,23 @@ type Server struct {
 	regs    map[endpointKey]*registration
 	subs    map[dialogKey]*subscription
 	roaming map[endpointKey]*subscription
+	// perUser counts the registered endpoints of each user (MaxEndpointsPerUser).
+	perUser map[string]int
 	// gone holds the remote addresses of closed TCP connections, so a late request or
-	// notification on one of them cannot resurrect its endpoints.
-	gone map[string]bool
+	// notification on one of them cannot resurrect its endpoints; goneOrder bounds it to the
+	// MaxClosedConnections most recent.
+	gone      map[string]bool
+	goneOrder []string
 }
+
+// Bounds of the front end's memory under a flood (docs/ARCHITECTURE.md D-8).
+const (
+	// MaxEndpointsPerUser is how many endpoints one user may have registered at once, as the Lync
+	// Server registrar's MaxEndpointsPerUser default; a REGISTER for one more gets 403.
+	MaxEndpointsPerUser = 8
+	// MaxClosedConnections is how many closed TCP connections the front end remembers.
+	MaxClosedConnections = 1024
+)
 
 type endpointKey struct{ user, epid string }
 
@@ -77,6 +91,7 @@ func New(cfg Config) (*Server, error) {
 		subs:    map[dialogKey]*subscription{},
 		roaming: map[endpointKey]*subscription{},
 		gone:    map[string]bool{},
+		perUser: map[string]int{},
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	srv.OnRegister(s.counted("REGISTER", s.onRegister))
@@ -115,6 +130,10 @@ func (s *Server) counted(name string, h sipgo.RequestHandler) sipgo.RequestHandl
 		}
 		if req.From() == nil || req.To() == nil || req.CallID() == nil || req.CSeq() == nil {
 			s.respond(tx, req, 400, "Bad Request", nil, warning(s.cfg.Pool, "missing From, To, Call-ID or CSeq header"))
+			return
+		}
+		if cs := req.CSeq(); !strings.EqualFold(string(cs.MethodName), string(req.Method)) {
+			s.respond(tx, req, 400, "Bad Request", nil, warning(s.cfg.Pool, fmt.Sprintf("CSeq method %s does not match the request method %s", cs.MethodName, req.Method)))
 			return
 		}
 		if bad := crlfHeader(req); bad != "" {
@@ -269,6 +288,7 @@ func (s *Server) Close() error {
 		sub.dropLocked()
 	}
 	s.regs, s.subs, s.roaming = map[endpointKey]*registration{}, map[dialogKey]*subscription{}, map[endpointKey]*subscription{}
+	s.perUser = map[string]int{}
 	s.mu.Unlock()
 	s.cancel()
 	errs = append(errs, ignoreClosed(s.ua.Close()))
@@ -287,15 +307,19 @@ func ignoreClosed(err error) error {
 // connection signs its endpoints out.
 func (s *Server) track(l net.Listener) *trackingListener {
 	return &trackingListener{Listener: l, onOpen: s.connectionOpened, onClose: s.connectionClosed,
+		idle: s.cfg.IdleTimeout, inUse: s.hasEndpointOn,
 		wrap: func(c net.Conn) net.Conn { return newFramedConn(c, s.cfg.Pool, s.cfg.MaxMessageLength) }}
 }
 
 // trackingListener reports when an accepted TCP connection closes, so the endpoints registered
-// over it can be signed out.
+// over it can be signed out, and closes connections that stay silent for idle without a
+// registered endpoint.
 type trackingListener struct {
 	net.Listener
 	onOpen, onClose func(remote string)
 	wrap            func(net.Conn) net.Conn
+	idle            time.Duration
+	inUse           func(remote string) bool
 }
 
 func (l *trackingListener) Accept() (net.Conn, error) {
@@ -304,13 +328,34 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	l.onOpen(c.RemoteAddr().String())
-	return &trackedConn{Conn: l.wrap(c), onClose: l.onClose}, nil
+	return &trackedConn{Conn: l.wrap(c), onClose: l.onClose, idle: l.idle, inUse: l.inUse}, nil
 }
 
 type trackedConn struct {
 	net.Conn
 	once    sync.Once
 	onClose func(remote string)
+	idle    time.Duration
+	inUse   func(remote string) bool
+}
+
+// Read waits at most idle (wall time) for data unless an endpoint is registered over the
+// connection (a registered client may stay quiet between requests); the timeout ends the
+// connection.
+func (c *trackedConn) Read(b []byte) (int, error) {
+	for {
+		if c.idle > 0 {
+			if err := c.Conn.SetReadDeadline(time.Now().Add(c.idle)); err != nil {
+				return 0, err
+			}
+		}
+		n, err := c.Conn.Read(b)
+		var ne net.Error
+		if n == 0 && errors.As(err, &ne) && ne.Timeout() && c.inUse(c.RemoteAddr().String()) {
+			continue
+		}
+		return n, err
+	}
 }
 
 func (c *trackedConn) Close() error {

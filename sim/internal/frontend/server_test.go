@@ -1,7 +1,9 @@
 package frontend_test
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"regexp"
 	"strings"
@@ -429,6 +431,61 @@ Require: adhoclist, categoryList`, "")
 		})
 	})
 
+	Describe("bounds under a flood (issue 10)", func() {
+		It("registers at most MaxEndpointsPerUser endpoints per user and refuses the next with 403", func() {
+			for i := range frontend.MaxEndpointsPerUser {
+				Expect(register(ua, fmt.Sprintf("flood%d", i), "").StatusCode).To(Equal(200))
+			}
+			res := register(ua, "one-more", "")
+			Expect(res.StatusCode).To(Equal(403))
+			Expect(header(res, "Warning")).To(ContainSubstring("already has 8 registered endpoints"))
+			Expect(register(ua, "flood3", "").StatusCode).To(Equal(200), "a registered endpoint still refreshes")
+			Expect(register(ua, "flood3", "Expires: 0").StatusCode).To(Equal(200))
+			Expect(register(ua, "one-more", "").StatusCode).To(Equal(200), "a freed place can be taken")
+		})
+
+		It("remembers at most MaxClosedConnections closed connections", func() {
+			for range frontend.MaxClosedConnections + 10 {
+				c, err := net.Dial("tcp", srv.TCPAddr())
+				Expect(err).NotTo(HaveOccurred())
+				Expect(c.Close()).To(Succeed())
+			}
+			// Each close is seen by the server's read loop; under -race on a loaded machine that takes a while.
+			Eventually(srv.ClosedConnections).WithTimeout(30 * time.Second).Should(Equal(frontend.MaxClosedConnections))
+		})
+	})
+
+	Describe("idle connections (issue 10)", func() {
+		var idle *frontend.Server
+		BeforeEach(func() {
+			var err error
+			idle, err = frontend.New(frontend.Config{Engine: eng, Counter: sched.Tracker(), Scheduler: sched, Clock: sched.Clock(), IdleTimeout: 200 * time.Millisecond})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(idle.Start("127.0.0.1:0", "")).To(Succeed())
+			DeferCleanup(idle.Close)
+		})
+
+		It("closes a TCP connection that stays silent without registering", func() {
+			c, err := net.Dial("tcp", idle.TCPAddr())
+			Expect(err).NotTo(HaveOccurred())
+			defer c.Close()
+			Expect(c.SetReadDeadline(time.Now().Add(3 * time.Second))).To(Succeed())
+			_, err = c.Read(make([]byte, 1))
+			Expect(err).To(MatchError(io.EOF), "closed by the server, not by our deadline")
+		})
+
+		It("keeps a connection with a registered endpoint open while it is quiet", func() {
+			u := dialRaw(idle.TCPAddr())
+			defer u.close()
+			Expect(register(u, "quiet", "").StatusCode).To(Equal(200))
+			Expect(u.conn.SetReadDeadline(time.Now().Add(600 * time.Millisecond))).To(Succeed())
+			_, err := u.r.ReadByte()
+			var ne net.Error
+			Expect(errors.As(err, &ne) && ne.Timeout()).To(BeTrue(), "our own deadline passed first: %v", err)
+			Expect(register(u, "quiet", "").StatusCode).To(Equal(200))
+		})
+	})
+
 	Describe("other requests", func() {
 		It("answers a method it does not handle with 405 and Allow", func() {
 			ua.send(strings.NewReplacer("REGISTER sip:litwareinc.com", "INVITE sip:ken@litwareinc.com", "CSeq: {n} REGISTER", "CSeq: {n} INVITE").Replace(fmt.Sprintf(regTpl, "desk", "")), "")
@@ -451,6 +508,31 @@ Require: adhoclist, categoryList`, "")
 			_, res := ua.response()
 			Expect(res.StatusCode).To(Equal(200))
 			Expect(header(res, "Allow")).To(Equal(frontend.Allow))
+		})
+
+		It("refuses a CSeq whose method differs from the request method with 400, registering nothing", func() {
+			ua.send(strings.Replace(fmt.Sprintf(regTpl, "desk", ""), "CSeq: {n} REGISTER", "CSeq: {n} SUBSCRIBE", 1), "")
+			_, res := ua.response()
+			Expect(res.StatusCode).To(Equal(400))
+			Expect(header(res, "Warning")).To(ContainSubstring("CSeq method SUBSCRIBE does not match the request method REGISTER"))
+			_, sub := subscribe(ua, "desk", lyncwire.EventRoamingContacts, ucs)
+			Expect(sub.StatusCode).To(Equal(403), "the endpoint was not registered")
+		})
+
+		It("escapes quotes, backslashes and control characters of an epid inside the GRUU it answers", func() {
+			epid := "a\"b\\c\x1b[31m"
+			raw := strings.Replace(fmt.Sprintf(regTpl, "EPID", ""), ";epid=EPID", ";epid="+epid, 1)
+			ua.send(raw, "")
+			rawRes, res := ua.response()
+			Expect(res.StatusCode).To(Equal(200), rawRes)
+			Expect(rawRes).To(ContainSubstring(`;gruu="sip:ken@litwareinc.com;opaque=user:epid:a\"b\\c\` + "\x1b" + `[31m;gruu"`))
+			Expect(header(res, "Contact")).To(HaveSuffix(`;gruu"`), "the quoted value ends where it should")
+		})
+
+		It("refuses an epid longer than frontend.MaxEpidLength with 400", func() {
+			_, res := subscribe(ua, strings.Repeat("e", frontend.MaxEpidLength+1), lyncwire.EventRoamingContacts, ucs)
+			Expect(res.StatusCode).To(Equal(400))
+			Expect(header(res, "Warning")).To(ContainSubstring("epid is longer than 128 bytes"))
 		})
 
 		It("refuses a bare LF inside a header value with 400, registering nothing", func() {

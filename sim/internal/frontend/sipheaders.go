@@ -43,7 +43,7 @@ func expiresOf(req *sip.Request) (secs int, ok bool, err error) {
 	v := strings.TrimSpace(h.Value())
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return 0, true, fmt.Errorf("Expires %q is not a number of seconds", v)
+		return 0, true, fmt.Errorf("header Expires: %q is not a number of seconds", v)
 	}
 	return n, true, nil
 }

@@ -116,6 +116,12 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 			sip.NewHeader("Allow-Events", allowEvents))
 		return
 	}
+	if ev == lyncwire.EventRoamingContacts && strings.EqualFold(req.Transport(), "UDP") {
+		// A contact list does not fit a UDP datagram (sipgo refuses answers over 1300 bytes), and
+		// an answer that cannot be sent must not sign the endpoint in or start a migration.
+		s.refuse(tx, req, 403, "Forbidden", fmt.Sprintf("%s is served over TCP or TLS only: a contact list does not fit a datagram", lyncwire.EventRoamingContacts))
+		return
+	}
 	toTag, inDialog := req.To().Params.Get("tag")
 	inDialog = inDialog && toTag != ""
 	key, ok := s.identify(req, tx, !inDialog)
@@ -235,7 +241,10 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 		// ucssim: tells a Lync 2010-class endpoint its list is read-only (decision 3).
 		hdrs = append(hdrs, lyncwire.Diagnostics(lyncwire.DiagReadOnly, lyncwire.ReasonReadOnly))
 	}
-	s.sendResponse(tx, req, res, body, hdrs...)
+	if err := s.sendResponse(tx, req, res, body, hdrs...); err != nil && ev != lyncwire.EventRoamingContacts {
+		s.dropSub(sub) // never answered: no subscription
+		return
+	}
 	if ev == lyncwire.EventPresence {
 		// RFC 6665 4.2.1: a new subscription gets an immediate NOTIFY (presence is not
 		// simulated, so it carries no document).
@@ -305,16 +314,18 @@ func (s *Server) contactValue(transport string) string {
 	return fmt.Sprintf("<sip:%s;transport=%s;ms-role-rs-to>", s.cfg.Pool, t)
 }
 
-func (s *Server) sendResponse(tx sip.ServerTransaction, req *sip.Request, res *sip.Response, body []byte, hdrs ...sip.Header) {
+func (s *Server) sendResponse(tx sip.ServerTransaction, req *sip.Request, res *sip.Response, body []byte, hdrs ...sip.Header) error {
 	symmetric(res, req)
 	res.AppendHeader(sip.NewHeader("Server", "RTC/5.0"))
 	for _, h := range hdrs {
 		res.AppendHeader(h)
 	}
 	res.SetBody(body)
-	if err := tx.Respond(res); err != nil {
+	err := tx.Respond(res)
+	if err != nil {
 		s.log.Warn("frontend: respond failed", "method", req.Method, "error", err)
 	}
+	return err
 }
 
 // resubscribe refreshes or ends an existing subscription dialog.

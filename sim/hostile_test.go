@@ -1,0 +1,300 @@
+package sim_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/mocks/ews"
+	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/scenario"
+)
+
+var ctx = context.Background()
+
+func load(yaml string) *scenario.File {
+	GinkgoHelper()
+	f, err := scenario.Parse("inline.yaml", []byte(strings.TrimLeft(yaml, "\n")))
+	Expect(err).NotTo(HaveOccurred())
+	return f
+}
+
+// A serve-style world: real loopback sockets on port 0, outside clients bounded as `ucssim
+// serve` bounds them, with short wall-clock bounds so the specs stay quick.
+const hostileWorld = `
+name: hostile clients
+world:
+  users:
+    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 20}
+steps: []
+`
+
+func serveWorld() *sim.World {
+	GinkgoHelper()
+	f := load(hostileWorld)
+	w, err := sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{GuestHold: 200 * time.Millisecond, WireTimeout: 300 * time.Millisecond})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(w.Close)
+	return w
+}
+
+func ewsHostPort(w *sim.World) string {
+	return strings.TrimPrefix(w.EWSURL, "http://")
+}
+
+const getImItemList = `<?xml version="1.0" encoding="utf-8"?>
+<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><soap:Body><m:GetImItemList/></soap:Body></soap:Envelope>`
+
+// guestSIP is an outside SIP client on one TCP (or UDP) socket that sends what a spec writes and
+// answers nothing unless told.
+type guestSIP struct {
+	conn net.Conn
+	r    *bufio.Reader
+	n    int
+}
+
+func dialGuest(network, addr string) *guestSIP {
+	GinkgoHelper()
+	c, err := net.Dial(network, addr)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(c.Close)
+	return &guestSIP{conn: c, r: bufio.NewReader(c)}
+}
+
+func (g *guestSIP) send(method, epid, extra string) {
+	GinkgoHelper()
+	g.n++
+	transport := strings.ToUpper(g.conn.LocalAddr().Network())
+	local := g.conn.LocalAddr().String()
+	ruri := "sip:kenmyer@litwareinc.com"
+	if method == "REGISTER" {
+		ruri = "sip:litwareinc.com"
+	}
+	msg := fmt.Sprintf("%s %s SIP/2.0\r\nVia: SIP/2.0/%s %s;branch=z9hG4bKguest%d\r\nMax-Forwards: 70\r\n"+
+		"From: <sip:kenmyer@litwareinc.com>;tag=g%d;epid=%s\r\nTo: <sip:kenmyer@litwareinc.com>\r\nCall-ID: guest-%s-%d\r\n"+
+		"CSeq: 1 %s\r\nContact: <sip:%s;transport=%s>\r\n%sContent-Length: 0\r\n\r\n",
+		method, ruri, transport, local, g.n, g.n, epid, epid, g.n, method, local, strings.ToLower(transport), extra)
+	_, err := io.WriteString(g.conn, msg)
+	Expect(err).NotTo(HaveOccurred())
+}
+
+// status is the status line of the next message.
+func (g *guestSIP) status() string {
+	GinkgoHelper()
+	first, _ := g.read()
+	return first
+}
+
+// read reads the next message and returns its status line ("SIP/2.0 200 OK") and the whole
+// message; a request (a NOTIFY) is returned the same way.
+func (g *guestSIP) read() (first, whole string) {
+	GinkgoHelper()
+	Expect(g.conn.SetReadDeadline(time.Now().Add(5 * time.Second))).To(Succeed())
+	if g.conn.LocalAddr().Network() == "udp" {
+		buf := make([]byte, 65536)
+		n, err := g.conn.Read(buf)
+		Expect(err).NotTo(HaveOccurred())
+		msg := string(buf[:n])
+		first, _, _ = strings.Cut(msg, "\r\n")
+		return first, msg
+	}
+	var b strings.Builder
+	length := 0
+	for {
+		line, err := g.r.ReadString('\n')
+		Expect(err).NotTo(HaveOccurred())
+		b.WriteString(line)
+		if line == "\r\n" {
+			break
+		}
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "Content-Length") {
+			fmt.Sscan(strings.TrimSpace(v), &length)
+		}
+	}
+	body := make([]byte, length)
+	_, err := io.ReadFull(g.r, body)
+	Expect(err).NotTo(HaveOccurred())
+	b.Write(body)
+	first, _, _ = strings.Cut(b.String(), "\r\n")
+	return first, b.String()
+}
+
+var _ = Describe("Outside clients are guests (docs/ARCHITECTURE.md D-8, issue 10)", func() {
+	It("does not let an EWS request whose body never finishes hold the clock, and traces its timeout", func() {
+		w := serveWorld()
+		c, err := net.Dial("tcp", ewsHostPort(w))
+		Expect(err).NotTo(HaveOccurred())
+		defer c.Close()
+		_, err = fmt.Fprintf(c, "POST /EWS/Exchange.asmx HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 5000\r\n\r\n<soap:Envelope")
+		Expect(err).NotTo(HaveOccurred())
+		// The server has the headers; the operator's wait must not depend on the rest.
+		Eventually(func() error { return w.Sched.Advance(time.Hour) }).WithTimeout(2 * time.Second).Should(Succeed())
+		Eventually(func() int { return w.Trace.Count("request.timeout", "") }).WithTimeout(3 * time.Second).Should(Equal(1))
+		ev := w.Trace.Events()
+		Expect(ev[len(ev)-1].Details["request"]).To(ContainSubstring("the request body did not arrive within 300ms"))
+	})
+
+	It("ignores X-Ucssim-Held from the wire: a parked outside request releases only its own unit", func() {
+		w := serveWorld()
+		Expect(w.Fault(sim.FaultSpec{Kind: engine.FaultSlow, For: time.Hour, Latency: time.Minute})).To(Succeed())
+		req, err := http.NewRequest(http.MethodPost, w.EWSURL+"/EWS/Exchange.asmx", strings.NewReader(getImItemList))
+		Expect(err).NotTo(HaveOccurred())
+		req.SetBasicAuth("kenmyer@litwareinc.com", "any")
+		req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+		req.Header.Set("X-Ucssim-Held", "5")
+		pending := w.Sched.Pending()
+		type answer struct {
+			code int
+			at   time.Time
+		}
+		got := make(chan answer, 1)
+		go func() {
+			defer GinkgoRecover()
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				got <- answer{code: -1}
+				return
+			}
+			res.Body.Close()
+			got <- answer{res.StatusCode, w.Sched.Now()}
+		}()
+		start := w.Sched.Now()
+		Eventually(func() int { return w.Sched.Pending() }).WithTimeout(2*time.Second).Should(Equal(pending+1), "the request is parked on the virtual clock")
+		Expect(w.Sched.Tracker().Busy()).To(Equal(0), "parked: nothing in flight, and no units borrowed from work that is")
+		Expect(w.Sched.Advance(time.Minute)).To(Succeed())
+		var a answer
+		Eventually(got).WithTimeout(2 * time.Second).Should(Receive(&a))
+		Expect(a.code).To(Equal(http.StatusOK))
+		Expect(a.at).To(Equal(start.Add(time.Minute)))
+		Expect(w.Sched.Tracker().Busy()).To(Equal(0))
+	})
+
+	It("does not let a subscriber that never answers its NOTIFY hold the clock, and traces the timeout", func() {
+		w := serveWorld()
+		g := dialGuest("tcp", w.FrontEnd.TCPAddr())
+		g.send("REGISTER", "guest1", "")
+		Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
+		g.send("SUBSCRIBE", "guest1", "Event: vnd-microsoft-roaming-contacts\r\nSupported: ms-ucs\r\nAccept: application/vnd-microsoft-roaming-contacts+xml\r\n")
+		Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
+		// The migration completes at +10m and prompts the guest with a NOTIFY it never answers.
+		Expect(w.Sched.Advance(15 * time.Minute)).To(Succeed())
+		first, _ := g.read()
+		Expect(first).To(HavePrefix("NOTIFY "))
+		st, err := w.Engine.Status("sip:kenmyer@litwareinc.com")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.State).To(Equal(engine.Migrated))
+		Expect(w.Trace.Count("notify.timeout", "sip:kenmyer@litwareinc.com")).To(Equal(1))
+		Expect(w.Sched.Advance(time.Hour)).To(Succeed(), "later waits are not held either")
+	})
+
+	It("answers a roaming-contacts SUBSCRIBE over UDP with 403 and changes nothing", func() {
+		w := serveWorld()
+		g := dialGuest("udp", w.FrontEnd.UDPAddr())
+		g.send("REGISTER", "udp1", "")
+		Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
+		g.send("SUBSCRIBE", "udp1", "Event: vnd-microsoft-roaming-contacts\r\nSupported: ms-ucs\r\nAccept: application/vnd-microsoft-roaming-contacts+xml\r\n")
+		first, whole := g.read()
+		Expect(first).To(Equal("SIP/2.0 403 Forbidden"))
+		Expect(whole).To(ContainSubstring("served over TCP or TLS only"))
+		Expect(w.Sched.Advance(15 * time.Minute)).To(Succeed())
+		Expect(w.Trace.Count("signin", "")).To(Equal(0))
+		Expect(w.Trace.Count("migration.started", "")).To(Equal(0))
+		st, err := w.Engine.Status("sip:kenmyer@litwareinc.com")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.Endpoints).To(BeEmpty())
+	})
+})
+
+const passwordWorld = `
+name: passwords
+world:
+  users:
+    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 3, password: "Pa55w0rd!"}
+    - {name: Pilar Ackerman, sip: "sip:pilar@litwareinc.com", contacts: 2}
+steps: []
+`
+
+// ewsPost posts a GetImItemList with the given Authorization header and returns the HTTP status.
+func ewsPost(w *sim.World, auth string, body string) int {
+	GinkgoHelper()
+	req, err := http.NewRequest(http.MethodPost, w.EWSURL+"/EWS/Exchange.asmx", strings.NewReader(body))
+	Expect(err).NotTo(HaveOccurred())
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	req.Header.Set("Authorization", auth)
+	res, err := http.DefaultClient.Do(req)
+	Expect(err).NotTo(HaveOccurred())
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, res.Body)
+	return res.StatusCode
+}
+
+func basic(user, password string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+}
+
+var _ = Describe("Credentials that mean something (issue 10)", func() {
+	It("keeps the server-to-server key secret: a token signed with a key derived from the seed is refused", func() {
+		w := serveWorld()
+		var b [8]byte
+		binary.BigEndian.PutUint64(b[:], w.Seed)
+		seedKey := sha256.Sum256(append([]byte("ucssim server-to-server trust "), b[:]...))
+		token := ews.SignToken(seedKey[:], "lync-server", w.Sched.Now(), time.Hour)
+		env := `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><soap:Header><t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress>kenmyer@litwareinc.com</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation></soap:Header><soap:Body><m:GetImItemList/></soap:Body></soap:Envelope>`
+		Expect(ewsPost(w, "Bearer "+token, env)).To(Equal(http.StatusUnauthorized))
+	})
+
+	It("traces a change an outside EWS client makes to a mailbox, and the engine follows it", func() {
+		w := serveWorld()
+		// Ken migrates (signed in by the shell's own client), then an outside tool adds a contact.
+		Expect(w.SignIn(ctx, "sip:kenmyer@litwareinc.com", "desktop", engine.Lync2013)).To(Succeed())
+		Expect(w.Sched.Advance(15 * time.Minute)).To(Succeed())
+		add := `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><soap:Body><m:AddNewImContactToGroup><m:ImAddress>newpal@fabrikam.com</m:ImAddress></m:AddNewImContactToGroup></soap:Body></soap:Envelope>`
+		Expect(ewsPost(w, basic("kenmyer@litwareinc.com", "x"), add)).To(Equal(http.StatusOK))
+		Expect(w.Sched.Settle()).To(Succeed())
+		Expect(w.Trace.Count("mailbox.changed", "sip:kenmyer@litwareinc.com")).To(Equal(1))
+		ev := w.Trace.Events()
+		var changed sim.TraceEvent
+		for _, e := range ev {
+			if e.Type == "mailbox.changed" {
+				changed = e
+			}
+		}
+		Expect(changed.Details).To(Equal(map[string]any{"by": "kenmyer@litwareinc.com", "operation": "AddNewImContactToGroup"}))
+		contacts, err := w.Engine.MirrorContacts("Ken Myer")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(contacts).To(ContainElement(HaveField("URI", "newpal@fabrikam.com")), "the engine's mirror follows the mailbox")
+	})
+
+	It("checks a password the world gives a user: 401 when wrong, and its own clients still get in", func() {
+		f := load(passwordWorld)
+		w, err := sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(w.Close)
+		Expect(w.Password("kenmyer@litwareinc.com")).To(Equal("Pa55w0rd!"))
+		Expect(ewsPost(w, basic("kenmyer@litwareinc.com", "wrong"), getImItemList)).To(Equal(http.StatusUnauthorized))
+		Expect(ewsPost(w, basic("kenmyer@litwareinc.com", "Pa55w0rd!"), getImItemList)).To(Equal(http.StatusOK))
+		Expect(ewsPost(w, basic("pilar@litwareinc.com", "anything"), getImItemList)).To(Equal(http.StatusOK), "no password given: any is accepted")
+		// The simulated Lync 2013 client reads its migrated list over EWS with the password.
+		Expect(w.SignIn(ctx, "sip:kenmyer@litwareinc.com", "desktop", engine.Lync2013)).To(Succeed())
+		Expect(w.Sched.Advance(15 * time.Minute)).To(Succeed())
+		Expect(w.AcceptPrompt(ctx, "sip:kenmyer@litwareinc.com", "desktop")).To(Succeed())
+		Expect(w.Sched.Settle()).To(Succeed())
+		st, err := w.Engine.Status("Ken Myer")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.Endpoints).To(ConsistOf(HaveField("ReadsFrom", engine.ReadsExchange)))
+		Expect(w.Endpoints()[0].View.ReadsFrom).To(Equal(engine.ReadsExchange))
+		Expect(w.Endpoints()[0].View.Contacts).To(HaveLen(3), "its EWS reads succeeded")
+	})
+})
