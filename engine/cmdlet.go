@@ -487,10 +487,3 @@ func (c *Command) flag(name string) bool {
 	b, _ := c.Params.Bool(name)
 	return b
 }
-
-func boolText(b bool) string {
-	if b {
-		return "True"
-	}
-	return "False"
-}

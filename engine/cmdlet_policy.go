@@ -86,8 +86,6 @@ func policyObject(p *policy) *pwsh.Object {
 		Props: []pwsh.Prop{{Name: "Identity", Value: p.Identity()}, {Name: "UcsAllowed", Value: p.ucsAllowed}}}
 }
 
-func policyRecord(p *policy) Record { return recordOf(policyObject(p)) }
-
 // noTenant refuses -Tenant: the simulated deployment is on-premises.
 func noTenant(c *Command) error {
 	if c.Params.Has("Tenant") {

@@ -5,13 +5,9 @@ import (
 	"html"
 
 	"strings"
-	"time"
 
 	"github.com/ucssim/ucssim/engine/pwsh"
 )
-
-// shellTime is how the shell prints a DateTime (en-US).
-const shellTime = "1/2/2006 3:04:05 PM"
 
 func init() {
 	register(&cmdlet{
@@ -180,9 +176,6 @@ func (e *Engine) testUCS(x *invocation) error {
 	rec(true, "", "")
 	return nil
 }
-
-// timeSpan prints a duration as a .NET TimeSpan: 00:00:00 or 00:00:01.5000000.
-func timeSpan(d time.Duration) string { return pwsh.TimeSpan(max(d, 0)) }
 
 // Debug-CsUnifiedContactStore -Identity <user> [-ContactDataExportFileName F] | -PoolFqdn <pool>
 func (e *Engine) debugUCS(x *invocation) error {

@@ -13,7 +13,7 @@ import (
 
 // runAsking runs a line in a session with a scripted sequence of confirmation answers; it returns
 // the questions asked.
-func (w *world) runAsking(sess *engine.Session, line string, answers ...engine.Choice) (*engine.Result, error, []string) {
+func (w *world) runAsking(sess *engine.Session, line string, answers ...engine.Choice) (*engine.Result, []string, error) {
 	var asked []string
 	ask := func(_, q string) engine.Choice {
 		asked = append(asked, q)
@@ -27,7 +27,7 @@ func (w *world) runAsking(sess *engine.Session, line string, answers ...engine.C
 	var res *engine.Result
 	var err error
 	w.step(func() { res, err = w.eng.Run(context.Background(), line, engine.RunOptions{Session: sess, Ask: ask}) })
-	return res, err, asked
+	return res, asked, err
 }
 
 var _ = Describe("The Management Shell language", func() {
@@ -131,23 +131,23 @@ var _ = Describe("The Management Shell language", func() {
 			Expect(w.count("policy.set", "")).To(BeZero())
 		})
 		It("-Confirm asks; Yes to All answers the rest of the pipeline", func() {
-			res, err, asked := w.runAsking(sess, `Get-CsUser | Grant-CsUserServicesPolicy -PolicyName $Null -Confirm`, engine.YesToAll)
+			res, asked, err := w.runAsking(sess, `Get-CsUser | Grant-CsUserServicesPolicy -PolicyName $Null -Confirm`, engine.YesToAll)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(res.Text).To(BeEmpty())
 			Expect(asked).To(Equal([]string{"Are you sure you want to perform this action?\nPerforming the operation \"Grant-CsUserServicesPolicy\" on target \"sip:anne@litwareinc.com\"."}))
 			Expect(w.count("policy.granted", "")).To(Equal(3))
 		})
 		It("No to All skips the rest of the pipeline", func() {
-			_, err, asked := w.runAsking(sess, `Get-CsUser | Move-CsUser -Target lync2010.litwareinc.com`, engine.Yes, engine.NoToAll)
+			_, asked, err := w.runAsking(sess, `Get-CsUser | Move-CsUser -Target lync2010.litwareinc.com`, engine.Yes, engine.NoToAll)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(asked).To(HaveLen(2))
 			Expect(w.count("user.moved", "")).To(Equal(1))
 		})
 		It("Invoke-CsUcsRollback asks without -Confirm, and not with -Confirm:$False", func() {
-			_, _, asked := w.runAsking(sess, `Invoke-CsUcsRollback "Ken Myer"`, engine.No)
+			_, asked, _ := w.runAsking(sess, `Invoke-CsUcsRollback "Ken Myer"`, engine.No)
 			Expect(asked).To(HaveLen(1))
 			Expect(w.status("Ken Myer").ContactsIn).To(Equal(engine.StoreExchange))
-			_, _, asked = w.runAsking(sess, `Invoke-CsUcsRollback "Ken Myer" -Confirm:$False`)
+			_, asked, _ = w.runAsking(sess, `Invoke-CsUcsRollback "Ken Myer" -Confirm:$False`)
 			Expect(asked).To(BeEmpty())
 			Expect(w.status("Ken Myer").ContactsIn).To(Equal(engine.StoreLync))
 		})
