@@ -31,7 +31,7 @@ bench:
 # staticcheck is pinned so every checkout lints alike; `go run` fetches it through the module proxy.
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 lint:
-	gofmt -l . | tee /dev/stderr | (! read)
+	gofmt -l . | tee /dev/stderr | (! read -r _)
 	$(GO) vet $(PKGS)
 	$(STATICCHECK) $(PKGS)
 

@@ -181,6 +181,8 @@ func Start(f *scenario.File, opt RunOptions) (*Session, error) {
 // step's action itself (nil if it succeeded or has none); fail is the step's failure as a
 // scenario file sees it (an unexpected error, an unmet expectation, a broken invariant). After a
 // failure the session runs nothing more.
+//
+//lint:ignore ST1008 act is what the step's action returned and fail the step's verdict: two results side by side, read together by every caller
 func (s *Session) Step(ctx context.Context, step scenario.Step) (act error, fail *Failure) {
 	if s.failure != nil {
 		return nil, s.failure
@@ -318,6 +320,8 @@ func (r *runner) user(id string) (string, error) {
 }
 
 // step runs one step: act is its action's own error, fail the step's failure.
+//
+//lint:ignore ST1008 act is what the step's action returned and fail the step's verdict: two results side by side, read together by every caller
 func (r *runner) step(s scenario.Step) (act error, fail *Failure) {
 	switch s.Kind {
 	case scenario.StepRun:
@@ -387,6 +391,7 @@ func (r *runner) checkErr(s scenario.Step, err error) *Failure {
 	return nil
 }
 
+//lint:ignore ST1008 act is what the step's action returned and fail the step's verdict: two results side by side, read together by every caller
 func (r *runner) runCmdlet(s scenario.Step) (error, *Failure) {
 	var res *engine.Result
 	var err error
