@@ -167,8 +167,7 @@ func (s *Server) Start(addr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("ews: %w", err)
 	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: min(ReadHeaderTimeout, s.cfg.ReadTimeout), ReadTimeout: s.cfg.ReadTimeout,
-		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, ErrorLog: log.New(io.Discard, "", 0)}
+	srv := s.httpServer()
 	s.mu.Lock()
 	if s.httpSrv != nil {
 		s.mu.Unlock()
@@ -181,6 +180,13 @@ func (s *Server) Start(addr string) (string, error) {
 	s.mu.Unlock()
 	go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
 	return base, nil
+}
+
+// httpServer is the one configuration of both listeners: outside clients are guests, so HTTP and
+// HTTPS alike bound how long a slow peer may take to send, read and idle (docs/LIMITS.md).
+func (s *Server) httpServer() *http.Server {
+	return &http.Server{Handler: s.Handler(), ReadHeaderTimeout: min(ReadHeaderTimeout, s.cfg.ReadTimeout), ReadTimeout: s.cfg.ReadTimeout,
+		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, ErrorLog: log.New(io.Discard, "", 0)}
 }
 
 // StartTLS also serves HTTPS on addr (loopback only) with cfg's certificate, for clients that
@@ -200,7 +206,8 @@ func (s *Server) StartTLS(addr string, cfg *tls.Config) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("ews: %w", err)
 	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, TLSConfig: cfg}
+	srv := s.httpServer()
+	srv.TLSConfig = cfg
 	s.mu.Lock()
 	if s.tlsSrv != nil {
 		s.mu.Unlock()
