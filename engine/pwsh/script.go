@@ -127,44 +127,12 @@ func (l *lexer) element(first bool) (*Element, rune, *Error) {
 	if t.op != 0 {
 		return nil, 0, errAt(t.col, CodeSyntax, "An empty pipe element is not allowed.")
 	}
-	if t.param == "" && t.bare == "" && t.value != nil {
+	if t.param == "" && t.value != nil && (t.bare == "" || t.value.Kind == Number) {
 		// An expression: $u, $u.Prop, 'text', 42, $True.
 		if !first {
 			return nil, 0, errAt(t.col, CodeSyntax, "Expressions are only allowed as the first element of a pipeline.")
 		}
-		el.Expr = t.value
-		el.End = l.col()
-		nt, err := l.next()
-		if err != nil {
-			return nil, 0, err
-		}
-		if nt == nil {
-			return el, 0, nil
-		}
-		if nt.op != 0 {
-			el.End = nt.col
-			return el, nt.op, nil
-		}
-		return nil, 0, errAt(nt.col, CodeSyntax, "Unexpected token '%s' in expression or statement.", l.tokenText(nt))
-	}
-	if t.param == "" && t.value != nil && t.value.Kind == Number && !first {
-		return nil, 0, errAt(t.col, CodeSyntax, "Expressions are only allowed as the first element of a pipeline.")
-	}
-	if t.param == "" && t.value != nil && t.value.Kind == Number {
-		el.Expr = t.value
-		el.End = l.col()
-		nt, err := l.next()
-		if err != nil {
-			return nil, 0, err
-		}
-		if nt == nil {
-			return el, 0, nil
-		}
-		if nt.op != 0 {
-			el.End = nt.col
-			return el, nt.op, nil
-		}
-		return nil, 0, errAt(nt.col, CodeSyntax, "Unexpected token '%s' in expression or statement.", l.tokenText(nt))
+		return l.expression(el, t)
 	}
 	if err := checkCmdletName(t); err != nil {
 		return nil, 0, err
@@ -214,6 +182,24 @@ func trimEnd(src []rune, col int) int {
 		col--
 	}
 	return col
+}
+
+// expression ends an element that is a lone expression: only an operator or the end may follow.
+func (l *lexer) expression(el *Element, t *token) (*Element, rune, *Error) {
+	el.Expr = t.value
+	el.End = l.col()
+	nt, err := l.next()
+	if err != nil {
+		return nil, 0, err
+	}
+	if nt == nil {
+		return el, 0, nil
+	}
+	if nt.op != 0 {
+		el.End = nt.col
+		return el, nt.op, nil
+	}
+	return nil, 0, errAt(nt.col, CodeSyntax, "Unexpected token '%s' in expression or statement.", l.tokenText(nt))
 }
 
 func (l *lexer) tokenText(t *token) string {
