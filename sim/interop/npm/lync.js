@@ -3,6 +3,7 @@
 // BENOTIFY delta, sign-out. Prints one JSON object of what it saw; the Go spec asserts on it.
 // usage: node lync.js HOST:PORT alias@domain
 'use strict';
+const net = require('net');
 const sip = require('sip');
 
 const [hostport, user] = process.argv.slice(2);
@@ -16,16 +17,24 @@ const seen = { benotify: [] };
 let gotDelta;
 const delta = new Promise((resolve) => { gotDelta = resolve; });
 
-// publicAddress keeps the stack from taking 127.0.0.1 routes for its own flow tokens
-const lport = 30000 + Math.floor(Math.random() * 20000);
-sip.start({ port: lport, address: '127.0.0.1', publicAddress: 'localhost', udp: false, tcp: true, logger: {} }, (req) => {
+// The stack must listen on a fixed port (it writes it into Via), so ask the kernel for a free one first:
+// a random pick collided with another package's port-0 listener under go test's parallel packages (EADDRINUSE).
+const freePort = () => new Promise((resolve, reject) => {
+  const srv = net.createServer();
+  srv.once('error', reject);
+  srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+});
+
+const onRequest = (req) => {
   if (req.method === 'BENOTIFY') { // never answered [MS-SIP 3.5]
     seen.benotify.push({ event: req.headers.event, body: req.content });
     gotDelta();
     return;
   }
   sip.send(sip.makeResponse(req, 200, 'OK'));
-});
+};
+// publicAddress keeps the stack from taking 127.0.0.1 routes for its own flow tokens
+const startStack = (lport) => sip.start({ port: lport, address: '127.0.0.1', publicAddress: 'localhost', udp: false, tcp: true, logger: {} }, onRequest);
 
 const from = () => ({ uri: me, params: { tag: rnd(), epid } });
 const send = (m) => new Promise((resolve) => sip.send(m, (r) => { if (r.status >= 200) resolve(r); }));
@@ -33,6 +42,7 @@ const timeout = (p, ms, what) => Promise.race([p, new Promise((_, reject) => set
 const summary = (r) => ({ status: r.status, reason: r.reason, headers: r.headers, body: r.content || '' });
 
 (async () => {
+  startStack(await freePort());
   const callId = rnd() + '@ucssim-interop';
   const reg = await send({ method: 'REGISTER', uri: `sip:${domain}`, headers: {
     to: { uri: me }, from: from(), 'call-id': callId, cseq: { method: 'REGISTER', seq: 1 },
