@@ -435,6 +435,7 @@ func (w *World) exchangeChanged(mailbox string, byServer bool) {
 // Close cancels the engine's jobs and stops every client and server of the world: nothing it
 // started keeps running, and no socket stays open.
 func (w *World) Close() {
+	w.Sched.Stop()
 	if w.Engine != nil {
 		w.Engine.Close()
 	}
