@@ -1,6 +1,7 @@
 package ews
 
 import (
+	"bytes"
 	"encoding/xml"
 	"strings"
 	"unicode/utf8"
@@ -18,23 +19,34 @@ import (
 // copy of the document plus its nodes.
 func fastParse(data []byte) (*node, bool) {
 	p := fastParser{s: string(data)}
+	elems := bytes.Count(data, []byte{'<'})
+	p.nodes = make([]node, 0, elems)
+	p.attrs = make([]xml.Attr, 0, bytes.Count(data, []byte{'='}))
+	p.lists = make([]*node, 0, elems)
 	return p.parse()
 }
 
+// A tree's nodes, attribute lists and child lists are carved out of a few slabs sized from the
+// document (one allocation each instead of one per element), since a tree lives and dies whole.
 type fastParser struct {
 	s     string
 	i     int
 	stack []fastOpen
 	ns    []nsBinding // bindings in scope, innermost last
 	buf   []byte      // text being decoded when it holds entities
+	nodes []node      // slab of nodes; a full one is replaced, never grown (nodes are pointed to)
+	attrs []xml.Attr  // slab of attribute lists
+	kids  []*node     // children of the open elements, innermost element's last
+	lists []*node     // slab of finished child lists
 }
 
-// fastOpen is an open element: its node, its raw (untranslated) prefix and local name, and
-// where its namespace bindings start in ns.
+// fastOpen is an open element: its node, its raw (untranslated) prefix and local name, where
+// its namespace bindings start in ns and where its children start in kids.
 type fastOpen struct {
 	n             *node
 	prefix, local string
 	nsMark        int
+	kidsMark      int
 }
 
 type nsBinding struct{ prefix, url string }
@@ -65,8 +77,8 @@ func (p *fastParser) parse() (*node, bool) {
 			if !ok {
 				return nil, false
 			}
-			if top := p.stack[len(p.stack)-1].n; len(top.Children) == 0 {
-				top.Text += text
+			if top := p.stack[len(p.stack)-1]; len(p.kids) == top.kidsMark {
+				top.n.Text += text
 			}
 			continue
 		}
@@ -111,7 +123,7 @@ func (p *fastParser) startTag() (*node, bool) {
 		return nil, false
 	}
 	mark := len(p.ns)
-	var attrs []xml.Attr
+	attrMark := len(p.attrs)
 	empty := false
 	for {
 		p.space()
@@ -169,8 +181,9 @@ func (p *fastParser) startTag() (*node, bool) {
 		if ap == "xml" {
 			return nil, false
 		}
-		attrs = append(attrs, xml.Attr{Name: xml.Name{Space: ap, Local: al}, Value: v})
+		p.attrs = append(p.attrs, xml.Attr{Name: xml.Name{Space: ap, Local: al}, Value: v})
 	}
+	attrs := p.attrs[attrMark:len(p.attrs):len(p.attrs)]
 	if prefix == "xml" || prefix == "xmlns" || (prefix == "" && local == "xmlns") {
 		return nil, false
 	}
@@ -187,19 +200,19 @@ func (p *fastParser) startTag() (*node, bool) {
 	if url, ok := p.lookup(prefix); ok {
 		space = url
 	}
-	if attrs == nil {
-		attrs = []xml.Attr{}
+	if len(p.nodes) == cap(p.nodes) {
+		p.nodes = make([]node, 0, 16)
 	}
-	n := &node{Space: space, Local: local, Attrs: attrs}
+	p.nodes = append(p.nodes, node{Space: space, Local: local, Attrs: attrs})
+	n := &p.nodes[len(p.nodes)-1]
 	if len(p.stack) > 0 {
-		parent := p.stack[len(p.stack)-1].n
-		parent.Children = append(parent.Children, n)
+		p.kids = append(p.kids, n)
 	}
 	if empty {
 		p.ns = p.ns[:mark]
 		return n, true
 	}
-	p.stack = append(p.stack, fastOpen{n: n, prefix: prefix, local: local, nsMark: mark})
+	p.stack = append(p.stack, fastOpen{n: n, prefix: prefix, local: local, nsMark: mark, kidsMark: len(p.kids)})
 	return n, true
 }
 
@@ -220,6 +233,12 @@ func (p *fastParser) endTag() bool {
 	}
 	p.ns = p.ns[:top.nsMark]
 	p.stack = p.stack[:len(p.stack)-1]
+	if kids := p.kids[top.kidsMark:]; len(kids) > 0 {
+		start := len(p.lists)
+		p.lists = append(p.lists, kids...)
+		top.n.Children = p.lists[start:len(p.lists):len(p.lists)]
+		p.kids = p.kids[:top.kidsMark]
+	}
 	return true
 }
 
