@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"strings"
 	"unicode/utf8"
+	"unique"
+	"unsafe"
 )
 
 // fastParse reads data into the same tree parseXML's encoding/xml path builds, for the subset of
@@ -15,10 +17,11 @@ import (
 // parses the document with encoding/xml, which decides the answer and the error message. So the
 // fast path changes speed only: a differential fuzz test holds it to the same trees.
 //
-// Every name and undecoded text is a substring of one string copy of data, so a tree costs one
-// copy of the document plus its nodes.
+// The parser reads data in place; what the tree keeps is copied out of it: names are interned
+// (the protocol's vocabulary is small), text and attribute values copied one by one, so a
+// string a caller keeps from the tree (a contact's address) never pins the whole document.
 func fastParse(data []byte) (*node, bool) {
-	p := fastParser{s: string(data)}
+	p := fastParser{s: unsafe.String(unsafe.SliceData(data), len(data))}
 	elems := bytes.Count(data, []byte{'<'})
 	p.nodes = make([]node, 0, elems)
 	p.attrs = make([]xml.Attr, 0, bytes.Count(data, []byte{'='}))
@@ -269,10 +272,13 @@ func (p *fastParser) name() (prefix, local string, ok bool) {
 		return "", "", false
 	}
 	if sp, l, found := strings.Cut(s, ":"); found && sp != "" && l != "" {
-		return sp, l, true
+		return intern(sp), intern(l), true
 	}
-	return "", s, true
+	return "", intern(s), true
 }
+
+// intern is the one copy of a name (element and attribute names, prefixes) the process keeps.
+func intern(s string) string { return unique.Make(s).Value() }
 
 func nameByte(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
@@ -291,8 +297,8 @@ func (p *fastParser) space() {
 }
 
 // text decodes character data (quote < 0) or an attribute value quoted by quote: entities and
-// character references replaced, every character checked against the XML character range. It
-// returns raw itself when there is nothing to decode.
+// character references replaced, every character checked against the XML character range; the
+// result is always a string of its own.
 func (p *fastParser) text(raw string, quote int) (string, bool) {
 	amp := -1
 	for k := 0; k < len(raw); k++ {
@@ -315,7 +321,7 @@ func (p *fastParser) text(raw string, quote int) (string, bool) {
 		}
 	}
 	if amp < 0 {
-		return raw, true
+		return strings.Clone(raw), true
 	}
 	b := append(p.buf[:0], raw[:amp]...)
 	for k := amp; k < len(raw); {

@@ -84,6 +84,19 @@ var _ = Describe("the fast XML path", func() {
 		}
 	})
 
+	It("copies what the tree keeps out of the document, so the tree outlives the buffer it came from", func() {
+		data, err := os.ReadFile("testdata/golden/GetImItemList.response.xml")
+		Expect(err).NotTo(HaveOccurred())
+		before, ok := fastParse(data)
+		Expect(ok).To(BeTrue())
+		want, err := parseXMLStd(data)
+		Expect(err).NotTo(HaveOccurred())
+		for i := range data {
+			data[i] = 'x'
+		}
+		Expect(sameTree(before, want)).To(BeTrue())
+	})
+
 	It("takes the fast path for namespaces, entities and character references", func() {
 		_, ok := fastParse([]byte(fastCases[4]))
 		Expect(ok).To(BeTrue())
