@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"strings"
 	"unicode/utf8"
-	"unique"
 	"unsafe"
 )
 
@@ -17,8 +16,8 @@ import (
 // parses the document with encoding/xml, which decides the answer and the error message. So the
 // fast path changes speed only: a differential fuzz test holds it to the same trees.
 //
-// The parser reads data in place; what the tree keeps is copied out of it: names are interned
-// (the protocol's vocabulary is small), text and attribute values copied one by one, so a
+// The parser reads data in place; what the tree keeps is copied out of it (names of the
+// protocol's vocabulary shared, other names, text and attribute values copied one by one), so a
 // string a caller keeps from the tree (a contact's address) never pins the whole document.
 func fastParse(data []byte) (*node, bool) {
 	p := fastParser{s: unsafe.String(unsafe.SliceData(data), len(data))}
@@ -276,9 +275,6 @@ func (p *fastParser) name() (prefix, local string, ok bool) {
 	}
 	return "", intern(s), true
 }
-
-// intern is the one copy of a name (element and attribute names, prefixes) the process keeps.
-func intern(s string) string { return unique.Make(s).Value() }
 
 func nameByte(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||

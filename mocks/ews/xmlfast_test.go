@@ -84,6 +84,28 @@ var _ = Describe("the fast XML path", func() {
 		}
 	})
 
+	It("shares the names of every golden request and answer from its vocabulary", func() {
+		files, err := filepath.Glob("testdata/golden/*.xml")
+		Expect(err).NotTo(HaveOccurred())
+		var walk func(n *node)
+		walk = func(n *node) {
+			Expect(names).To(HaveKey(n.Local), "element %s: add it to vocabulary.go", n.Local)
+			for _, a := range n.Attrs {
+				Expect(names).To(HaveKey(a.Name.Local), "attribute %s: add it to vocabulary.go", a.Name.Local)
+			}
+			for _, c := range n.Children {
+				walk(c)
+			}
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			Expect(err).NotTo(HaveOccurred())
+			n, ok := fastParse(data)
+			Expect(ok).To(BeTrue(), f)
+			walk(n)
+		}
+	})
+
 	It("copies what the tree keeps out of the document, so the tree outlives the buffer it came from", func() {
 		data, err := os.ReadFile("testdata/golden/GetImItemList.response.xml")
 		Expect(err).NotTo(HaveOccurred())
