@@ -236,9 +236,7 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	exch := ews.NewClient(ews.ClientConfig{
 		BaseURL: url,
 		HTTP:    w.httpc,
-		Token: func() string {
-			return ews.SignToken(trustKey, "lync-server", w.Sched.Now(), time.Hour)
-		},
+		Token:   ews.TokenSource(trustKey, "lync-server", w.Sched.Now, time.Hour),
 	})
 
 	w.Engine, err = engine.New(engine.Config{

@@ -82,6 +82,7 @@ type Server struct {
 	mailboxes map[string]*mailbox // by lower-case SMTP address
 	faults    map[string]Fault    // by lower-case mailbox, "" = server-wide
 	journal   []JournalEntry
+	verified  verified // the last Bearer token accepted
 	httpSrv   *http.Server
 	baseURL   string
 	tlsSrv    *http.Server
