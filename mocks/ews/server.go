@@ -118,24 +118,22 @@ func (s *Server) AddMailbox(smtp, displayName string, kind engine.MailboxKind) {
 
 // SetPassword makes Basic authentication as smtp require password ("" = accept any).
 func (s *Server) SetPassword(smtp, password string) error {
-	mb, err := s.lookup(smtp)
-	if err != nil {
-		return err
-	}
-	mb.mu.Lock()
-	mb.password = password
-	mb.mu.Unlock()
-	return nil
+	return s.update(smtp, func(mb *mailbox) { mb.password = password })
 }
 
 // SetMailboxKind changes the Exchange version of an existing mailbox, keeping its content.
 func (s *Server) SetMailboxKind(smtp string, kind engine.MailboxKind) error {
+	return s.update(smtp, func(mb *mailbox) { mb.kind = kind })
+}
+
+// update changes an existing mailbox under its lock.
+func (s *Server) update(smtp string, change func(mb *mailbox)) error {
 	mb, err := s.lookup(smtp)
 	if err != nil {
 		return err
 	}
 	mb.mu.Lock()
-	mb.kind = kind
+	change(mb)
 	mb.mu.Unlock()
 	return nil
 }
@@ -155,32 +153,7 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // Start listens on addr ("127.0.0.1:0" in tests) and serves in the background. baseURL is
 // "http://127.0.0.1:port".
-func (s *Server) Start(addr string) (string, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "", fmt.Errorf("ews: listen address %q: %w", addr, err)
-	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return "", fmt.Errorf("ews: listen address %q is not a loopback address", addr)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("ews: %w", err)
-	}
-	srv := s.httpServer()
-	s.mu.Lock()
-	if s.httpSrv != nil {
-		s.mu.Unlock()
-		ln.Close()
-		return "", errors.New("ews: server already started")
-	}
-	s.httpSrv = srv
-	s.baseURL = "http://" + ln.Addr().String()
-	base := s.baseURL
-	s.mu.Unlock()
-	go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
-	return base, nil
-}
+func (s *Server) Start(addr string) (string, error) { return s.listen(addr, false, nil) }
 
 // httpServer is the one configuration of both listeners: outside clients are guests, so HTTP and
 // HTTPS alike bound how long a slow peer may take to send, read and idle (docs/LIMITS.md).
@@ -192,6 +165,12 @@ func (s *Server) httpServer() *http.Server {
 // StartTLS also serves HTTPS on addr (loopback only) with cfg's certificate, for clients that
 // insist on https:// EWS and autodiscover URLs. baseURL is "https://127.0.0.1:port".
 func (s *Server) StartTLS(addr string, cfg *tls.Config) (string, error) {
+	return s.listen(addr, true, cfg)
+}
+
+// listen starts the HTTP listener, or the HTTPS one (secure) with cfg, on a loopback addr; each
+// starts once.
+func (s *Server) listen(addr string, secure bool, cfg *tls.Config) (string, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return "", fmt.Errorf("ews: listen address %q: %w", addr, err)
@@ -199,7 +178,7 @@ func (s *Server) StartTLS(addr string, cfg *tls.Config) (string, error) {
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		return "", fmt.Errorf("ews: listen address %q is not a loopback address", addr)
 	}
-	if cfg == nil || len(cfg.Certificates) == 0 {
+	if secure && (cfg == nil || len(cfg.Certificates) == 0) {
 		return "", errors.New("ews: HTTPS needs a certificate")
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -208,17 +187,25 @@ func (s *Server) StartTLS(addr string, cfg *tls.Config) (string, error) {
 	}
 	srv := s.httpServer()
 	srv.TLSConfig = cfg
+	started, url, scheme, what := &s.httpSrv, &s.baseURL, "http://", "server"
+	if secure {
+		started, url, scheme, what = &s.tlsSrv, &s.tlsURL, "https://", "HTTPS"
+	}
 	s.mu.Lock()
-	if s.tlsSrv != nil {
+	if *started != nil {
 		s.mu.Unlock()
 		ln.Close()
-		return "", errors.New("ews: HTTPS already started")
+		return "", errors.New("ews: " + what + " already started")
 	}
-	s.tlsSrv = srv
-	s.tlsURL = "https://" + ln.Addr().String()
-	base := s.tlsURL
+	*started = srv
+	*url = scheme + ln.Addr().String()
+	base := *url
 	s.mu.Unlock()
-	go srv.ServeTLS(ln, "", "") //nolint:errcheck // ends with ErrServerClosed on Close
+	if secure {
+		go srv.ServeTLS(ln, "", "") //nolint:errcheck // ends with ErrServerClosed on Close
+	} else {
+		go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
+	}
 	return base, nil
 }
 
