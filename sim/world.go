@@ -7,6 +7,7 @@ package sim
 import (
 	"context"
 	cryptorand "crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -113,8 +114,12 @@ type filterListener struct {
 func (l filterListener) Notify(n engine.Notification) {
 	if l.deliver(n) {
 		l.next.Notify(n)
+		return
 	}
+	n.Report(errFiltered)
 }
+
+var errFiltered = errors.New("dropped by WorldOptions.Deliver")
 
 // DefaultGuestHold is the GuestHold of `ucssim serve`.
 const DefaultGuestHold = 2 * time.Second

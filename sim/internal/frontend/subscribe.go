@@ -48,16 +48,31 @@ type queued struct {
 	end func()
 }
 
-func (sub *subscription) dropLocked() {
+// dropLocked ends the subscription: what is still queued is never sent. Its fate goes back to the
+// engine (Notification.Report) from a goroutine of its own, counted until done, since the engine
+// must not be called under s.mu; at Close nothing is reported.
+func (s *Server) dropLocked(sub *subscription) {
 	if sub.cancel != nil {
 		sub.cancel()
 		sub.cancel = nil
 	}
 	sub.dropped = true
-	for _, q := range sub.queue {
-		q.end()
-	}
+	dropped := sub.queue
 	sub.queue = nil
+	if s.closed || len(dropped) == 0 {
+		for _, q := range dropped {
+			q.end()
+		}
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for _, q := range dropped {
+			q.n.Report(errSubscriptionDropped)
+			q.end()
+		}
+	}()
 }
 
 func (s *Server) removeSubLocked(sub *subscription) {
@@ -67,7 +82,7 @@ func (s *Server) removeSubLocked(sub *subscription) {
 	if s.roaming[sub.key] == sub {
 		delete(s.roaming, sub.key)
 	}
-	sub.dropLocked()
+	s.dropLocked(sub)
 }
 
 // armLocked (re)starts the virtual expiry of a subscription.
