@@ -147,3 +147,21 @@ var _ = Describe("Events say what reached the client (issue 10): prompt.shown on
 		Expect(w.Trace.Count(engine.EventPromptShown, "")).To(BeZero())
 	})
 })
+
+var _ = Describe("Outside clients are guests, continued (issue 10)", func() {
+	It("does not let a notification queued behind a NOTIFY the subscriber never answers hold the clock either", func() {
+		w, g := promptedGuest(200 * time.Millisecond)
+		Expect(w.Sched.Advance(15 * time.Minute)).To(Succeed())
+		first, _ := g.read()
+		Expect(first).To(HavePrefix("NOTIFY "))
+		// The rollback's list for the guest waits behind the unanswered prompt, whose transaction
+		// lasts 32 s: the operator's commands must not.
+		_, err := w.RunCmdlet(ctx, "Invoke-CsUcsRollback -Identity 'Ken Myer' -Confirm:$false", nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(w.Sched.Advance(time.Minute)).To(Succeed())
+		Expect(w.Trace.Count(engine.EventRollbackCompleted, kenSIP)).To(Equal(1))
+		Expect(w.Trace.Count(engine.EventNotifyTimeout, kenSIP)).To(Equal(2), "the prompt and the list queued behind it")
+		ev := w.Trace.Events()
+		Expect(ev[len(ev)-1].Details).To(HaveKeyWithValue("notification", string(engine.NotifyFullList)))
+	})
+})

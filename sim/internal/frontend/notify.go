@@ -30,9 +30,24 @@ func (s *Server) Notify(n engine.Notification) {
 		n.Report(errNoSubscription)
 		return
 	}
-	sub.queue = append(sub.queue, queued{n: n, end: s.cfg.Counter.Begin("sip.notify")})
-	s.kickLocked(sub)
+	s.enqueueLocked(sub, n)
 	s.mu.Unlock()
+}
+
+// enqueueLocked queues a notification of sub, counted for quiescence until its fate is known. With
+// a guest hold (NotifyHold) the count ends at the latest that long after it was queued, and
+// notify.timeout is recorded: whether it waits for its own answer or behind a NOTIFY the
+// subscriber never answers, a silent subscriber holds the clock no longer than the guest hold.
+func (s *Server) enqueueLocked(sub *subscription, n engine.Notification) {
+	q := queued{n: n, end: s.cfg.Counter.Begin("sip.notify")}
+	if hold := s.cfg.NotifyHold; hold > 0 {
+		q.bound = time.AfterFunc(hold, func() {
+			s.record(engine.EventNotifyTimeout, sub, n, map[string]any{"after": hold.String()})
+			q.end()
+		})
+	}
+	sub.queue = append(sub.queue, q)
+	s.kickLocked(sub)
 }
 
 // kickLocked starts the subscription's sender unless one runs: one notification at a time per
@@ -69,7 +84,7 @@ func (s *Server) sendLoop(sub *subscription) {
 		if gone {
 			err = errConnectionClosed
 		} else if answered {
-			err = s.sendNotifyBounded(sub, q, req)
+			err = s.sendNotify(req)
 		} else {
 			err = s.cli.WriteRequest(req)
 		}
@@ -78,8 +93,11 @@ func (s *Server) sendLoop(sub *subscription) {
 			// answered, but not taken: the subscription stays, the notification did not reach the user
 			s.record(engine.EventNotifyFailed, sub, q.n, map[string]any{"reason": failureReason(err)})
 		}
+		if q.bound != nil {
+			q.bound.Stop()
+		}
 		q.n.Report(err) // before the unit ends: prompt.shown is traced before time may move
-		q.end()
+		q.settle()
 		if err != nil && refused == nil {
 			s.log.Info("frontend: notification failed; subscription dropped", "user", sub.key.user, "endpoint", sub.key.epid, "error", err)
 			s.record(engine.EventNotifyFailed, sub, q.n, map[string]any{"reason": failureReason(err)})
@@ -90,21 +108,6 @@ func (s *Server) sendLoop(sub *subscription) {
 			return
 		}
 	}
-}
-
-// sendNotifyBounded sends a NOTIFY and waits for its answer; with NotifyHold set, the
-// notification's quiescence unit is given back after NotifyHold of wall time without an answer,
-// and notify.timeout recorded.
-func (s *Server) sendNotifyBounded(sub *subscription, q queued, req *sip.Request) error {
-	if s.cfg.NotifyHold <= 0 {
-		return s.sendNotify(req)
-	}
-	t := time.AfterFunc(s.cfg.NotifyHold, func() {
-		s.record(engine.EventNotifyTimeout, sub, q.n, map[string]any{"after": s.cfg.NotifyHold.String()})
-		q.end()
-	})
-	defer t.Stop()
-	return s.sendNotify(req)
 }
 
 var (

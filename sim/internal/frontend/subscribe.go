@@ -43,9 +43,20 @@ type subscription struct {
 	dropped bool
 }
 
+// queued is a notification waiting for its turn or its answer. end gives back its quiescence
+// unit (idempotent); bound, with a guest hold, stops the timer that gives it back early.
 type queued struct {
-	n   engine.Notification
-	end func()
+	n     engine.Notification
+	end   func()
+	bound *time.Timer
+}
+
+// settle stops the guest-hold timer and gives back the unit: the notification's fate is known.
+func (q queued) settle() {
+	if q.bound != nil {
+		q.bound.Stop()
+	}
+	q.end()
 }
 
 // dropLocked ends the subscription: what is still queued is never sent. Its fate goes back to the
@@ -61,7 +72,7 @@ func (s *Server) dropLocked(sub *subscription) {
 	sub.queue = nil
 	if s.closed || len(dropped) == 0 {
 		for _, q := range dropped {
-			q.end()
+			q.settle()
 		}
 		return
 	}
@@ -70,7 +81,7 @@ func (s *Server) dropLocked(sub *subscription) {
 		defer s.wg.Done()
 		for _, q := range dropped {
 			q.n.Report(errSubscriptionDropped)
-			q.end()
+			q.settle()
 		}
 	}()
 }
@@ -264,7 +275,7 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 		// RFC 6665 4.2.1: a new subscription gets an immediate NOTIFY (presence is not
 		// simulated, so it carries no document).
 		s.mu.Lock()
-		sub.queue = append(sub.queue, queued{end: s.cfg.Counter.Begin("sip.notify")})
+		s.enqueueLocked(sub, engine.Notification{})
 		s.mu.Unlock()
 	}
 	s.release(sub)
