@@ -21,7 +21,7 @@ import (
 // string a caller keeps from the tree (a contact's address) never pins the whole document.
 func fastParse(data []byte) (*node, bool) {
 	p := fastParser{s: unsafe.String(unsafe.SliceData(data), len(data))}
-	elems := bytes.Count(data, []byte{'<'})
+	elems := bytes.Count(data, []byte{'<'}) - bytes.Count(data, []byte("</")) // start tags
 	p.nodes = make([]node, 0, elems)
 	p.attrs = make([]xml.Attr, 0, bytes.Count(data, []byte{'='}))
 	p.lists = make([]*node, 0, elems)
