@@ -22,9 +22,10 @@ const (
 	exitInvalid = 2
 )
 
-// Runner runs one valid scenario file; seed, when not nil, overrides the file's seed. It is a
-// variable of App so that the CLI can be tested with a fake world.
-type Runner func(ctx context.Context, f *scenario.File, seed *uint64) report.Case
+// Runner runs one valid scenario file; seed, when not nil, overrides the file's seed, and wire
+// carries its world's SIP and HTTP (--wire). It is a variable of App so that the CLI can be
+// tested with a fake world.
+type Runner func(ctx context.Context, f *scenario.File, seed *uint64, wire sim.Wire) report.Case
 
 // App is the CLI with its outputs and collaborators.
 type App struct {
