@@ -13,6 +13,9 @@ import (
 	"os/signal"
 )
 
+// atExit runs before the process exits (the profiling build's hooks; empty otherwise).
+var atExit []func()
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	// The first Ctrl-C cancels ctx (a long wait stops at the next virtual event); from then on
@@ -20,5 +23,8 @@ func main() {
 	context.AfterFunc(ctx, stop)
 	code := defaultApp().Execute(ctx, os.Args[1:])
 	stop()
+	for _, f := range atExit {
+		f()
+	}
 	os.Exit(code)
 }
