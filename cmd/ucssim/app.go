@@ -22,9 +22,16 @@ const (
 	exitInvalid = 2
 )
 
-// Runner runs one valid scenario file; seed, when not nil, overrides the file's seed. It is a
-// variable of App so that the CLI can be tested with a fake world.
-type Runner func(ctx context.Context, f *scenario.File, seed *uint64) report.Case
+// Runner runs one valid scenario file as cfg asks. It is a variable of App so that the CLI can be
+// tested with a fake world.
+type Runner func(ctx context.Context, f *scenario.File, cfg RunConfig) report.Case
+
+// RunConfig is what `ucssim run` asks of one run: Seed, when not nil, overrides the file's seed;
+// Report asks for the migration-wave report (report.Case.Wave).
+type RunConfig struct {
+	Seed   *uint64
+	Report bool
+}
 
 // App is the CLI with its outputs and collaborators.
 type App struct {

@@ -28,7 +28,8 @@ type fakeRunner struct {
 	before func(name string)
 }
 
-func (r *fakeRunner) run(_ context.Context, f *scenario.File, seed *uint64) report.Case {
+func (r *fakeRunner) run(_ context.Context, f *scenario.File, cfg RunConfig) report.Case {
+	seed := cfg.Seed
 	if r.before != nil {
 		r.before(f.Name)
 	}

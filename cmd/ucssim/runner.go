@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 
+	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/scenarios"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/runner"
@@ -23,14 +25,25 @@ func defaultApp() *App {
 }
 
 // simRunner runs one file on a fresh world and copies runner.Result into a report.Case.
-func simRunner(ctx context.Context, f *scenario.File, seed *uint64) report.Case {
-	r := runner.Run(ctx, f, runner.RunOptions{Seed: seed})
+func simRunner(ctx context.Context, f *scenario.File, cfg RunConfig) report.Case {
+	r := runner.Run(ctx, f, runner.RunOptions{Seed: cfg.Seed, Requests: cfg.Report})
 	c := report.Case{
 		Name: f.Name, Path: f.Path, Labels: f.Labels, Description: f.Description, Notes: notesOf(f),
 		Passed: r.Passed, Wall: r.Wall, Virtual: r.Virtual, Trace: r.Trace, Err: r.Err, Start: r.Start,
 	}
 	for _, s := range r.Steps {
 		c.Steps = append(c.Steps, report.StepSpan{At: s.At, End: s.End, FirstSeq: s.FirstSeq, LastSeq: s.LastSeq})
+	}
+	if cfg.Report && r.Err == nil {
+		reqs := make([]report.Request, len(r.Requests))
+		for i, q := range r.Requests {
+			reqs[i] = report.Request{At: q.At, Busy: q.Result == engine.CodeServerBusy}
+		}
+		if w, err := report.NewWave(r.Trace, r.Start, reqs); err == nil {
+			c.Wave = w
+		} else {
+			c.Err = fmt.Errorf("--report: %w", err)
+		}
 	}
 	if fl := r.Failure; fl != nil {
 		c.Failure = &report.Failure{Path: fl.Path, Line: fl.Line, Col: fl.Col, Step: fl.Step,

@@ -55,7 +55,10 @@ type World struct {
 	Migration          Migration
 	Exchange           Exchange
 	Policies           []Policy
-	Users              []User
+	// Users are the listed users followed by the users of Populations (extension), in order.
+	Users []User
+	// Populations are `world.populations` (an extension): users described by patterns and mixes.
+	Populations []Population
 }
 
 // Migration is `world.migration`, defaults filled in.
@@ -97,6 +100,9 @@ type User struct {
 	// Password, when set, is what EWS Basic authentication requires of this user (a wrong one
 	// gets 401); unset: any password is accepted.
 	Password string
+	// Population is the 1-based index in World.Populations of the population the user belongs
+	// to, 0 for a listed user. The world draws such a user's contacts and mixes from the seed.
+	Population int
 }
 
 // Contact is a contact written in a file.
@@ -125,6 +131,7 @@ const (
 	// Extensions.
 	StepMoveMailbox        StepKind = "moveMailbox"
 	StepServerToServerAuth StepKind = "serverToServerAuth"
+	StepSignInWave         StepKind = "signInWave"
 )
 
 // Step is one step. Only the fields of its Kind are set.
@@ -152,6 +159,8 @@ type Step struct {
 	Mailbox string
 	// serverToServerAuth: whether the trust is configured from this step on
 	ServerToServerAuth bool
+	// signInWave (extension)
+	Wave Wave
 	// wait
 	Wait time.Duration
 	// until
@@ -208,6 +217,11 @@ type Expect struct {
 	EffectivePolicy string
 	Event           engine.EventType
 	Count           *int
+	// Population (extension) checks the keys on every user of that population (its name as
+	// world.populations spells it); AtLeast/AtMost, when set, bound how many must pass instead
+	// of all. With Event, the events of the population's users are counted.
+	Population      string
+	AtLeast, AtMost *Quota
 	// Keys lists the given keys in file order with their positions, for reports.
 	Keys []KeyPos
 }

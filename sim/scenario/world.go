@@ -98,6 +98,9 @@ func (d *decoder) world(n *yaml.Node, w *World) {
 		w.Users = d.users(v, w.Policies)
 		d.checkContactTotal(w.Users)
 	}
+	if v := f.val["populations"]; v != nil {
+		d.populations(v, w)
+	}
 }
 
 func (d *decoder) migration(n *yaml.Node, m *Migration) {
