@@ -99,9 +99,9 @@ func encodeWorld(w World) *yaml.Node {
 		}
 		put(n, "policies", ps)
 	}
-	if len(w.Users) > 0 {
+	if listed := listedUsers(w.Users); len(listed) > 0 {
 		us := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, u := range w.Users {
+		for _, u := range listed {
 			un := flowMap()
 			put(un, "name", str(u.Name))
 			put(un, "sip", str(u.SIP))
@@ -138,6 +138,9 @@ func encodeWorld(w World) *yaml.Node {
 			us.Content = append(us.Content, un)
 		}
 		put(n, "users", us)
+	}
+	if len(w.Populations) > 0 {
+		put(n, "populations", encodePopulations(w.Populations))
 	}
 	return n
 }
@@ -187,6 +190,12 @@ func encodeStep(s Step) *yaml.Node {
 		put(n, "moveMailbox", m)
 	case StepServerToServerAuth:
 		put(n, "serverToServerAuth", boolNode(s.ServerToServerAuth))
+	case StepSignInWave:
+		put(n, "signInWave", str(s.Wave.Population))
+		put(n, "over", str(FormatDuration(s.Wave.Over)))
+		if s.Wave.Share.Text != "100%" {
+			put(n, "share", quotaNode(s.Wave.Share))
+		}
 	case StepWait:
 		put(n, "wait", str(FormatDuration(s.Wait)))
 	case StepUntil:
@@ -230,6 +239,15 @@ func encodeExpect(e *Expect) *yaml.Node {
 	}
 	if e.User != "" {
 		put(n, "user", str(e.User))
+	}
+	if e.Population != "" {
+		put(n, "population", str(e.Population))
+	}
+	if e.AtLeast != nil {
+		put(n, "atLeast", quotaNode(*e.AtLeast))
+	}
+	if e.AtMost != nil {
+		put(n, "atMost", quotaNode(*e.AtMost))
 	}
 	if e.Event != "" {
 		put(n, "event", str(string(e.Event)))

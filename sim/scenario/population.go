@@ -501,3 +501,82 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// listedUsers are the users written in world.users (not those of a population).
+func listedUsers(users []User) []User {
+	var out []User
+	for _, u := range users {
+		if u.Population == 0 {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// encodePopulations writes world.populations back as a file gives it.
+func encodePopulations(ps []Population) *yaml.Node {
+	out := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, p := range ps {
+		n := mapNode()
+		put(n, "name", str(p.Name))
+		put(n, "count", intNode(p.Count))
+		put(n, "names", str(p.Names))
+		put(n, "sip", str(p.SIP))
+		switch {
+		case len(p.Contacts) == 1 && p.Contacts[0].Min == p.Contacts[0].Max:
+			put(n, "contacts", intNode(p.Contacts[0].Min))
+		case len(p.Contacts) == 1:
+			u := flowMap()
+			put(u, "uniform", rangeNode(p.Contacts[0]))
+			put(n, "contacts", u)
+		default:
+			bs := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+			for _, b := range p.Contacts {
+				bn := flowMap()
+				put(bn, "weight", intNode(b.Weight))
+				if b.Min == b.Max {
+					put(bn, "contacts", intNode(b.Min))
+				} else {
+					put(bn, "uniform", rangeNode(b))
+				}
+				bs.Content = append(bs.Content, bn)
+			}
+			put(n, "contacts", bs)
+		}
+		if len(p.Groups) > 0 {
+			put(n, "groups", flowList(p.Groups))
+		}
+		for _, m := range []struct {
+			key string
+			mix []Weighted
+		}{{"clients", p.Clients}, {"mailboxes", p.Mailboxes}, {"policies", p.Policies}, {"sites", p.Sites}, {"pools", p.Pools}} {
+			if len(m.mix) == 0 {
+				continue
+			}
+			mn := flowMap()
+			for _, w := range m.mix {
+				v := w.Value
+				if v == "" {
+					v = "none"
+				}
+				put(mn, v, intNode(w.Weight))
+			}
+			put(n, m.key, mn)
+		}
+		out.Content = append(out.Content, n)
+	}
+	return out
+}
+
+func rangeNode(b Bucket) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+	n.Content = []*yaml.Node{intNode(b.Min), intNode(b.Max)}
+	return n
+}
+
+func quotaNode(q Quota) *yaml.Node {
+	if q.IsPercent {
+		return str(q.Text)
+	}
+	return intNode(q.N)
+}
