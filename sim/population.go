@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/mocks/ews"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -186,4 +187,12 @@ func (w *World) ExchangeRequests() []ExchangeRequest {
 		out[i] = ExchangeRequest{At: e.Time, Result: e.Result}
 	}
 	return out
+}
+
+// throttlingOf is the EWS mock's throttling for world.exchange.throttling (off when not given).
+func throttlingOf(t scenario.Throttling) ews.Throttling {
+	if !t.On {
+		return ews.Throttling{}
+	}
+	return ews.Throttling{MaxBurst: t.MaxBurst, RechargeRate: t.RechargeRate, Cost: t.Cost}
 }

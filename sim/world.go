@@ -183,6 +183,7 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		TrustKey:    serverKey,
 		MaxContacts: spec.Exchange.MaxContacts,
 		MaxGroups:   spec.Exchange.MaxGroups,
+		Throttling:  throttlingOf(spec.Exchange.Throttling),
 		Seed:        seed,
 		OnChange:    w.exchangeChanged,
 		OnGuestChange: func(mailbox, caller, operation string) {

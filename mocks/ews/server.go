@@ -53,6 +53,8 @@ type Config struct {
 	// OnChange is called after each change of a mailbox's IM list, before the answer is written;
 	// byServer is true when the caller used Bearer (the Lync Server engine).
 	OnChange func(mailbox string, byServer bool)
+	// Throttling, when on, answers ErrorServerBusy to callers over their budget (throttle.go).
+	Throttling Throttling
 }
 
 // Defaults of docs/PROTOCOLS.md 2.5.
@@ -82,6 +84,7 @@ type Server struct {
 	mailboxes map[string]*mailbox // by lower-case SMTP address
 	faults    map[string]Fault    // by lower-case mailbox, "" = server-wide
 	journal   []JournalEntry
+	budgets   budgets
 	httpSrv   *http.Server
 	baseURL   string
 	tlsSrv    *http.Server

@@ -86,6 +86,13 @@ func encodeWorld(w World) *yaml.Node {
 	if w.Exchange.MaxGroups != def.Exchange.MaxGroups {
 		put(ex, "maxGroups", intNode(w.Exchange.MaxGroups))
 	}
+	if t := w.Exchange.Throttling; t.On {
+		tn := flowMap()
+		put(tn, "maxBurst", str(FormatDuration(t.MaxBurst)))
+		put(tn, "rechargeRate", str(FormatDuration(t.RechargeRate)))
+		put(tn, "cost", str(FormatDuration(t.Cost)))
+		put(ex, "throttling", tn)
+	}
 	if len(ex.Content) > 0 {
 		put(n, "exchange", ex)
 	}

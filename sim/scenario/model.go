@@ -75,6 +75,8 @@ type Migration struct {
 type Exchange struct {
 	MaxContacts int // 1000
 	MaxGroups   int // 64
+	// Throttling is the EWS throttling budget (extension); off unless given.
+	Throttling Throttling
 }
 
 // Policy is one entry of `world.policies`.

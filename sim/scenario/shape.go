@@ -85,8 +85,9 @@ type migrationDoc struct {
 }
 
 type exchangeDoc struct {
-	MaxContacts int `yaml:"maxContacts" jsonschema:"minimum=0" jsonschema_description:"Contacts a mailbox holds at most. Default 1000."`
-	MaxGroups   int `yaml:"maxGroups" jsonschema:"minimum=0" jsonschema_description:"User groups a mailbox holds at most. Default 64."`
+	MaxContacts int           `yaml:"maxContacts" jsonschema:"minimum=0" jsonschema_description:"Contacts a mailbox holds at most. Default 1000."`
+	MaxGroups   int           `yaml:"maxGroups" jsonschema:"minimum=0" jsonschema_description:"User groups a mailbox holds at most. Default 64."`
+	Throttling  throttlingDoc `yaml:"throttling" jsonschema_description:"Extension: EWS throttling: each caller's budget per mailbox; over it Exchange answers ErrorServerBusy with BackOffMilliseconds. Off unless given; {} gives the Exchange 2013 defaults."`
 }
 
 type policyDoc struct {

@@ -149,6 +149,9 @@ func (d *decoder) exchange(n *yaml.Node, x *Exchange) {
 			x.MaxGroups = i
 		}
 	}
+	if v := f.val["throttling"]; v != nil {
+		d.throttling(v, &x.Throttling)
+	}
 }
 
 // policyScope classifies an identity: "global", "tag" (per-user, with or without tag:),
