@@ -27,9 +27,11 @@ const (
 type Runner func(ctx context.Context, f *scenario.File, cfg RunConfig) report.Case
 
 // RunConfig is what `ucssim run` asks of one run: Seed, when not nil, overrides the file's seed;
-// Report asks for the migration-wave report (report.Case.Wave).
+// Wire carries its world's SIP and HTTP (--wire); Report asks for the migration-wave report
+// (report.Case.Wave).
 type RunConfig struct {
 	Seed   *uint64
+	Wire   sim.Wire
 	Report bool
 }
 

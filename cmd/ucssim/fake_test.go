@@ -14,6 +14,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
@@ -24,18 +25,20 @@ type fakeRunner struct {
 	mu    sync.Mutex
 	ran   []string
 	seeds []*uint64
+	wires []sim.Wire
 	// before, if set, is called first with the scenario name (to hold a run back).
 	before func(name string)
 }
 
 func (r *fakeRunner) run(_ context.Context, f *scenario.File, cfg RunConfig) report.Case {
-	seed := cfg.Seed
+	seed, wire := cfg.Seed, cfg.Wire
 	if r.before != nil {
 		r.before(f.Name)
 	}
 	r.mu.Lock()
 	r.ran = append(r.ran, f.Name)
 	r.seeds = append(r.seeds, seed)
+	r.wires = append(r.wires, wire)
 	r.mu.Unlock()
 	used := f.Seed
 	if seed != nil {

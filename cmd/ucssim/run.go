@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
@@ -26,7 +27,11 @@ type runFlags struct {
 	format   string
 	html     string
 	report   bool
+	wire     string
 }
+
+// wireHelp documents --wire wherever it is offered.
+const wireHelp = "what carries SIP and HTTP: loopback (127.0.0.1 sockets) or memory (in-process, same bytes and parsers, no file descriptors: for large populations)"
 
 // caseReporter is what --format chooses: it prints each case as it completes and the summary.
 type caseReporter interface {
@@ -113,6 +118,7 @@ or the flags were wrong.`,
 	f.StringVar(&fl.format, "format", "", "output: terminal, github (workflow annotations; the default under GitHub Actions) or tap")
 	f.StringVar(&fl.html, "html", "", "write a timeline page per scenario and DIR/index.html (self-contained HTML)")
 	f.BoolVar(&fl.report, "report", false, "print a migration-wave report after each scenario (and chart it in --html pages)")
+	f.StringVar(&fl.wire, "wire", "loopback", wireHelp)
 	return cmd
 }
 
@@ -123,6 +129,10 @@ func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64
 	sh, err := parseShard(fl.shard)
 	if err != nil {
 		return usageError{err}
+	}
+	wire, err := sim.ParseWire(fl.wire)
+	if err != nil {
+		return usageError{fmt.Errorf("bad --wire: %w", err)}
 	}
 	filt, err := newFilter(fl.labels, fl.focus)
 	if err != nil {
@@ -189,7 +199,7 @@ func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64
 		go func() {
 			defer wg.Done()
 			for i := range queue {
-				c := a.runOne(ctx, all[picked[i]].file, RunConfig{Seed: seed, Report: fl.report})
+				c := a.runOne(ctx, all[picked[i]].file, RunConfig{Seed: seed, Wire: wire, Report: fl.report})
 				c.Name, c.Path, c.Labels = cases[i].Name, cases[i].Path, cases[i].Labels
 				c.Description, c.Notes = cases[i].Description, cases[i].Notes
 				cases[i] = c

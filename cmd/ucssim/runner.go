@@ -7,6 +7,7 @@ import (
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/scenarios"
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
@@ -26,7 +27,7 @@ func defaultApp() *App {
 
 // simRunner runs one file on a fresh world and copies runner.Result into a report.Case.
 func simRunner(ctx context.Context, f *scenario.File, cfg RunConfig) report.Case {
-	r := runner.Run(ctx, f, runner.RunOptions{Seed: cfg.Seed, Requests: cfg.Report})
+	r := runner.Run(ctx, f, runner.RunOptions{Seed: cfg.Seed, Requests: cfg.Report, World: sim.WorldOptions{Wire: cfg.Wire}})
 	c := report.Case{
 		Name: f.Name, Path: f.Path, Labels: f.Labels, Description: f.Description, Notes: notesOf(f),
 		Passed: r.Passed, Wall: r.Wall, Virtual: r.Virtual, Trace: r.Trace, Err: r.Err, Start: r.Start,

@@ -85,6 +85,7 @@ type Server struct {
 	faults    map[string]Fault    // by lower-case mailbox, "" = server-wide
 	journal   []JournalEntry
 	budgets   budgets
+	verified  verified // the last Bearer token accepted
 	httpSrv   *http.Server
 	baseURL   string
 	tlsSrv    *http.Server
@@ -170,6 +171,13 @@ func (s *Server) Start(addr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("ews: %w", err)
 	}
+	return s.Serve(ln)
+}
+
+// Serve serves HTTP in the background on a listener made elsewhere (the in-process memory wire
+// of `ucssim run --wire memory`), exactly as Start does on the one it opens; it stands in for
+// Start. baseURL is "http://" and the listener's address.
+func (s *Server) Serve(ln net.Listener) (string, error) {
 	srv := s.httpServer()
 	s.mu.Lock()
 	if s.httpSrv != nil {
