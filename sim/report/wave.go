@@ -45,11 +45,10 @@ type Wave struct {
 
 // WaveHour is one virtual hour of a Wave.
 type WaveHour struct {
-	Hour                         time.Time
-	Started, Completed, Failed   int
-	Rollbacks, Requests, Busy    int
-	PeakConcurrent               int
-	startedUsers, completedUsers int
+	Hour                       time.Time
+	Started, Completed, Failed int
+	Rollbacks, Requests, Busy  int
+	PeakConcurrent             int
 }
 
 // ReasonCount is a failure reason and how often it was traced.
