@@ -258,6 +258,11 @@ func (s *Server) serveEWS(x *exchange, who caller, env *node, readErr, parseErr 
 			return
 		}
 	}
+	if backOff, ok := s.budgets.spend(s.cfg.Throttling, who.name, mb.smtp, x.arrival); !ok {
+		x.fault(&ewsError{Code: engine.CodeServerBusy, Fault: true, BackOff: backOff,
+			Message: "the server cannot service this request right now; try again later"})
+		return
+	}
 	c := &call{s: s, mb: mb, op: op, byServer: who.byServer, now: s.cfg.Clock.Now()}
 	w := getWriter()
 	defer putWriter(w) // writeXML has handed the bytes to the connection by then

@@ -56,6 +56,8 @@ type Config struct {
 	// OnChange is called after each change of a mailbox's IM list, before the answer is written;
 	// byServer is true when the caller used Bearer (the Lync Server engine).
 	OnChange func(mailbox string, byServer bool)
+	// Throttling, when on, answers ErrorServerBusy to callers over their budget (throttle.go).
+	Throttling Throttling
 }
 
 // Defaults of docs/PROTOCOLS.md 2.5.
@@ -86,6 +88,7 @@ type Server struct {
 	faults      map[string]Fault    // by lower-case mailbox, "" = server-wide
 	journal     []JournalEntry      // a ring once full: journalHead is the oldest entry
 	journalHead int
+	budgets     budgets
 	verified    verified // the last Bearer token accepted
 	httpSrv     *http.Server
 	baseURL     string
