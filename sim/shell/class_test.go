@@ -1,7 +1,6 @@
 package shell_test
 
 import (
-	"bytes"
 	"context"
 	"io/fs"
 	"os"
@@ -16,18 +15,6 @@ import (
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/shell"
 )
-
-// open builds a shell over opt's world, feeds it input and leaves it open for inspection.
-func open(opt shell.Options, input string) (*shell.Shell, string) {
-	GinkgoHelper()
-	opt.Echo = true
-	var out bytes.Buffer
-	s, err := shell.New(opt, &out)
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(s.Close)
-	Expect(s.Serve(context.Background(), strings.NewReader(input))).To(Succeed())
-	return s, out.String()
-}
 
 // runFile runs a scenario file as `ucssim run` does and returns its result.
 func runFile(path string) *runner.Result {
