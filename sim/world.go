@@ -55,11 +55,11 @@ type World struct {
 	EWSTLSURL string
 	FrontEnd  *frontend.Server
 	Trace     *Trace
-	endpoints []*endpoint // in creation order
-	trustKey  []byte      // the server-to-server key Exchange trusts while serverToServerAuth is on
-	signins   int         // sign-ins so far, to order endpoints by recency
-	httpc     *http.Client // the engine's EWS connections
-	clientsc  *http.Client // the simulated clients' EWS connections, one pool for all
+	endpoints []*endpoint       // in creation order
+	trustKey  []byte            // the server-to-server key Exchange trusts while serverToServerAuth is on
+	signins   int               // sign-ins so far, to order endpoints by recency
+	httpc     *http.Client      // the engine's EWS connections
+	clientsc  *http.Client      // the simulated clients' EWS connections, one pool for all
 	insiders  *ews.Insiders     // in-process EWS connections (the engine's, the simulated clients')
 	passwords map[string]string // lower-case sip -> the EWS password the world gives the user
 	logger    *slog.Logger
