@@ -164,8 +164,12 @@ type filterListener struct {
 func (l filterListener) Notify(n engine.Notification) {
 	if l.deliver(n) {
 		l.next.Notify(n)
+		return
 	}
+	n.Report(errFiltered)
 }
+
+var errFiltered = errors.New("dropped by WorldOptions.Deliver")
 
 // DefaultGuestHold is the GuestHold of `ucssim serve`.
 const DefaultGuestHold = 2 * time.Second
@@ -303,9 +307,7 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	exch := ews.NewClient(ews.ClientConfig{
 		BaseURL: url,
 		HTTP:    w.httpc,
-		Token: func() string {
-			return ews.SignToken(trustKey, "lync-server", w.Sched.Now(), time.Hour)
-		},
+		Token:   ews.TokenSource(trustKey, "lync-server", w.Sched.Now, time.Hour),
 	})
 
 	w.Engine, err = engine.New(engine.Config{
@@ -510,6 +512,7 @@ func (w *World) exchangeChanged(mailbox string, byServer bool) {
 // Close cancels the engine's jobs and stops every client and server of the world: nothing it
 // started keeps running, and no socket stays open.
 func (w *World) Close() {
+	w.Sched.Stop()
 	if w.Engine != nil {
 		w.Engine.Close()
 	}

@@ -88,14 +88,17 @@ func (s *Scheduler) After(d time.Duration, name string, fn func()) (cancel func(
 	return s.At(s.Now().Add(d), name, fn)
 }
 
-// Go runs fn on a new goroutine counted as one unit of work until it returns. The unit is taken
-// before Go returns, so a settle that follows sees it.
+// Go runs fn on a new goroutine counted as one unit of work until it returns. It starts once the
+// world is otherwise idle, after every job asked for before it has ended or parked (Tracker.Queue):
+// jobs due at one instant change the world in the order they were asked for. A settle that
+// follows Go waits for fn.
 func (s *Scheduler) Go(name string, fn func()) {
-	end := s.tracker.Begin(name)
-	go func() {
-		defer end()
-		fn()
-	}()
+	s.tracker.Queue(name, fn)
+}
+
+// Stop drops the jobs not started yet and refuses new ones (the world is being closed).
+func (s *Scheduler) Stop() {
+	s.tracker.Stop()
 }
 
 // Sleep parks the calling goroutine, which holds `held` units of work (usually 1), for d of
@@ -180,7 +183,11 @@ func (s *Scheduler) Step(limit time.Time) (bool, error) {
 	if e.at.After(s.clock.Now()) {
 		s.clock.set(e.at)
 	}
-	if err := s.run(e); err != nil {
+	// The event is work in flight too: a job it asks for starts after it, not beside it.
+	end := s.tracker.Begin("event")
+	err := s.run(e)
+	end()
+	if err != nil {
 		return true, err
 	}
 	return true, s.Settle()

@@ -2,6 +2,7 @@ package vclock_test
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 
@@ -140,6 +141,63 @@ var _ = Describe("Scheduler", func() {
 			})
 			Expect(s.Advance(10 * time.Minute)).To(Succeed())
 			Expect(woke).To(Equal(start.Add(90 * time.Second)))
+			Expect(s.Tracker().Busy()).To(Equal(0))
+		})
+
+		It("starts jobs asked for at one instant one at a time, in the order asked for", func() {
+			// Each job yields the processor many times before it records itself, the first the
+			// most: started all at once, the last would record first. Each starts only once the
+			// one before it has parked on the clock, so the order is the order asked for, and
+			// every job wakes, in that order, at the instant it asked for.
+			var (
+				mu      sync.Mutex
+				order   []string
+				running int
+				overlap bool
+			)
+			for i, name := range []string{"a", "b", "c"} {
+				s.Go("job "+name, func() {
+					mu.Lock()
+					running++
+					overlap = overlap || running > 1
+					mu.Unlock()
+					for range (3 - i) * 2000 {
+						runtime.Gosched()
+					}
+					mu.Lock()
+					order = append(order, name+" "+s.Now().Sub(start).String())
+					running--
+					mu.Unlock()
+					Expect(s.Sleep(context.Background(), time.Minute, 1)).To(Succeed())
+					mu.Lock()
+					order = append(order, name+" "+s.Now().Sub(start).String())
+					mu.Unlock()
+				})
+			}
+			Expect(s.Advance(time.Hour)).To(Succeed())
+			Expect(overlap).To(BeFalse(), "two jobs ran at once")
+			Expect(order).To(Equal([]string{"a 0s", "b 0s", "c 0s", "a 1m0s", "b 1m0s", "c 1m0s"}))
+		})
+
+		It("starts a job asked for during other work only once that work is over", func() {
+			end := s.Tracker().Begin("sip-transaction")
+			var jobSaw int
+			s.Go("job", func() { jobSaw = s.Tracker().Busy() })
+			// Still in flight: the transaction, and the job waiting its turn.
+			Expect(s.Tracker().Busy()).To(Equal(2))
+			end()
+			Expect(s.Settle()).To(Succeed())
+			Expect(jobSaw).To(Equal(1), "the job ran alone")
+			Expect(s.Tracker().Busy()).To(Equal(0))
+		})
+
+		It("drops the jobs not started yet when stopped", func() {
+			ran := false
+			s.Go("job", func() { ran = true })
+			s.Stop()
+			s.Go("later", func() { ran = true })
+			Expect(s.Settle()).To(Succeed())
+			Expect(ran).To(BeFalse())
 			Expect(s.Tracker().Busy()).To(Equal(0))
 		})
 

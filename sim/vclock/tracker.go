@@ -16,12 +16,25 @@ import (
 // server (an engine job calling the EWS mock, a scenario step driving a client) keeps its one unit
 // for the whole call; a server that parks such a request on a virtual timer releases its own unit
 // and the caller's (Park(2)).
+//
+// Jobs (Queue) do not start when asked: each waits until nothing else is in flight, and they start
+// one at a time in the order queued, each running until it ends or parks on the clock. So work
+// that becomes due at one virtual instant (the daily task retrying every failed user, two jobs
+// woken together) changes the world in an order fixed by the seed and the scenario, never by which
+// goroutine or socket answers first (docs/ARCHITECTURE.md D-3, D-5).
 type Tracker struct {
 	mu      sync.Mutex
 	changed *sync.Cond
 	busy    int
 	byName  map[string]int
-	changes uint64 // every Begin, end, Park and resume: progress, as WaitIdle sees it
+	changes uint64 // every Begin, end, Park, resume and job start: progress, as WaitIdle sees it
+	pending []job  // queued jobs not started yet, in the order queued
+	stopped bool   // Stop was called: queued jobs are dropped
+}
+
+type job struct {
+	name string
+	fn   func()
 }
 
 // NewTracker returns an idle tracker.
@@ -47,25 +60,68 @@ func (t *Tracker) Park(n int) (resume func()) {
 	return func() { once.Do(func() { t.add("parked", n) }) }
 }
 
+// Queue counts fn as work to do and runs it on a new goroutine, as one unit, once nothing else is
+// in flight and every job queued before it has ended or parked. A settle that follows waits for it.
+func (t *Tracker) Queue(name string, fn func()) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.stopped {
+		return
+	}
+	t.pending = append(t.pending, job{name: name, fn: fn})
+	t.changes++
+}
+
+// Stop drops the jobs not started yet and refuses new ones: the world is being torn down.
+func (t *Tracker) Stop() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stopped = true
+	t.pending = nil
+	if t.busy <= 0 {
+		t.changed.Broadcast()
+	}
+}
+
 func (t *Tracker) add(name string, n int) {
 	t.mu.Lock()
-	t.busy += n
-	t.changes++
-	t.byName[name] += n
-	if t.byName[name] == 0 {
-		delete(t.byName, name)
-	}
+	t.addLocked(name, n)
+	t.startNextLocked()
 	if t.busy <= 0 {
 		t.changed.Broadcast()
 	}
 	t.mu.Unlock()
 }
 
-// Busy reports the number of units in flight.
+func (t *Tracker) addLocked(name string, n int) {
+	t.busy += n
+	t.changes++
+	t.byName[name] += n
+	if t.byName[name] == 0 {
+		delete(t.byName, name)
+	}
+}
+
+// startNextLocked starts the first queued job when nothing is in flight.
+func (t *Tracker) startNextLocked() {
+	if t.busy > 0 || len(t.pending) == 0 {
+		return
+	}
+	j := t.pending[0]
+	t.pending[0] = job{}
+	t.pending = t.pending[1:]
+	t.addLocked(j.name, 1)
+	go func() {
+		defer t.add(j.name, -1)
+		j.fn()
+	}()
+}
+
+// Busy reports the number of units in flight, counting queued jobs not started yet.
 func (t *Tracker) Busy() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.busy
+	return t.busy + len(t.pending)
 }
 
 // ErrNotQuiescent is returned when in-flight work made no progress within the real-time limit.
@@ -86,6 +142,7 @@ func (e *ErrNotQuiescent) Error() string {
 func (t *Tracker) WaitIdle(limit time.Duration) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.startNextLocked()
 	if t.busy <= 0 {
 		return nil
 	}
