@@ -77,6 +77,26 @@ var _ = Describe("the SIP front end", func() {
 		Expect(header(res.(*sip.Response), "Contact")).To(ContainSubstring("opaque=user:epid:udp1;gruu"))
 	})
 
+	It("answers a datagram longer than one read 513 Message Too Large over UDP, registering nothing", func() {
+		conn, err := net.Dial("udp", srv.UDPAddr())
+		Expect(err).NotTo(HaveOccurred())
+		defer conn.Close()
+		_, port, _ := net.SplitHostPort(conn.LocalAddr().String())
+		msg := strings.NewReplacer("{port}", port, "{n}", "1", "TCP", "UDP", "transport=tcp", "transport=udp").Replace(fmt.Sprintf(regTpl, "udp2", ""))
+		msg = strings.ReplaceAll(strings.TrimSpace(msg), "\n", "\r\n") + "\r\nX-Padding: " + strings.Repeat("p", lyncwire.ReadBufferSize) + "\r\nContent-Length: 0\r\n\r\n"
+		_, err = conn.Write([]byte(msg))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(conn.SetReadDeadline(time.Now().Add(5 * time.Second))).To(Succeed())
+		buf := make([]byte, 4096)
+		n, err := conn.Read(buf)
+		Expect(err).NotTo(HaveOccurred())
+		res, err := sip.ParseMessage(buf[:n])
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.(*sip.Response).StatusCode).To(Equal(513))
+		Expect(header(res.(*sip.Response), "Warning")).To(ContainSubstring("send it over TCP"))
+		Expect(eng.Calls()).To(BeEmpty())
+	})
+
 	Describe("REGISTER", func() {
 		It("answers 200 OK with the GRUU, expiry, Supported, Allow-Events and Server a Lync client needs", func() {
 			ua.send(fmt.Sprintf(regTpl, "0a1b2c3d4e", ""), "")
