@@ -12,10 +12,19 @@ type Resources struct {
 	Goroutines, FDs int
 }
 
+// CountResources counts the goroutines and open file descriptors of the process now. The Go
+// runtime's network poller (an epoll descriptor and an eventfd, opened at the first network use and
+// kept for the life of the process) is not counted: it is no world's.
 func CountResources() Resources {
 	r := Resources{Goroutines: runtime.NumGoroutine(), FDs: -1}
 	if ents, err := os.ReadDir("/proc/self/fd"); err == nil {
 		r.FDs = len(ents) - 1 // the directory being read is one of them
+		for _, e := range ents {
+			switch l, _ := os.Readlink("/proc/self/fd/" + e.Name()); l {
+			case "anon_inode:[eventpoll]", "anon_inode:[eventfd]":
+				r.FDs--
+			}
+		}
 	}
 	return r
 }

@@ -65,6 +65,8 @@ type World struct {
 	faults    []faultWindow // every Exchange fault started, in order
 	faultEnd  map[string]func()
 	outlook   map[string]map[string]bool // sip → addresses whose mailbox item Outlook created
+	// outlookSeen is how many trace events forgetOutlookItems has read.
+	outlookSeen int
 
 	sessionOnce sync.Once
 	session     *engine.Session // the Management Shell variables of `run:` lines
