@@ -13,13 +13,18 @@ const otherKey = "\x00other"
 func (e *Engine) reconcileFor(ctx context.Context, u *user, mbox string, target lyncList) error {
 	e.lock()
 	var owned map[string]bool // nil: everything is a leftover
-	if !u.purge {
-		owned = make(map[string]bool, len(u.owned))
+	if !u.purge || u.purgeKeep {
+		owned = make(map[string]bool, len(u.owned)+len(u.purgeKeys))
 		// order does not matter: copying a set
 		for k := range u.owned {
 			owned[k] = true
 		}
+		// order does not matter: copying a set
+		for k := range u.purgeKeys {
+			owned[k] = true // recorded lost by a forced rollback: a leftover
+		}
 	}
+	purging := u.purge
 	e.unlock()
 	claimed, err := e.reconcile(ctx, mbox, target, owned)
 	e.lock()
@@ -27,8 +32,8 @@ func (e *Engine) reconcileFor(ctx context.Context, u *user, mbox string, target 
 	for k := range claimed {
 		u.owned[k] = true
 	}
-	if err == nil && owned == nil {
-		u.purge = false
+	if err == nil && purging {
+		u.purge, u.purgeKeep, u.purgeKeys = false, false, nil
 	}
 	e.unlock()
 	return err
