@@ -268,6 +268,8 @@ var _ = Describe("The import picture (docs/ARCHITECTURE.md, Layout)", func() {
 				func(imp string) bool { return imp == "engine" || imp == "sim/internal/lyncwire" }},
 			{"sim/internal/client", "a simulated client speaks the wire, never imports the server",
 				func(imp string) bool { return imp == "engine" || imp == "mocks/ews" || imp == "sim/internal/lyncwire" }},
+			{"sim/internal/memwire", "the memory wire carries bytes and knows nothing of what they say",
+				func(string) bool { return false }},
 			{"sim/scenario", "the scenario model reads files, runs nothing",
 				func(imp string) bool { return imp == "engine" }},
 			{"sim", "the world is below running a file, the shell and reports",

@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/scenarios"
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
@@ -122,7 +123,7 @@ var _ = Describe("the bundled suite", func() {
 
 // describeRuns adds one spec per bundled file; it must run after loading and before RunSpecs.
 func describeRuns() {
-	DescribeTable("every bundled scenario runs to its end with each expectation met",
+	DescribeTable("every bundled scenario runs to its end with each expectation met, to the same trace on either wire",
 		func(f *scenario.File) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
@@ -130,6 +131,13 @@ func describeRuns() {
 			if !res.Passed {
 				Fail(report(res))
 			}
+			// docs/ARCHITECTURE.md D-9: the in-process wire carries the same bytes through the same
+			// parsers and handlers, so the seed alone decides the trace.
+			mem := runner.Run(ctx, f, runner.RunOptions{World: sim.WorldOptions{Wire: sim.WireMemory}})
+			if !mem.Passed {
+				Fail("on the memory wire:\n" + report(mem))
+			}
+			Expect(string(mem.Trace)).To(Equal(string(res.Trace)), "the memory wire's trace differs from loopback's")
 		},
 		entries(),
 	)

@@ -7,6 +7,7 @@ package sim
 import (
 	"context"
 	cryptorand "crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -25,6 +26,7 @@ import (
 	"github.com/ucssim/ucssim/mocks/ews"
 	"github.com/ucssim/ucssim/sim/internal/client"
 	"github.com/ucssim/ucssim/sim/internal/frontend"
+	"github.com/ucssim/ucssim/sim/internal/memwire"
 	"github.com/ucssim/ucssim/sim/internal/tlsca"
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/vclock"
@@ -70,6 +72,8 @@ type World struct {
 
 	sessionOnce sync.Once
 	session     *engine.Session // the Management Shell variables of `run:` lines
+
+	mem *memwire.Network // the in-process wire (WireMemory), else nil
 }
 
 type endpoint struct {
@@ -104,6 +108,52 @@ type WorldOptions struct {
 	// request read timeout (ews.ReadTimeout) and the SIP front end's idle timeout for
 	// connections without a registered endpoint (frontend.DefaultIdleTimeout). For specs.
 	WireTimeout time.Duration
+	// Wire carries the world's SIP and HTTP: WireLoopback (the default, "") on 127.0.0.1 sockets
+	// outside tools can reach, or WireMemory, in-process connections through the same parsers
+	// and handlers, without file descriptors (docs/ARCHITECTURE.md D-9). A memory world has no
+	// UDP, no TLS and no address an outside client can reach.
+	Wire Wire
+}
+
+// Wire names what carries a world's SIP and HTTP bytes.
+type Wire string
+
+// The wires.
+const (
+	WireLoopback Wire = "loopback"
+	WireMemory   Wire = "memory"
+)
+
+// Wires lists the wires, the default first.
+var Wires = []Wire{WireLoopback, WireMemory}
+
+// ParseWire reads a wire name ("" is the default, loopback).
+func ParseWire(s string) (Wire, error) {
+	switch Wire(strings.ToLower(strings.TrimSpace(s))) {
+	case "", WireLoopback:
+		return WireLoopback, nil
+	case WireMemory:
+		return WireMemory, nil
+	}
+	return "", fmt.Errorf("unknown wire %q: want loopback or memory", s)
+}
+
+// check refuses option combinations a wire cannot honour.
+func (o WorldOptions) check() error {
+	w, err := ParseWire(string(o.Wire))
+	if err != nil {
+		return err
+	}
+	if w != WireMemory {
+		return nil
+	}
+	if o.TLS {
+		return errors.New("the memory wire carries no TLS: use the loopback wire for SIP over TLS and HTTPS")
+	}
+	if o.SIPTCP != "" || o.SIPUDP != "" || o.EWS != "" {
+		return errors.New("the memory wire has no listen addresses: outside clients need the loopback wire")
+	}
+	return nil
 }
 
 // filterListener passes the engine's notifications that deliver accepts on to next.
@@ -115,8 +165,12 @@ type filterListener struct {
 func (l filterListener) Notify(n engine.Notification) {
 	if l.deliver(n) {
 		l.next.Notify(n)
+		return
 	}
+	n.Report(errFiltered)
 }
+
+var errFiltered = errors.New("dropped by WorldOptions.Deliver")
 
 // DefaultGuestHold is the GuestHold of `ucssim serve`.
 const DefaultGuestHold = 2 * time.Second
@@ -140,6 +194,9 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	if start.IsZero() {
 		start = vclock.DefaultStart
 	}
+	if err := opt.check(); err != nil {
+		return nil, err
+	}
 	logger := opt.Logger
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -157,6 +214,10 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		ledger:    ledger{},
 		faultEnd:  map[string]func(){},
 		outlook:   map[string]map[string]bool{},
+	}
+	if wire, _ := ParseWire(string(opt.Wire)); wire == WireMemory {
+		w.mem = memwire.New()
+		w.insiders.UseDial(func(ctx context.Context, _, addr string) (net.Conn, error) { return w.mem.Dial(ctx, addr) })
 	}
 	w.httpc = &http.Client{Transport: w.insiders.Transport(1)}
 	ok := false
@@ -209,7 +270,15 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	if err != nil {
 		return nil, err
 	}
-	url, err := w.Exchange.Start(ewsAddr)
+	var url string
+	if w.mem != nil {
+		var l net.Listener
+		if l, err = w.mem.Listen(); err == nil {
+			url, err = w.Exchange.Serve(l)
+		}
+	} else {
+		url, err = w.Exchange.Start(ewsAddr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("start the EWS mock: %w", err)
 	}
@@ -238,9 +307,7 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	exch := ews.NewClient(ews.ClientConfig{
 		BaseURL: url,
 		HTTP:    w.httpc,
-		Token: func() string {
-			return ews.SignToken(trustKey, "lync-server", w.Sched.Now(), time.Hour)
-		},
+		Token:   ews.TokenSource(trustKey, "lync-server", w.Sched.Now, time.Hour),
 	})
 
 	w.Engine, err = engine.New(engine.Config{
@@ -278,7 +345,15 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 	if err != nil {
 		return nil, err
 	}
-	if err := w.FrontEnd.Start(sipTCP, sipUDP); err != nil {
+	if w.mem != nil {
+		var l net.Listener
+		if l, err = w.mem.Listen(); err == nil {
+			err = w.FrontEnd.StartListener(l)
+		}
+	} else {
+		err = w.FrontEnd.Start(sipTCP, sipUDP)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("start the SIP front end: %w", err)
 	}
 	if w.TLS != nil {
@@ -453,6 +528,9 @@ func (w *World) Close() {
 	if w.httpc != nil {
 		w.httpc.CloseIdleConnections()
 	}
+	if w.mem != nil {
+		w.mem.Close()
+	}
 }
 
 // endpointFor returns the user's endpoint of that name, creating its client if needed.
@@ -481,7 +559,12 @@ func (w *World) endpointFor(user, name string, kind engine.ClientKind) (*endpoin
 }
 
 func (w *World) newClient(user, name string, kind engine.ClientKind) (*client.Client, error) {
+	var dial func(context.Context, string) (net.Conn, error)
+	if w.mem != nil {
+		dial = w.mem.Dial
+	}
 	return client.New(client.Config{
+		Dial:       dial,
 		User:       user,
 		Kind:       kind,
 		Endpoint:   name,

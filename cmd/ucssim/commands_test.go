@@ -8,6 +8,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/ucssim/ucssim/sim"
 )
 
 var _ = Describe("ucssim validate", func() {
@@ -107,5 +109,26 @@ var _ = Describe("ucssim schema", func() {
 		data, err := os.ReadFile(out)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(data)).To(Equal(res.stdout))
+	})
+})
+
+var _ = Describe("--wire", func() {
+	It("runs every scenario on the wire it names, loopback by default", func() {
+		r := &fakeRunner{}
+		Expect(execute(newApp(r), "run", suiteDir(false)).code).To(Equal(1)) // Gamma fails
+		Expect(execute(newApp(r), "run", "--wire", "memory", suiteDir(false)).code).To(Equal(1))
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		Expect(r.wires).To(HaveLen(8))
+		Expect(r.wires[:4]).To(HaveEach(sim.WireLoopback))
+		Expect(r.wires[4:]).To(HaveEach(sim.WireMemory))
+	})
+
+	It("refuses a wire it does not know with exit code 2, running nothing", func() {
+		r := &fakeRunner{}
+		res := execute(newApp(r), "run", "--wire", "pigeon", suiteDir(false))
+		Expect(res.code).To(Equal(2))
+		Expect(res.stderr).To(ContainSubstring(`bad --wire: unknown wire "pigeon": want loopback or memory`))
+		Expect(r.names()).To(BeEmpty())
 	})
 })

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/explore"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/scenario"
@@ -20,6 +21,7 @@ type exploreFlags struct {
 	duration                             time.Duration
 	out, world                           string
 	invariants                           []string
+	wire                                 string
 }
 
 func (a *App) exploreCmd() *cobra.Command {
@@ -81,6 +83,11 @@ name. Exit codes: 0 nothing found, 1 something found, 2 bad flags or world file.
 			if a.exploreWorld != nil {
 				opt.WorldOptions = *a.exploreWorld
 			}
+			wire, err := sim.ParseWire(fl.wire)
+			if err != nil {
+				return usageError{fmt.Errorf("bad --wire: %w", err)}
+			}
+			opt.WorldOptions.Wire = wire
 			term := report.OptionsFor(a.Stderr)
 			if a.Terminal != nil {
 				term = *a.Terminal
@@ -109,6 +116,7 @@ name. Exit codes: 0 nothing found, 1 something found, 2 bad flags or world file.
 	f.IntVar(&fl.parallel, "parallel", 1, "seeds explored at once")
 	f.IntVar(&fl.every, "determinism-every", 1, "replay every Nth seed to compare traces (deterministic)")
 	f.StringArrayVar(&fl.invariants, "invariant", nil, "check only this invariant (repeatable; default all)")
+	f.StringVar(&fl.wire, "wire", "loopback", wireHelp)
 	return cmd
 }
 

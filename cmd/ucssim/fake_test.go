@@ -14,6 +14,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
@@ -24,17 +25,19 @@ type fakeRunner struct {
 	mu    sync.Mutex
 	ran   []string
 	seeds []*uint64
+	wires []sim.Wire
 	// before, if set, is called first with the scenario name (to hold a run back).
 	before func(name string)
 }
 
-func (r *fakeRunner) run(_ context.Context, f *scenario.File, seed *uint64) report.Case {
+func (r *fakeRunner) run(_ context.Context, f *scenario.File, seed *uint64, wire sim.Wire) report.Case {
 	if r.before != nil {
 		r.before(f.Name)
 	}
 	r.mu.Lock()
 	r.ran = append(r.ran, f.Name)
 	r.seeds = append(r.seeds, seed)
+	r.wires = append(r.wires, wire)
 	r.mu.Unlock()
 	used := f.Seed
 	if seed != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
@@ -25,7 +26,11 @@ type runFlags struct {
 	trace    string
 	format   string
 	html     string
+	wire     string
 }
+
+// wireHelp documents --wire wherever it is offered.
+const wireHelp = "what carries SIP and HTTP: loopback (127.0.0.1 sockets) or memory (in-process, same bytes and parsers, no file descriptors: for large populations)"
 
 // caseReporter is what --format chooses: it prints each case as it completes and the summary.
 type caseReporter interface {
@@ -105,6 +110,7 @@ or the flags were wrong.`,
 	f.StringVar(&fl.trace, "trace", "", "write each scenario's trace to DIR/<name>.jsonl")
 	f.StringVar(&fl.format, "format", "", "output: terminal, github (workflow annotations; the default under GitHub Actions) or tap")
 	f.StringVar(&fl.html, "html", "", "write a timeline page per scenario and DIR/index.html (self-contained HTML)")
+	f.StringVar(&fl.wire, "wire", "loopback", wireHelp)
 	return cmd
 }
 
@@ -115,6 +121,10 @@ func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64
 	sh, err := parseShard(fl.shard)
 	if err != nil {
 		return usageError{err}
+	}
+	wire, err := sim.ParseWire(fl.wire)
+	if err != nil {
+		return usageError{fmt.Errorf("bad --wire: %w", err)}
 	}
 	filt, err := newFilter(fl.labels, fl.focus)
 	if err != nil {
@@ -181,7 +191,7 @@ func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64
 		go func() {
 			defer wg.Done()
 			for i := range queue {
-				c := a.runOne(ctx, all[picked[i]].file, seed)
+				c := a.runOne(ctx, all[picked[i]].file, seed, wire)
 				c.Name, c.Path, c.Labels = cases[i].Name, cases[i].Path, cases[i].Labels
 				c.Description, c.Notes = cases[i].Description, cases[i].Notes
 				cases[i] = c
@@ -232,13 +242,13 @@ func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64
 
 // runOne calls the runner, turning a panic into a failed case so one broken scenario cannot
 // take the suite down.
-func (a *App) runOne(ctx context.Context, f *scenario.File, seed *uint64) (c report.Case) {
+func (a *App) runOne(ctx context.Context, f *scenario.File, seed *uint64, wire sim.Wire) (c report.Case) {
 	defer func() {
 		if p := recover(); p != nil {
 			c = report.Case{Err: fmt.Errorf("internal error: %v", p)}
 		}
 	}()
-	return a.Runner(ctx, f, seed)
+	return a.Runner(ctx, f, seed, wire)
 }
 
 func writeJUnit(path string, started time.Time, cases []report.Case) error {

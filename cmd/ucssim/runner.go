@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/ucssim/ucssim/scenarios"
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/runner"
 	"github.com/ucssim/ucssim/sim/scenario"
@@ -23,18 +24,12 @@ func defaultApp() *App {
 }
 
 // simRunner runs one file on a fresh world and copies runner.Result into a report.Case.
-func simRunner(ctx context.Context, f *scenario.File, seed *uint64) report.Case {
-	r := runner.Run(ctx, f, runner.RunOptions{Seed: seed})
+func simRunner(ctx context.Context, f *scenario.File, seed *uint64, wire sim.Wire) report.Case {
+	r := runner.Run(ctx, f, runner.RunOptions{Seed: seed, World: sim.WorldOptions{Wire: wire}})
 	c := report.Case{
 		Name: f.Name, Path: f.Path, Labels: f.Labels, Description: f.Description, Notes: notesOf(f),
 		Passed: r.Passed, Wall: r.Wall, Virtual: r.Virtual, Trace: r.Trace, Err: r.Err, Start: r.Start,
-	}
-	for _, s := range r.Steps {
-		c.Steps = append(c.Steps, report.StepSpan{At: s.At, End: s.End, FirstSeq: s.FirstSeq, LastSeq: s.LastSeq})
-	}
-	if fl := r.Failure; fl != nil {
-		c.Failure = &report.Failure{Path: fl.Path, Line: fl.Line, Col: fl.Col, Step: fl.Step,
-			Expected: fl.Expected, Seen: fl.Seen, Note: fl.Note, LastEvents: fl.LastEvents}
+		Steps: r.Steps, Failure: r.Failure,
 	}
 	return c
 }

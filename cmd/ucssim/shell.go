@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/shell"
@@ -25,6 +26,7 @@ type shellFlags struct {
 	journal   string
 	noJournal bool
 	ui        string
+	wire      string // shell only: serve is for outside clients, which need loopback
 }
 
 func (a *App) shellCmd() *cobra.Command {
@@ -66,6 +68,7 @@ The end of the input (or Ctrl-C) leaves the shell with exit code 0; a world file
 		},
 	}
 	fl.addFlags(cmd.Flags())
+	cmd.Flags().StringVar(&fl.wire, "wire", "loopback", wireHelp)
 	return cmd
 }
 
@@ -82,6 +85,13 @@ func (fl *shellFlags) addFlags(f *pflag.FlagSet) {
 // runShell loads the world, then serves the shell on the command's input until it ends.
 func (a *App) runShell(cmd *cobra.Command, fl shellFlags, opt shell.Options) error {
 	opt.Replay = fl.replay
+	if fl.wire != "" {
+		wire, err := sim.ParseWire(fl.wire)
+		if err != nil {
+			return usageError{fmt.Errorf("bad --wire: %w", err)}
+		}
+		opt.World.Wire = wire
+	}
 	opt.UI = fl.ui
 	opt.Color = report.OptionsFor(a.Stdout).Color
 	if fl.world != "" {

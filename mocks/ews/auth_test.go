@@ -94,6 +94,27 @@ var _ = Describe("authentication", func() {
 		Expect(engine.Unauthorized(err)).To(BeTrue(), "expired at issue + ttl of virtual time")
 	})
 
+	It("gets one token from a TokenSource for half its lifetime, which the server accepts until the trust changes", func() {
+		src := ews.TokenSource(trustKey, "lync", w.sched.Now, time.Hour)
+		first := src()
+		Expect(w.sched.Advance(29 * time.Minute)).To(Succeed())
+		Expect(src()).To(Equal(first), "reused while half its hour is left")
+		lx := ews.NewClient(ews.ClientConfig{BaseURL: w.base, Token: src})
+		_, err := lx.GetImItemList(ctx, ken)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(w.sched.Advance(time.Minute)).To(Succeed())
+		Expect(src()).NotTo(Equal(first), "signed anew after half an hour")
+		_, err = lx.GetImItemList(ctx, ken)
+		Expect(err).NotTo(HaveOccurred())
+
+		w.srv.SetTrustKey([]byte("a new trust key"))
+		_, err = lx.GetImItemList(ctx, ken)
+		Expect(engine.Unauthorized(err)).To(BeTrue(), "a token accepted before is checked again under the new key")
+		w.srv.SetTrustKey(trustKey)
+		_, err = lx.GetImItemList(ctx, ken)
+		Expect(err).NotTo(HaveOccurred())
+	})
+
 	It("refuses a user whose mailbox is not on Exchange 2013", func() {
 		_, err := w.userClient(old).GetImItemList(ctx, "")
 		Expect(code(err)).To(Equal(engine.CodeNonExistentMailbox))

@@ -77,6 +77,31 @@ func (c *Client) authorize(req *http.Request) {
 	}
 }
 
+// maxAnswerBytes bounds the answer a client reads.
+const maxAnswerBytes = 64 << 20
+
+// readBody reads r to the end as io.ReadAll does, into a buffer of the announced size (a
+// Content-Length, or -1; bounded by limit) so that a body arrives in one allocation.
+func readBody(r io.Reader, size, limit int64) ([]byte, error) {
+	if size <= 0 || size > limit {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1) // one spare byte: the read that sees EOF needs room
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}
+
 // post sends body and returns the parsed answer, or a *engine.TransportError.
 func (c *Client) post(ctx context.Context, op, url, contentType string, body []byte) (*node, int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
@@ -90,7 +115,7 @@ func (c *Client) post(ctx context.Context, op, url, contentType string, body []b
 		return nil, 0, &engine.TransportError{Operation: op, Err: err}
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	data, err := readBody(io.LimitReader(resp.Body, maxAnswerBytes), resp.ContentLength, maxAnswerBytes)
 	if err != nil {
 		return nil, resp.StatusCode, &engine.TransportError{Operation: op, StatusCode: resp.StatusCode, Err: err}
 	}
@@ -118,6 +143,7 @@ func (c *Client) mailboxFor(mailbox string) string {
 // another user than the Basic caller.
 func (c *Client) soapRequest(mailbox string, op string, body func(w *xmlWriter), opAttrs ...string) []byte {
 	var w xmlWriter
+	w.b.Grow(1024) // the envelope alone is over 600 bytes
 	w.raw(xmlDecl)
 	w.open("soap:Envelope", "xmlns:soap", NSSoap, "xmlns:m", NSMessages, "xmlns:t", NSTypes)
 	w.open("soap:Header")

@@ -3,7 +3,6 @@ package ews
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -97,7 +96,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if f, ok := s.effectiveFault("", x.arrival); ok && s.refuseByFault(x, f) {
 		return
 	}
-	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, readErr := readBody(http.MaxBytesReader(w, r.Body, MaxBodyBytes), r.ContentLength, MaxBodyBytes)
 	x.count()
 	if ne := net.Error(nil); errors.As(readErr, &ne) && ne.Timeout() {
 		x.entry.Result = "timed out"
@@ -259,16 +258,17 @@ func (s *Server) serveEWS(x *exchange, who caller, env *node, readErr, parseErr 
 		}
 	}
 	c := &call{s: s, mb: mb, op: op, byServer: who.byServer, now: s.cfg.Clock.Now()}
-	var w xmlWriter
-	beginEnvelope(&w)
+	w := getWriter()
+	defer putWriter(w) // writeXML has handed the bytes to the connection by then
+	beginEnvelope(w)
 	mb.mu.Lock()
-	code, changed, fe := h(c, &w)
+	code, changed, fe := h(c, w)
 	mb.mu.Unlock()
 	if fe != nil {
 		x.fault(fe)
 		return
 	}
-	endEnvelope(&w)
+	endEnvelope(w)
 	if changed && s.cfg.OnChange != nil {
 		s.cfg.OnChange(mb.smtp, who.byServer)
 	}

@@ -16,6 +16,15 @@ import (
 type Insiders struct {
 	mu    sync.Mutex
 	local map[string]int // local address of an in-process connection -> units its caller holds
+	dial  func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// UseDial makes the transports dial with dial instead of a TCP dialer (the in-process memory
+// wire). Call it before the first Transport.
+func (in *Insiders) UseDial(dial func(ctx context.Context, network, addr string) (net.Conn, error)) {
+	in.mu.Lock()
+	in.dial = dial
+	in.mu.Unlock()
 }
 
 // NewInsiders returns an empty registry.
@@ -25,10 +34,16 @@ func NewInsiders() *Insiders { return &Insiders{local: map[string]int{}} }
 // held units each.
 func (in *Insiders) Transport(held int) *http.Transport {
 	var d net.Dialer
+	in.mu.Lock()
+	dial := in.dial
+	in.mu.Unlock()
+	if dial == nil {
+		dial = d.DialContext
+	}
 	return &http.Transport{
 		MaxIdleConnsPerHost: 16,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := d.DialContext(ctx, network, addr)
+			c, err := dial(ctx, network, addr)
 			if err != nil {
 				return nil, err
 			}

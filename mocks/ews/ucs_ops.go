@@ -75,35 +75,69 @@ func ucs(f func(c *call) ucsResult) opHandler {
 
 func failed(e *ewsError) ucsResult { return ucsResult{err: e} }
 
-// required returns the trimmed text of a required child, or a schema fault.
-func (c *call) required(local string) (string, *ewsError) {
-	n := c.op.child(local)
-	if n == nil {
-		return "", faultErr(engine.CodeSchemaValidation, fmt.Sprintf("%s: the required element %s is missing", c.op.Local, local))
-	}
-	return n.text(), nil
+// args reads an operation's arguments in turn and keeps the first fault or error: once err is
+// set, every later read returns the zero value, so an operation reads all it needs and checks err
+// once.
+type args struct {
+	c   *call
+	err *ewsError
 }
 
-// requiredID returns the Id attribute of a required ItemIdType child.
-func (c *call) requiredID(local string) (string, *ewsError) {
-	n := c.op.child(local)
-	if n == nil || n.attr("Id") == "" {
-		return "", faultErr(engine.CodeSchemaValidation, fmt.Sprintf("%s: the required element %s with an Id attribute is missing", c.op.Local, local))
+func (c *call) args() *args { return &args{c: c} }
+
+// text returns the trimmed text of a required child, or records a schema fault.
+func (a *args) text(local string) string {
+	return a.need(local, "", func(*node) bool { return true }).text()
+}
+
+// id returns the Id attribute of a required ItemIdType child, or records a schema fault.
+func (a *args) id(local string) string {
+	return a.need(local, " with an Id attribute", func(n *node) bool { return n.attr("Id") != "" }).attr("Id")
+}
+
+// need returns a required child that has what it must (nil after a fault, which names it).
+func (a *args) need(local, with string, has func(*node) bool) *node {
+	if a.err != nil {
+		return nil
 	}
-	return n.attr("Id"), nil
+	n := a.c.op.child(local)
+	if n == nil || !has(n) {
+		a.err = faultErr(engine.CodeSchemaValidation, fmt.Sprintf("%s: the required element %s%s is missing", a.c.op.Local, local, with))
+		return nil
+	}
+	return n
+}
+
+// contact resolves a contact id read before.
+func (a *args) contact(id string) *contact { return resolve(a, a.c.mb.lookupContact, id) }
+
+// group resolves a group id read before.
+func (a *args) group(id string) *group { return resolve(a, a.c.mb.lookupGroup, id) }
+
+func resolve[T any](a *args, lookup func(string) (*T, *ewsError), id string) *T {
+	if a.err != nil {
+		return nil
+	}
+	it, e := lookup(id)
+	a.err = e
+	return it
 }
 
 // optionalGroup resolves an optional GroupId child (nil: none given).
-func (c *call) optionalGroup() (*group, *ewsError) {
-	n := c.op.child("GroupId")
+func (a *args) optionalGroup() *group {
+	if a.err != nil {
+		return nil
+	}
+	n := a.c.op.child("GroupId")
 	if n == nil {
-		return nil, nil
+		return nil
 	}
 	if n.attr("Id") == "" {
-		return nil, faultErr(engine.CodeSchemaValidation, c.op.Local+": GroupId has no Id attribute")
+		a.err = faultErr(engine.CodeSchemaValidation, a.c.op.Local+": GroupId has no Id attribute")
+		return nil
 	}
-	c.mb.ensureSystemGroups()
-	return c.mb.lookupGroup(n.attr("Id"))
+	a.c.mb.ensureSystemGroups()
+	return a.group(n.attr("Id"))
 }
 
 func opGetImItemList(c *call) ucsResult {
@@ -136,9 +170,10 @@ func opGetImItems(c *call) ucsResult {
 }
 
 func opAddNewImContactToGroup(c *call) ucsResult {
-	addr, e := c.required("ImAddress")
-	if e != nil {
-		return failed(e)
+	a := c.args()
+	addr := a.text("ImAddress")
+	if a.err != nil {
+		return failed(a.err)
 	}
 	im := stripSip(addr)
 	if !validAddress(im) {
@@ -148,17 +183,10 @@ func opAddNewImContactToGroup(c *call) ucsResult {
 }
 
 func opAddNewTelUriContactToGroup(c *call) ucsResult {
-	tel, e := c.required("TelUriAddress")
-	if e != nil {
-		return failed(e)
-	}
-	sipURI, e := c.required("ImContactSipUriAddress")
-	if e != nil {
-		return failed(e)
-	}
-	number, e := c.required("ImTelephoneNumber")
-	if e != nil {
-		return failed(e)
+	a := c.args()
+	tel, sipURI, number := a.text("TelUriAddress"), a.text("ImContactSipUriAddress"), a.text("ImTelephoneNumber")
+	if a.err != nil {
+		return failed(a.err)
 	}
 	if !strings.HasPrefix(strings.ToLower(tel), "tel:") || len(tel) < 5 {
 		return failed(opErr("ErrorInvalidImContactAddress", fmt.Sprintf("TelUriAddress %q is not a tel: URI", tel)))
@@ -167,9 +195,10 @@ func opAddNewTelUriContactToGroup(c *call) ucsResult {
 }
 
 func (c *call) addNew(im, tel, display string) ucsResult {
-	g, e := c.optionalGroup()
-	if e != nil {
-		return failed(e)
+	a := c.args()
+	g := a.optionalGroup()
+	if a.err != nil {
+		return failed(a.err)
 	}
 	ct, changed, e := c.mb.addNewContact(im, tel, display, g, c.now, c.s.cfg.MaxContacts)
 	if e != nil {
@@ -182,17 +211,11 @@ func (c *call) addNew(im, tel, display string) ucsResult {
 }
 
 func opAddImContactToGroup(c *call) ucsResult {
-	id, e := c.requiredID("ContactId")
-	if e != nil {
-		return failed(e)
-	}
-	ct, e := c.mb.lookupContact(id)
-	if e != nil {
-		return failed(e)
-	}
-	g, e := c.optionalGroup()
-	if e != nil {
-		return failed(e)
+	a := c.args()
+	ct := a.contact(a.id("ContactId"))
+	g := a.optionalGroup()
+	if a.err != nil {
+		return failed(a.err)
 	}
 	if g == nil {
 		g = c.mb.groupOfType(engine.GroupOtherContacts)
@@ -201,21 +224,11 @@ func opAddImContactToGroup(c *call) ucsResult {
 }
 
 func opRemoveImContactFromGroup(c *call) ucsResult {
-	cid, e := c.requiredID("ContactId")
-	if e != nil {
-		return failed(e)
-	}
-	gid, e := c.requiredID("GroupId")
-	if e != nil {
-		return failed(e)
-	}
-	ct, e := c.mb.lookupContact(cid)
-	if e != nil {
-		return failed(e)
-	}
-	g, e := c.mb.lookupGroup(gid)
-	if e != nil {
-		return failed(e)
+	a := c.args()
+	cid, gid := a.id("ContactId"), a.id("GroupId")
+	ct, g := a.contact(cid), a.group(gid)
+	if a.err != nil {
+		return failed(a.err)
 	}
 	if !g.remove(ct) {
 		return ucsResult{}
@@ -237,27 +250,30 @@ func (m *mailbox) inNonTaggedGroup(c *contact) bool {
 }
 
 func opRemoveContactFromImList(c *call) ucsResult {
-	id, e := c.requiredID("ContactId")
-	if e != nil {
-		return failed(e)
-	}
-	ct, e := c.mb.lookupContact(id)
-	if e != nil {
-		return failed(e)
+	a := c.args()
+	ct := a.contact(a.id("ContactId"))
+	if a.err != nil {
+		return failed(a.err)
 	}
 	c.mb.deleteContact(ct)
 	return ucsResult{changed: true}
 }
 
 func opAddImGroup(c *call) ucsResult {
-	name, e := c.required("DisplayName")
-	if e != nil {
-		return failed(e)
+	a := c.args()
+	name := a.text("DisplayName")
+	if a.err != nil {
+		return failed(a.err)
 	}
+	return c.addGroup(name, "", engine.GroupUser)
+}
+
+// addGroup adds a user or distribution group with a checked name and answers with it.
+func (c *call) addGroup(name, smtp string, typ engine.GroupType) ucsResult {
 	if e := checkGroupName(name); e != nil {
 		return failed(e)
 	}
-	g, changed, e := c.mb.addGroup(name, "", engine.GroupUser, c.s.cfg.MaxGroups)
+	g, changed, e := c.mb.addGroup(name, smtp, typ, c.s.cfg.MaxGroups)
 	if e != nil {
 		return failed(e)
 	}
@@ -275,17 +291,11 @@ func checkGroupName(name string) *ewsError {
 }
 
 func opSetImGroup(c *call) ucsResult {
-	id, e := c.requiredID("GroupId")
-	if e != nil {
-		return failed(e)
-	}
-	name, e := c.required("NewDisplayName")
-	if e != nil {
-		return failed(e)
-	}
-	g, e := c.mb.lookupGroup(id)
-	if e != nil {
-		return failed(e)
+	a := c.args()
+	id, name := a.id("GroupId"), a.text("NewDisplayName")
+	g := a.group(id)
+	if a.err != nil {
+		return failed(a.err)
 	}
 	if g.typ != engine.GroupUser {
 		return failed(opErr(engine.CodeInvalidImGroupID, fmt.Sprintf("%s is a %s group; only user groups can be renamed", g.name, g.typ)))
@@ -313,13 +323,10 @@ func opRemoveDistributionGroupFromImList(c *call) ucsResult {
 }
 
 func (c *call) removeGroup(typ engine.GroupType, what string) ucsResult {
-	id, e := c.requiredID("GroupId")
-	if e != nil {
-		return failed(e)
-	}
-	g, e := c.mb.lookupGroup(id)
-	if e != nil {
-		return failed(e)
+	a := c.args()
+	g := a.group(a.id("GroupId"))
+	if a.err != nil {
+		return failed(a.err)
 	}
 	if g.typ != typ {
 		return failed(opErr(engine.CodeInvalidImGroupID, fmt.Sprintf("%s is a %s group, not a %s group", g.name, g.typ, what)))
@@ -335,31 +342,22 @@ func (c *call) removeGroup(typ engine.GroupType, what string) ucsResult {
 }
 
 func opAddDistributionGroupToImList(c *call) ucsResult {
-	smtp, e := c.required("SmtpAddress")
-	if e != nil {
-		return failed(e)
-	}
-	name, e := c.required("DisplayName")
-	if e != nil {
-		return failed(e)
+	a := c.args()
+	smtp, name := a.text("SmtpAddress"), a.text("DisplayName")
+	if a.err != nil {
+		return failed(a.err)
 	}
 	if !validAddress(stripSip(smtp)) {
 		return failed(opErr(engine.CodeInvalidDGSmtpAddress, fmt.Sprintf("SmtpAddress %q is not an SMTP address", smtp)))
 	}
-	if e := checkGroupName(name); e != nil {
-		return failed(e)
-	}
-	g, changed, e := c.mb.addGroup(name, stripSip(smtp), engine.GroupDG, c.s.cfg.MaxGroups)
-	if e != nil {
-		return failed(e)
-	}
-	return ucsResult{changed: changed, payload: func(w *xmlWriter) { writeImGroup(w, "m:ImGroup", c.mb, g) }}
+	return c.addGroup(name, stripSip(smtp), engine.GroupDG)
 }
 
 func opSetImListMigrationCompleted(c *call) ucsResult {
-	v, e := c.required("ImListMigrationCompleted")
-	if e != nil {
-		return failed(e)
+	a := c.args()
+	v := a.text("ImListMigrationCompleted")
+	if a.err != nil {
+		return failed(a.err)
 	}
 	var flag bool
 	switch v {

@@ -22,8 +22,17 @@ const maxDepth = 64
 
 var errNoRoot = errors.New("no root element")
 
-// parseXML reads one XML document into a tree.
+// parseXML reads one XML document into a tree: the fast path for the subset ucssim speaks, and
+// encoding/xml for everything else (and for every error).
 func parseXML(data []byte) (*node, error) {
+	if n, ok := fastParse(data); ok {
+		return n, nil
+	}
+	return parseXMLStd(data)
+}
+
+// parseXMLStd reads one XML document into a tree with encoding/xml.
+func parseXMLStd(data []byte) (*node, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	var stack []*node

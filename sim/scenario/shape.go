@@ -110,7 +110,20 @@ type contactDoc struct {
 	Groups stringOrList `yaml:"groups" jsonschema_description:"Groups the contact is in (Favorites, Team, ...)."`
 }
 
-// The steps: one type per action, the action key first, then its options.
+// The steps: one type per action, the action key first, then its options. The options most steps
+// share are embedded last (keysOf and the schema reflector take an embedded struct's keys in its
+// place).
+
+// noted is the note every step may carry.
+type noted struct {
+	Note string `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+}
+
+// failable is a step that may be expected to fail, then its note.
+type failable struct {
+	Error string `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
+	noted
+}
 
 type runStep struct {
 	Run     string       `yaml:"run" jsonschema:"required,minLength=1" jsonschema_description:"One Management Shell line, exactly as an administrator types it. It must succeed unless error: is given."`
@@ -118,59 +131,55 @@ type runStep struct {
 	Warning string       `yaml:"warning" jsonschema_description:"Some WARNING line must contain this text."`
 	Output  outputFields `yaml:"output" jsonschema_description:"Fields one printed record must have, as the shell prints them, e.g. {Result: Success}."`
 	Answers []string     `yaml:"answers" jsonschema:"minItems=1" jsonschema_description:"Extension: how the line's confirmation questions are answered in turn: yes, no, yes to all, no to all (or Y, N, A, L); questions past the list are answered no. Without it every question is answered yes."`
-	Note    string       `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+	noted
 }
 
 type signInStep struct {
 	SignIn   string     `yaml:"signIn" jsonschema:"required,minLength=1" jsonschema_description:"The user (display name or SIP address) signs in over SIP."`
 	Client   clientName `yaml:"client" jsonschema_description:"lync2013 (default), lync2010 or mobile. Only Lync 2013 triggers migration."`
 	Endpoint string     `yaml:"endpoint" jsonschema:"minLength=1" jsonschema_description:"Endpoint name, default desktop; one user may have several."`
-	Error    string     `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
-	Note     string     `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+	failable
 }
 
 type signOutStep struct {
 	SignOut  string `yaml:"signOut" jsonschema:"required,minLength=1" jsonschema_description:"That endpoint of the user signs out."`
 	Endpoint string `yaml:"endpoint" jsonschema:"minLength=1" jsonschema_description:"Endpoint name, default desktop."`
-	Error    string `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
-	Note     string `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+	failable
 }
 
 type acceptPromptStep struct {
 	AcceptPrompt string `yaml:"acceptPrompt" jsonschema:"required,minLength=1" jsonschema_description:"The user answers the log-off prompt: signs out and back in with the same client. Fails if no prompt shows."`
 	Endpoint     string `yaml:"endpoint" jsonschema:"minLength=1" jsonschema_description:"Endpoint name, default desktop."`
-	Error        string `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
-	Note         string `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+	failable
 }
 
 type addContactStep struct {
 	AddContact addContactDoc `yaml:"addContact" jsonschema:"required" jsonschema_description:"Add a contact through the user's signed-in client (SIP before migration, EWS after)."`
-	Error      string        `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
-	Note       string        `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+	failable
 }
 
-type addContactDoc struct {
-	User  string  `yaml:"user" jsonschema:"required,minLength=1" jsonschema_description:"Whose list."`
-	URI   sipText `yaml:"uri" jsonschema:"required" jsonschema_description:"The contact's SIP address."`
-	Name  string  `yaml:"name" jsonschema_description:"Display name."`
-	Group string  `yaml:"group" jsonschema:"minLength=1" jsonschema_description:"The group to add it to."`
-}
-
-type removeContactStep struct {
-	RemoveContact removeContactDoc `yaml:"removeContact" jsonschema:"required" jsonschema_description:"Remove a contact through the user's signed-in client."`
-	Error         string           `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
-	Note          string           `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
-}
-
-type removeContactDoc struct {
+// contactRef is a contact on a user's list: what removeContact names, and addContact first.
+type contactRef struct {
 	User string  `yaml:"user" jsonschema:"required,minLength=1" jsonschema_description:"Whose list."`
 	URI  sipText `yaml:"uri" jsonschema:"required" jsonschema_description:"The contact's SIP address."`
 }
 
+type addContactDoc struct {
+	contactRef
+	Name  string `yaml:"name" jsonschema_description:"Display name."`
+	Group string `yaml:"group" jsonschema:"minLength=1" jsonschema_description:"The group to add it to."`
+}
+
+type removeContactStep struct {
+	RemoveContact removeContactDoc `yaml:"removeContact" jsonschema:"required" jsonschema_description:"Remove a contact through the user's signed-in client."`
+	failable
+}
+
+type removeContactDoc contactRef
+
 type outlookAddContactStep struct {
 	OutlookAddContact outlookContactDoc `yaml:"outlookAddContact" jsonschema:"required" jsonschema_description:"Outlook or OWA adds a contact straight into the mailbox's Lync Contacts folder."`
-	Error             string            `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
-	Note              string            `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+	failable
 }
 
 type outlookContactDoc struct {
@@ -181,7 +190,7 @@ type outlookContactDoc struct {
 
 type faultStep struct {
 	Fault faultDoc `yaml:"fault" jsonschema:"required" jsonschema_description:"Exchange misbehaves for a while (virtual time)."`
-	Note  string   `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+	noted
 }
 
 type faultDoc struct {
@@ -194,8 +203,7 @@ type faultDoc struct {
 
 type moveMailboxStep struct {
 	MoveMailbox moveMailboxDoc `yaml:"moveMailbox" jsonschema:"required" jsonschema_description:"Extension: move the user's mailbox to another Exchange version (Move-Mailbox in the Exchange shell). Moving it off Exchange 2013 is refused while the contacts are in the unified contact store."`
-	Error       string         `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
-	Note        string         `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+	failable
 }
 
 type moveMailboxDoc struct {
@@ -204,25 +212,25 @@ type moveMailboxDoc struct {
 }
 
 type serverToServerAuthStep struct {
-	ServerToServerAuth bool   `yaml:"serverToServerAuth" jsonschema:"required" jsonschema_description:"Extension: configure (true) or remove (false) the OAuth server-to-server trust between Lync Server and Exchange from now on; while it is off Exchange answers the server with HTTP 401 and migrations fail."`
-	Note               string `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+	ServerToServerAuth bool `yaml:"serverToServerAuth" jsonschema:"required" jsonschema_description:"Extension: configure (true) or remove (false) the OAuth server-to-server trust between Lync Server and Exchange from now on; while it is off Exchange answers the server with HTTP 401 and migrations fail."`
+	noted
 }
 
 type waitStep struct {
 	Wait durationText `yaml:"wait" jsonschema:"required" jsonschema_description:"Advance the clock by this long, firing everything due up to and including the target instant."`
-	Note string       `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+	noted
 }
 
 type untilStep struct {
 	Until instantText `yaml:"until" jsonschema:"required" jsonschema_description:"Advance the clock to this instant: +offset from the start or an RFC 3339 time (not in the past)."`
-	Note  string      `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+	noted
 }
 
 type expectStep struct {
 	Expect     expectDoc    `yaml:"expect" jsonschema:"required" jsonschema_description:"Checks that must all hold (a user's state, or events of the trace)."`
 	Within     durationText `yaml:"within" jsonschema_description:"Eventually: advance the clock until the check holds, at most this long."`
 	Throughout durationText `yaml:"throughout" jsonschema_description:"Consistently: the check holds at every event for this long."`
-	Note       string       `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+	noted
 }
 
 type expectDoc struct {
@@ -254,13 +262,17 @@ var stepTypes = []reflect.Type{
 // stepWritten is a step as written: one of stepTypes (schemaFor gives it a oneOf).
 type stepWritten struct{}
 
-// keysOf lists the keys of a document type in field order.
+// keysOf lists the keys of a document type in field order, an embedded struct's keys in its place.
 func keysOf[T any]() []string { return keysOfType(reflect.TypeFor[T]()) }
 
 func keysOfType(t reflect.Type) []string {
 	keys := make([]string, 0, t.NumField())
 	for i := range t.NumField() {
-		keys = append(keys, keyOf(t.Field(i)))
+		if f := t.Field(i); f.Anonymous {
+			keys = append(keys, keysOfType(f.Type)...)
+		} else {
+			keys = append(keys, keyOf(f))
+		}
 	}
 	return keys
 }

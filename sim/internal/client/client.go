@@ -53,6 +53,10 @@ type Client struct {
 	dirty     bool
 	// retryCancel cancels an armed re-read after a failed read from Exchange.
 	retryCancel func()
+
+	// connMu guards conn, the connection to the front end when Config.Dial makes it (wire.go).
+	connMu sync.Mutex
+	conn   *watchedConn
 }
 
 // dialog is the client's side of its roaming-contacts subscription.
@@ -144,6 +148,9 @@ func (c *Client) do(ctx context.Context, req *sip.Request) (*sip.Response, error
 	defer end()
 	req.SetDestination(c.cfg.Server)
 	req.SetTransport("TCP")
+	if err := c.connect(ctx); err != nil {
+		return nil, fmt.Errorf("client %s: %s: %w", c.cfg.Endpoint, req.Method, err)
+	}
 	res, err := c.sipc.Do(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("client %s: %s: %w", c.cfg.Endpoint, req.Method, err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"regexp"
 	"strings"
 	"time"
@@ -43,6 +44,10 @@ type Config struct {
 	Server     string            // front end TCP address host:port
 	EWSBaseURL string            // where POX autodiscover is posted (no DNS)
 	Counter    Counter           // nil: nothing counted
+	// Dial, when set, makes the connection to the front end (Server) instead of a TCP dial: the
+	// in-process memory wire (`--wire memory`). Requests, answers and notifications then flow
+	// over it through the same sipgo transport and parser.
+	Dial func(ctx context.Context, addr string) (net.Conn, error)
 
 	// Mailbox builds the EWS access of a Lync 2013 client. Nil: the EWS client of mocks/ews at
 	// EWSBaseURL, with HTTP Basic as the user, on connections registered in EWSAccess: the

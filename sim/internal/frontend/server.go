@@ -188,9 +188,7 @@ func (s *Server) Start(tcpAddr, udpAddr string) error {
 		if err != nil {
 			return fmt.Errorf("frontend: listen tcp %s: %w", tcpAddr, err)
 		}
-		s.tcp = s.track(l)
-		s.wg.Add(1)
-		go func() { defer s.wg.Done(); _ = s.srv.ServeTCP(s.tcp) }()
+		s.serveStreamLocked(l)
 	}
 	if udpAddr != "" {
 		c, err := net.ListenPacket("udp", udpAddr)
@@ -206,6 +204,28 @@ func (s *Server) Start(tcpAddr, udpAddr string) error {
 		go func() { defer s.wg.Done(); _ = s.srv.ServeUDP(s.udp) }()
 	}
 	return nil
+}
+
+// StartListener serves SIP over a stream listener made elsewhere (the in-process memory wire of
+// `--wire memory`) exactly as over TCP: same framing, parser and handlers; TCPAddr is then its
+// address. It stands in for Start.
+func (s *Server) StartListener(l net.Listener) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errors.New("frontend: server closed")
+	}
+	if s.tcp != nil || s.udp != nil {
+		return errors.New("frontend: already started")
+	}
+	s.serveStreamLocked(l)
+	return nil
+}
+
+func (s *Server) serveStreamLocked(l net.Listener) {
+	s.tcp = s.track(l)
+	s.wg.Add(1)
+	go func() { defer s.wg.Done(); _ = s.srv.ServeTCP(s.tcp) }()
 }
 
 // StartTLS listens for SIP over TLS on addr (Lync's default transport, port 5061) with cfg's
@@ -285,7 +305,7 @@ func (s *Server) Close() error {
 		r.stop()
 	}
 	for _, sub := range s.subs {
-		sub.dropLocked()
+		s.dropLocked(sub)
 	}
 	s.regs, s.subs, s.roaming = map[endpointKey]*registration{}, map[dialogKey]*subscription{}, map[endpointKey]*subscription{}
 	s.perUser = map[string]int{}
