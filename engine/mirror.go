@@ -90,7 +90,15 @@ func (e *Engine) ExchangeChanged(userID string) {
 	e.lock()
 	defer e.unlock()
 	u, err := e.resolveLocked(userID)
-	if err != nil || u.phase != phaseMigrated || u.rollingBack {
+	if err != nil {
+		return
+	}
+	if u.purge {
+		// Changed from Outlook after a forced rollback recorded the mailbox lost: the clean-up
+		// removes only what the server knew there, and keeps what Outlook adds (B-4.7).
+		u.purgeKeep = true
+	}
+	if u.phase != phaseMigrated || u.rollingBack {
 		return
 	}
 	e.refreshMirrorLocked(u)

@@ -8,27 +8,32 @@ import (
 // otherKey names Other Contacts (Lync group 1) among group keys, which are lower-case names.
 const otherKey = "\x00other"
 
-// reconcileFor runs reconcile with the user's owned set and records target as owned afterwards
-// (a failed attempt may have written any part of it).
+// reconcileFor runs reconcile with the user's owned set and records as owned what it may have
+// written (a failed attempt may have written any contact it had started to write).
 func (e *Engine) reconcileFor(ctx context.Context, u *user, mbox string, target lyncList) error {
 	e.lock()
 	var owned map[string]bool // nil: everything is a leftover
-	if !u.purge {
-		owned = make(map[string]bool, len(u.owned))
+	if !u.purge || u.purgeKeep {
+		owned = make(map[string]bool, len(u.owned)+len(u.purgeKeys))
 		// order does not matter: copying a set
 		for k := range u.owned {
 			owned[k] = true
 		}
+		// order does not matter: copying a set
+		for k := range u.purgeKeys {
+			owned[k] = true // recorded lost by a forced rollback: a leftover
+		}
 	}
+	purging := u.purge
 	e.unlock()
-	err := e.reconcile(ctx, mbox, target, owned)
+	claimed, err := e.reconcile(ctx, mbox, target, owned)
 	e.lock()
 	// order does not matter: filling a set
-	for k := range target.contacts {
+	for k := range claimed {
 		u.owned[k] = true
 	}
-	if err == nil && owned == nil {
-		u.purge = false
+	if err == nil && purging {
+		u.purge, u.purgeKeep, u.purgeKeys = false, false, nil
 	}
 	e.unlock()
 	return err
@@ -38,11 +43,19 @@ func (e *Engine) reconcileFor(ctx context.Context, u *user, mbox string, target 
 // earlier attempt that target no longer holds go (only contacts in owned: others were added from
 // Outlook and stay), then groups and contacts are added. Every step is idempotent, so a retried
 // attempt never duplicates.
-func (e *Engine) reconcile(ctx context.Context, mbox string, target lyncList, owned map[string]bool) error {
+//
+// claimed lists the contacts the attempt wrote or started to write, which become the engine's
+// (owned). A contact of target that Outlook had already put in the mailbox is adopted, not
+// claimed: the attempt keeps Outlook's item (or rewrites it into the list's groups) and the
+// address stays Outlook's, so a remove through Lync before the commit leaves it, as it would have
+// before the attempt started.
+func (e *Engine) reconcile(ctx context.Context, mbox string, target lyncList, owned map[string]bool) (claimed map[string]bool, err error) {
+	claimed = map[string]bool{}
 	var im ImList
 	if err := e.call(ctx, func() (err error) { im, err = e.ex.GetImItemList(ctx, mbox); return }); err != nil {
-		return err
+		return claimed, err
 	}
+	adopted := map[string]bool{}
 	keyOf := map[string]string{} // group item id → key
 	groupItem := map[string]ItemID{}
 	for _, g := range im.Groups {
@@ -94,6 +107,9 @@ func (e *Engine) reconcile(ctx context.Context, mbox string, target lyncList, ow
 	for _, c := range im.Contacts {
 		k := lower(normURI(c.IMAddress))
 		w, inTarget := want[k]
+		if inTarget && owned != nil && !owned[k] {
+			adopted[k] = true
+		}
 		if inTarget && !kept[k] && sameKeys(w, have[c.ID.ID]) {
 			kept[k] = true
 			continue
@@ -103,7 +119,7 @@ func (e *Engine) reconcile(ctx context.Context, mbox string, target lyncList, ow
 		}
 		id := c.ID
 		if err := e.call(ctx, func() error { return e.ex.RemoveContactFromImList(ctx, mbox, id) }); err != nil && !goneCode(err) {
-			return err
+			return claimed, err
 		}
 	}
 	wantGroups := map[string]bool{}
@@ -117,7 +133,7 @@ func (e *Engine) reconcile(ctx context.Context, mbox string, target lyncList, ow
 		if g.Type == GroupUser && !wantGroups[lower(g.DisplayName)] {
 			id := g.ID
 			if err := e.call(ctx, func() error { return e.ex.RemoveImGroup(ctx, mbox, id) }); err != nil && !goneCode(err) {
-				return err
+				return claimed, err
 			}
 			delete(groupItem, lower(g.DisplayName))
 		}
@@ -130,7 +146,7 @@ func (e *Engine) reconcile(ctx context.Context, mbox string, target lyncList, ow
 		}
 		var ig ImGroup
 		if err := e.call(ctx, func() (err error) { ig, err = e.ex.AddImGroup(ctx, mbox, g.Name); return }); err != nil {
-			return err
+			return claimed, err
 		}
 		groupItem[k] = ig.ID
 	}
@@ -146,20 +162,23 @@ func (e *Engine) reconcile(ctx context.Context, mbox string, target lyncList, ow
 		sort.Strings(keys)
 		var ic ImContact
 		first := groupItem[keys[0]]
+		if !adopted[k] {
+			claimed[k] = true
+		}
 		if err := e.call(ctx, func() (err error) {
 			ic, err = e.ex.AddNewImContactToGroup(ctx, mbox, c.URI, c.Name, first)
 			return
 		}); err != nil {
-			return err
+			return claimed, err
 		}
 		for _, gk := range keys[1:] {
 			gi := groupItem[gk]
 			if err := e.call(ctx, func() error { return e.ex.AddImContactToGroup(ctx, mbox, ic.ID, gi) }); err != nil {
-				return err
+				return claimed, err
 			}
 		}
 	}
-	return nil
+	return claimed, nil
 }
 
 func sameKeys(a, b map[string]bool) bool {

@@ -74,7 +74,13 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 	e.emitLocked(EventRollbackCompleted, u.sip, map[string]any{"contacts": len(next.contacts)})
 	if lost > 0 || err != nil {
 		u.lost += lost
-		u.purge = true
+		if !u.purge {
+			u.purge, u.purgeKeep, u.purgeKeys = true, false, map[string]bool{}
+		}
+		// order does not matter: filling a set
+		for k := range old.contacts {
+			u.purgeKeys[k] = true
+		}
 		e.emitLocked(EventContactsLost, u.sip, map[string]any{"contacts": lost, "reason": failReason(err)})
 		out.warnings = append(out.warnings, fmt.Sprintf("Exchange could not be read (%s): %d contacts of %s were lost (-Force).", failReason(err), lost, u.sip))
 	}
@@ -180,7 +186,7 @@ func (e *Engine) holdExpired(u *user, until time.Time) {
 // purgeMailbox empties the IM list a forced rollback could not read, retrying every refreshRetry
 // until Exchange answers; a migration that starts first does the clean-up itself (purge).
 func (e *Engine) purgeMailbox(u *user, mbox string) {
-	ctx := context.Background()
+	ctx := e.root // Close cancels it: a world closed while the clean-up waits for Exchange leaves nothing behind
 	pending := func() bool {
 		e.lock()
 		defer e.unlock()
@@ -190,9 +196,20 @@ func (e *Engine) purgeMailbox(u *user, mbox string) {
 		var im ImList
 		err := e.call(ctx, func() (err error) { im, err = e.ex.GetImItemList(ctx, mbox); return })
 		if err == nil && pending() {
+			e.lock()
+			if u.purgeKeep { // Outlook changed the mailbox since: its additions stay
+				all := im.Contacts
+				im.Contacts = nil
+				for _, c := range all {
+					if u.purgeKeys[lower(normURI(c.IMAddress))] {
+						im.Contacts = append(im.Contacts, c)
+					}
+				}
+			}
+			e.unlock()
 			if err = e.cleanExchange(ctx, mbox, im); err == nil {
 				e.lock()
-				u.purge = false
+				u.purge, u.purgeKeep, u.purgeKeys = false, false, nil
 				e.unlock()
 				return
 			}

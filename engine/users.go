@@ -30,8 +30,12 @@ type user struct {
 	// only those are leftovers a later attempt may remove; others were added from Outlook.
 	owned map[string]bool
 	// purge: a forced rollback could not read the mailbox, so whatever it still holds was recorded
-	// as lost; the next attempt removes everything the Lync list does not hold.
-	purge bool
+	// as lost; the clean-up or the next attempt removes everything the Lync list does not hold.
+	// Once Outlook changes the mailbox meanwhile (purgeKeep), only what the server knew there
+	// (purgeKeys, its copy at the rollback) goes: what Outlook added afterwards stays.
+	purge     bool
+	purgeKeep bool
+	purgeKeys map[string]bool
 
 	attempts    int
 	lastAttempt time.Time

@@ -279,6 +279,7 @@ func (w *World) RemoveContact(ctx context.Context, user, uri string) error {
 	// The same address added from Outlook while the list is in Lync is a separate item of the
 	// mailbox, which a remove through Lync does not touch either.
 	inStore, outlookItem := false, false
+	w.forgetOutlookItems()
 	if st, err := w.Engine.Status(ep.user); err == nil {
 		auth, pending, _ := w.storeURIs(ep.user, st.ContactsIn)
 		inStore = slices.Contains(auth, bareURI(uri))
@@ -290,6 +291,19 @@ func (w *World) RemoveContact(ctx context.Context, user, uri string) error {
 		delete(w.outlook[ep.user], bareURI(uri))
 	}
 	return err
+}
+
+// forgetOutlookItems drops the Outlook items of users whose contacts a rollback brought back from
+// Exchange: the rollback empties the mailbox (or records its contents lost), so an item of the
+// same address found there later was written by a migration, not by Outlook. (A rollback that
+// cancels a migration leaves the mailbox as it is.)
+func (w *World) forgetOutlookItems() {
+	for _, e := range w.Trace.Since(w.outlookSeen) {
+		w.outlookSeen = e.Seq
+		if c, _ := e.Details["cancelledMigration"].(bool); e.Type == engine.EventRollbackCompleted && !c {
+			delete(w.outlook, e.User)
+		}
+	}
 }
 
 // OutlookAddContact adds a contact from Outlook / Outlook Web App straight into the user's Lync
@@ -311,6 +325,7 @@ func (w *World) OutlookAddContact(ctx context.Context, user, uri, name string) e
 		return w.Exchange.OutlookAddContact(strings.TrimPrefix(sip, "sip:"), strings.TrimPrefix(normalizeSIP(uri), "sip:"), name)
 	})
 	if err == nil && !existed {
+		w.forgetOutlookItems()
 		w.ledger.add(sip, uri)
 		if w.outlook[sip] == nil {
 			w.outlook[sip] = map[string]bool{}

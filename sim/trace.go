@@ -57,6 +57,13 @@ func (t *Trace) Events() []TraceEvent {
 	return append([]TraceEvent(nil), t.events...)
 }
 
+// Since returns a copy of the events after the first i (those with seq > i).
+func (t *Trace) Since(i int) []TraceEvent {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]TraceEvent(nil), t.events[min(max(i, 0), len(t.events)):]...)
+}
+
 // Len is the number of events so far (the seq of the last one).
 func (t *Trace) Len() int {
 	t.mu.Lock()

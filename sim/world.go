@@ -69,6 +69,8 @@ type World struct {
 	faultEnd  map[string]func()
 	outlook   map[string]map[string]bool // sip → addresses whose mailbox item Outlook created
 	members   map[string]member          // lower-case sip → what was drawn for a population's user
+	// outlookSeen is how many trace events forgetOutlookItems has read.
+	outlookSeen int
 
 	sessionOnce sync.Once
 	session     *engine.Session // the Management Shell variables of `run:` lines

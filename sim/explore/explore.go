@@ -180,8 +180,8 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 		sum.Checks[scenario.InvNoLeaks]++
 		if after, ok := sim.WaitResources(baseline, 3*time.Second); !ok {
 			sum.Findings = append(sum.Findings, Finding{Seed: opt.Seed, Invariant: scenario.InvNoLeaks,
-				Detail: fmt.Sprintf("%d goroutines and %d file descriptors before %d worlds, %d and %d after they closed",
-					baseline.Goroutines, baseline.FDs, sum.Seeds, after.Goroutines, after.FDs)})
+				Detail: fmt.Sprintf("%d goroutines (%d running world code) and %d file descriptors before %d worlds, %d (%d: %s) and %d after they closed",
+					baseline.Goroutines, baseline.World, baseline.FDs, sum.Seeds, after.Goroutines, after.World, after.Leaked, after.FDs)})
 		}
 	}
 	sum.Wall = time.Since(began)

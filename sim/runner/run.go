@@ -87,8 +87,8 @@ func Run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 		if after, ok := sim.WaitResources(before, leakWait); !ok {
 			res.Failure = &Failure{Path: f.Path, Line: f.InvariantsPos.Line, Col: f.InvariantsPos.Col, Step: "end of scenario",
 				Invariant: scenario.InvNoLeaks, Expected: "invariant no-leaks: nothing of the world outlives it",
-				Seen: fmt.Sprintf("invariant no-leaks violated: %d goroutines and %d file descriptors before the world, %d and %d after it closed",
-					before.Goroutines, before.FDs, after.Goroutines, after.FDs)}
+				Seen: fmt.Sprintf("invariant no-leaks violated: %d goroutines (%d running world code) and %d file descriptors before the world, %d (%d: %s) and %d after it closed",
+					before.Goroutines, before.World, before.FDs, after.Goroutines, after.World, after.Leaked, after.FDs)}
 		}
 	}
 	if res.Failure == nil && slices.Contains(f.Invariants, scenario.InvDeterministic) {
