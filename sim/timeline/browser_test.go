@@ -224,6 +224,53 @@ var _ = Describe("the pages in a browser (headless Chromium)", Label("browser"),
 		Expect(pw.Close()).To(Succeed())
 		Eventually(done).Should(Receive(BeNil()))
 	})
+	It("marks a cmdlet typed in the shell on the open page, with its text, even one that caused no event", func() {
+		s, err := shell.New(shell.Options{}, io.Discard)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		live, err := s.ServeUI("127.0.0.1:0")
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(live.Close)
+		Expect(within(ctx, 30*time.Second,
+			chromedp.Navigate(live.URL()),
+			chromedp.WaitVisible(chromedp.CSS("svg.timeline")),
+			chromedp.WaitVisible(chromedp.CSS(`body[data-connected="1"]`)),
+		)).To(Succeed())
+		Expect(eval[int](ctx, `document.querySelectorAll("svg .mark.step").length`)).To(Equal(0))
+
+		pr, pw := io.Pipe()
+		done := make(chan error, 1)
+		go func() { done <- s.Serve(context.Background(), pr) }()
+		_, err = fmt.Fprintln(pw, "Get-CsUserServicesPolicy -Identity Global")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(within(ctx, 20*time.Second, chromedp.WaitVisible(chromedp.CSS(`svg .mark.step.cmdlet`)))).To(Succeed())
+		_, err = fmt.Fprintln(pw, `Invoke-CsUcsRollback -Identity "Ken Myer" -Confirm:$false`)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(within(ctx, 20*time.Second, chromedp.WaitVisible(chromedp.CSS(`#steps li#step-1`)))).To(Succeed())
+
+		type typed struct {
+			Titles []string `json:"titles"`
+			Steps  []string `json:"steps"`
+			Picked string   `json:"picked"`
+		}
+		got, err := eval[typed](ctx, `(() => {
+		  const marks = [...document.querySelectorAll("svg .mark.step.cmdlet")];
+		  marks[1].dispatchEvent(new MouseEvent("click", {bubbles: true}));
+		  return {
+		    titles: marks.map(m => m.querySelector("title").textContent),
+		    steps: [...document.querySelectorAll("#steps li code")].map(c => c.textContent),
+		    picked: document.querySelector("#steps li.sel code").textContent,
+		  };
+		})()`)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got.Titles).To(HaveLen(2))
+		Expect(got.Titles[0]).To(ContainSubstring("Get-CsUserServicesPolicy -Identity Global"))
+		Expect(got.Titles[1]).To(ContainSubstring(`Invoke-CsUcsRollback -Identity "Ken Myer" -Confirm:$false`))
+		Expect(got.Steps).To(Equal([]string{"Get-CsUserServicesPolicy -Identity Global", `Invoke-CsUcsRollback -Identity "Ken Myer" -Confirm:$false`}))
+		Expect(got.Picked).To(HavePrefix("Invoke-CsUcsRollback"), "clicking the marker finds the line typed")
+		Expect(pw.Close()).To(Succeed())
+		Eventually(done).Should(Receive(BeNil()))
+	})
 })
 
 var _ = Describe("a hundred users over a week in a browser", Label("browser"), Ordered, func() {

@@ -138,7 +138,11 @@ func (t *Timeline) stepList() string {
 		if s.Note != "" {
 			fmt.Fprintf(&b, `<div class="note">%s</div>`, esc(s.Note))
 		}
-		fmt.Fprintf(&b, `<span class="line">line %d</span></li>`, s.Line)
+		if s.Line > 0 {
+			fmt.Fprintf(&b, `<span class="line">line %d</span></li>`, s.Line)
+		} else {
+			b.WriteString(`<span class="line">typed</span></li>`)
+		}
 	}
 	b.WriteString(`</ol>`)
 	return b.String()

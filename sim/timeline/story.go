@@ -83,7 +83,7 @@ func FromFile(f *scenario.File) Story {
 	for i, s := range f.Steps {
 		st.Steps = append(st.Steps, Step{
 			Index: i, Line: s.Pos.Line, Col: s.Pos.Col, Kind: string(s.Kind), Note: s.Note,
-			Text: StepText(s, f.Start, names), User: stepUser(s),
+			Text: StepText(s, f.Start, names), User: StepUser(s),
 		})
 	}
 	return st
@@ -121,7 +121,8 @@ func FromCase(f *scenario.File, c report.Case) Story {
 	return st
 }
 
-func stepUser(s scenario.Step) string {
+// StepUser is the SIP address of the user a step acts on or checks, "" for none.
+func StepUser(s scenario.Step) string {
 	if s.Expect != nil {
 		return s.Expect.User
 	}
