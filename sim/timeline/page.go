@@ -63,6 +63,9 @@ func (t *Timeline) Page(opt PageOptions) []byte {
 	if d := strings.TrimSpace(st.Description); d != "" {
 		fmt.Fprintf(&b, `<p class="description">%s</p>`, esc(d))
 	}
+	if n := strings.TrimSpace(st.Note); n != "" {
+		fmt.Fprintf(&b, `<p class="note scenario-note"><strong>Note:</strong> %s</p>`, esc(n))
+	}
 	b.WriteString("</header>\n")
 	if st.Err != "" {
 		fmt.Fprintf(&b, `<div class="failure"><strong>The run did not finish:</strong> %s</div>`, esc(st.Err))

@@ -16,6 +16,7 @@ import (
 // each ran and how the run ended. The zero Story (a bare trace) is valid.
 type Story struct {
 	Name, Path, Description string
+	Note                    string // the file's top-level note:
 	Labels                  []string
 	Seed                    uint64
 	Start                   time.Time // zero: the first event's time
@@ -65,7 +66,7 @@ type Step struct {
 // FromFile is the story of a scenario file before (or without) a run.
 func FromFile(f *scenario.File) Story {
 	st := Story{
-		Name: f.Name, Path: f.Path, Description: f.Description, Labels: f.Labels, Seed: f.Seed,
+		Name: f.Name, Path: f.Path, Description: f.Description, Note: f.Note, Labels: f.Labels, Seed: f.Seed,
 		Start: f.Start, Site: f.World.Site, Pool: f.World.Pool, FailedStep: -1,
 	}
 	names := map[string]string{}
