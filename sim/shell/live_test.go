@@ -57,7 +57,7 @@ var _ = Describe("The shell's lines on its timeline (issue 12)", func() {
 		live, err := s.ServeUI("127.0.0.1:0")
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(live.Close)
-		resp, err := http.Get(live.URL() + "events")
+		resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(live.URL() + "events")
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(resp.Body.Close)
 		r := bufio.NewReader(resp.Body)
@@ -70,21 +70,12 @@ var _ = Describe("The shell's lines on its timeline (issue 12)", func() {
 		go func() { done <- s.Serve(context.Background(), pr) }()
 		_, err = io.WriteString(pw, "Get-CsUserServicesPolicy\n")
 		Expect(err).NotTo(HaveOccurred())
-		got := make(chan string, 1)
-		go func() {
-			defer GinkgoRecover()
-			for {
-				l, err := r.ReadString('\n')
-				if err != nil {
-					return
-				}
-				if strings.HasPrefix(l, "event: ") {
-					got <- strings.TrimSpace(l)
-					return
-				}
-			}
-		}()
-		Eventually(got).WithTimeout(5 * time.Second).Should(Receive(Equal("event: step")))
+		// the stream's first event (the client's timeout bounds the wait for it)
+		for !strings.HasPrefix(line, "event: ") {
+			line, err = r.ReadString('\n')
+			Expect(err).NotTo(HaveOccurred())
+		}
+		Expect(strings.TrimSpace(line)).To(Equal("event: step"))
 		Expect(markText(s.Timeline())).To(Equal([]string{"cmdlet@+0s Get-CsUserServicesPolicy"}))
 		Expect(pw.Close()).To(Succeed())
 		Eventually(done).WithTimeout(5 * time.Second).Should(Receive(BeNil()))
