@@ -29,13 +29,7 @@ func simRunner(ctx context.Context, f *scenario.File, seed *uint64, wire sim.Wir
 	c := report.Case{
 		Name: f.Name, Path: f.Path, Labels: f.Labels, Description: f.Description, Notes: notesOf(f),
 		Passed: r.Passed, Wall: r.Wall, Virtual: r.Virtual, Trace: r.Trace, Err: r.Err, Start: r.Start,
-	}
-	for _, s := range r.Steps {
-		c.Steps = append(c.Steps, report.StepSpan{At: s.At, End: s.End, FirstSeq: s.FirstSeq, LastSeq: s.LastSeq})
-	}
-	if fl := r.Failure; fl != nil {
-		c.Failure = &report.Failure{Path: fl.Path, Line: fl.Line, Col: fl.Col, Step: fl.Step,
-			Expected: fl.Expected, Seen: fl.Seen, Note: fl.Note, LastEvents: fl.LastEvents}
+		Steps: r.Steps, Failure: r.Failure,
 	}
 	return c
 }
