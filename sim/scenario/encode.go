@@ -18,6 +18,9 @@ func Encode(f *File) []byte {
 	if f.Description != "" {
 		put(root, "description", &yaml.Node{Kind: yaml.ScalarNode, Value: f.Description, Style: yaml.LiteralStyle})
 	}
+	if f.Note != "" {
+		put(root, "note", str(f.Note))
+	}
 	if len(f.Labels) > 0 {
 		put(root, "labels", flowList(f.Labels))
 	}

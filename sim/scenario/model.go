@@ -20,6 +20,7 @@ type File struct {
 	Name        string
 	NamePos     Pos // where `name:` stands, for suite-level errors (extension)
 	Description string
+	Note        string // a remark on the whole scenario (top-level `note:`), shown on its timelines
 	Labels      []string
 	Seed        uint64
 	Start       time.Time

@@ -76,6 +76,9 @@ func (d *decoder) file(data []byte) *File {
 	if n := top.val["description"]; n != nil {
 		f.Description, _ = d.str(n, "description")
 	}
+	if n := top.val["note"]; n != nil {
+		f.Note, _ = d.str(n, "note")
+	}
 	if n := top.val["labels"]; n != nil {
 		f.Labels, _ = d.strList(n, "labels", true)
 	}

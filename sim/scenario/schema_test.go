@@ -119,7 +119,7 @@ var _ = Describe("the JSON Schema (ucssim schema)", func() {
 			slices.Sort(out)
 			return out
 		}
-		Expect(keys("fileDoc")).To(Equal([]string{"description", "invariants", "labels", "name", "seed", "start", "steps", "world"}))
+		Expect(keys("fileDoc")).To(Equal([]string{"description", "invariants", "labels", "name", "note", "seed", "start", "steps", "world"}))
 		// Every key the schema offers on a step is accepted by the loader on that step.
 		for _, kind := range scenario.StepKinds() {
 			def := strings.ToLower(string(kind[:1])) + string(kind[1:]) + "Step"

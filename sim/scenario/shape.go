@@ -55,6 +55,7 @@ var enumValues = map[reflect.Type][]string{
 type fileDoc struct {
 	Name        string        `yaml:"name" jsonschema:"required,minLength=1" jsonschema_description:"The scenario's name: required, unique in a suite; --focus matches it."`
 	Description string        `yaml:"description" jsonschema_description:"What the scenario shows; printed in reports, JUnit and the shell."`
+	Note        string        `yaml:"note" jsonschema_description:"A remark on the whole scenario for whoever reads its timeline (a trainer's hint, a known limitation); shown under the description on its timeline pages."`
 	Labels      stringOrList  `yaml:"labels" jsonschema_description:"Topics to select the scenario by with --label (any match, case-insensitive)."`
 	Seed        uint64        `yaml:"seed" jsonschema_description:"The seed of the world's one random source (generated contacts, jitter). Default 1."`
 	Start       string        `yaml:"start" jsonschema:"format=date-time" jsonschema_description:"Virtual start time, RFC 3339. Default 2026-01-05T09:00:00Z."`

@@ -25,6 +25,8 @@ type entry struct {
 	step    scenario.Step
 	answers []engine.Choice // a cmdlet's answers to its confirmation questions, in turn
 	at      time.Time       // the virtual time it started at
+	end     time.Time       // the virtual time it ended at
+	seqs    [2]int          // the trace events it caused: seq in (seqs[0], seqs[1]]
 	line    string          // what was typed, or how a replayed file step reads
 	node    *yaml.Node      // a replayed file step: the step as the file wrote it
 	file    int             // a replayed file step: its index in the file; -1 when typed
@@ -65,7 +67,7 @@ func (s *Shell) record(e entry, m mark) {
 	}
 	if len(s.rec.entries) >= maxRecorded {
 		s.rec.full = true
-		s.rec.entries = nil
+		s.setEntries(nil)
 		s.rec.checkpoints = nil
 		s.rec.journal.note(s, fmt.Sprintf("the session passed %d steps: the journal stops here", maxRecorded))
 		s.rec.journal.close()
@@ -73,10 +75,26 @@ func (s *Shell) record(e entry, m mark) {
 		s.errorf("The session passed %d recorded steps: save, undo, checkpoints and the journal stop here.", maxRecorded)
 		return
 	}
-	e.at = m.now
 	e.changed = s.changedSince(m)
+	e.at, e.end, e.seqs = m.now, s.world.Sched.Now(), [2]int{m.events, s.world.Trace.Len()}
+	s.ww.mu.Lock()
 	s.rec.entries = append(s.rec.entries, e)
+	heard := make([]func(), 0, len(s.ww.steps))
+	for _, fn := range s.ww.steps {
+		heard = append(heard, fn)
+	}
+	s.ww.mu.Unlock()
 	s.rec.journal.step(s, e)
+	for _, fn := range heard {
+		fn()
+	}
+}
+
+// setEntries replaces the recording; the live page reads it from its own goroutine.
+func (s *Shell) setEntries(es []entry) {
+	s.ww.mu.Lock()
+	defer s.ww.mu.Unlock()
+	s.rec.entries = es
 }
 
 // errTooLong refuses to go back or save once the recording has stopped.
@@ -160,16 +178,20 @@ func (s *Shell) rebuild(ctx context.Context, keep []entry) error {
 		if st.Kind == scenario.StepRun && len(e.answers) > 0 {
 			st.Answers = e.answers
 		}
-		if fail := r.Step(st); fail != nil && e.file < 0 {
+		m := s.mark()
+		fail := r.Step(st)
+		// where it lands now (after an undo, the steps after the one undone move)
+		keep[i].at, keep[i].end, keep[i].seqs = m.now, w.Sched.Now(), [2]int{m.events, w.Trace.Len()}
+		if fail != nil && e.file < 0 {
 			// A typed step that failed was recorded with its error, so this is a divergence.
 			s.printed = len(w.Trace.Events())
-			s.rec.entries = keep[:i]
+			s.setEntries(keep[:i])
 			s.resumeWatch()
 			return fmt.Errorf("replaying %q diverged from the session: %s", e.line, fail.Seen)
 		}
 	}
 	s.printed = len(w.Trace.Events())
-	s.rec.entries = keep
+	s.setEntries(keep)
 	s.replayFrom(keep)
 	s.resumeWatch()
 	return nil

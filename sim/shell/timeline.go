@@ -9,11 +9,28 @@ import (
 	"github.com/ucssim/ucssim/sim/timeline"
 )
 
-// Timeline is the world's timeline as it stands: derived from its trace, named from its file.
+// Timeline is the world's timeline as it stands: derived from its trace, named from its file, with
+// the session's recorded steps (what was typed, the file steps replayed) as its steps: a cmdlet
+// typed in the shell is a marker with its text, like a `run:` step of a file.
 func (s *Shell) Timeline() *timeline.Timeline {
-	w := s.currentWorld() // the live page asks from its own goroutine
+	s.ww.mu.RLock() // the live page asks from its own goroutine
+	w := s.world
+	entries := append([]entry(nil), s.rec.entries...)
+	s.ww.mu.RUnlock()
 	st := timeline.FromFile(s.file)
-	st.Steps = nil // the shell's own lines are not scenario steps
+	fileSteps := st.Steps
+	st.Steps = make([]timeline.Step, 0, len(entries))
+	for i, e := range entries {
+		ts := timeline.Step{
+			Index: i, Kind: string(e.step.Kind), Text: e.line, Note: e.step.Note, User: timeline.StepUser(e.step),
+			Ran: true, At: e.at, End: e.end, FirstSeq: e.seqs[0], LastSeq: e.seqs[1],
+		}
+		if e.file >= 0 && e.file < len(fileSteps) {
+			fs := fileSteps[e.file]
+			ts.Line, ts.Col, ts.Text, ts.Note = fs.Line, fs.Col, fs.Text, fs.Note
+		}
+		st.Steps = append(st.Steps, ts)
+	}
 	st.Start = w.Start
 	st.Seed = w.Seed
 	return timeline.Build(st, timeline.FromTrace(w.Trace.Events())).WithNow(w.Sched.Now())
@@ -27,9 +44,10 @@ func (s *Shell) ServeUI(addr string) (*timeline.Live, error) {
 		Watch: func(fn func(timeline.Event)) func() {
 			return s.watch(func(e simEvent) { fn(timeline.FromTrace([]simEvent{e})[0]) })
 		},
-		Start:  s.world.Start,
-		NameOf: s.name,
-		Now:    s.world.Sched.Now,
+		WatchSteps: s.watchSteps,
+		Start:      s.world.Start,
+		NameOf:     s.name,
+		Now:        s.world.Sched.Now,
 	})
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 type worldWatch struct {
 	mu       sync.RWMutex
 	watchers map[int]*watcher
+	steps    map[int]func() // told each time a step is recorded (watchSteps)
 	next     int
 }
 
@@ -75,5 +76,23 @@ func (s *Shell) resumeWatch() {
 	defer s.ww.mu.Unlock()
 	for _, x := range s.ww.watchers {
 		x.stop = s.world.Trace.Watch(x.fn)
+	}
+}
+
+// watchSteps calls fn each time the shell records a step (a cmdlet, a sign-in, a wait...), after
+// its events, until the returned stop is called; fn must not block.
+func (s *Shell) watchSteps(fn func()) (stop func()) {
+	s.ww.mu.Lock()
+	defer s.ww.mu.Unlock()
+	if s.ww.steps == nil {
+		s.ww.steps = map[int]func(){}
+	}
+	s.ww.next++
+	id := s.ww.next
+	s.ww.steps[id] = fn
+	return func() {
+		s.ww.mu.Lock()
+		defer s.ww.mu.Unlock()
+		delete(s.ww.steps, id)
 	}
 }

@@ -127,6 +127,37 @@ const measure = `(() => {
   };
 })()`
 
+// liveShell opens a shell over the default world with its live page, loads the page in the
+// browser and waits until it follows the shell; typeLine types a line into the shell, end leaves it.
+func liveShell(ctx context.Context) (typeLine func(string), end func()) {
+	GinkgoHelper()
+	s, err := shell.New(shell.Options{}, io.Discard)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(s.Close)
+	live, err := s.ServeUI("127.0.0.1:0")
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(live.Close)
+	Expect(within(ctx, 30*time.Second,
+		chromedp.Navigate(live.URL()),
+		chromedp.WaitVisible(chromedp.CSS("svg.timeline")),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-connected="1"]`)),
+	)).To(Succeed())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(context.Background(), pr) }()
+	typeLine = func(line string) {
+		GinkgoHelper()
+		_, err := fmt.Fprintln(pw, line)
+		Expect(err).NotTo(HaveOccurred())
+	}
+	end = func() {
+		GinkgoHelper()
+		Expect(pw.Close()).To(Succeed())
+		Eventually(done).Should(Receive(BeNil()))
+	}
+	return typeLine, end
+}
+
 var _ = Describe("the pages in a browser (headless Chromium)", Label("browser"), Ordered, func() {
 	var ctx context.Context
 	BeforeAll(func() { ctx = browser() })
@@ -190,27 +221,11 @@ var _ = Describe("the pages in a browser (headless Chromium)", Label("browser"),
 	})
 
 	It("follows the shell live: a line typed in the shell appears on the open page", func() {
-		s, err := shell.New(shell.Options{}, io.Discard)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(s.Close)
-		live, err := s.ServeUI("127.0.0.1:0")
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(live.Close)
-
-		Expect(within(ctx, 30*time.Second,
-			chromedp.Navigate(live.URL()),
-			chromedp.WaitVisible(chromedp.CSS("svg.timeline")),
-			chromedp.WaitVisible(chromedp.CSS(`body[data-connected="1"]`)),
-		)).To(Succeed())
+		typeLine, end := liveShell(ctx)
 		before, err := eval[int](ctx, `document.querySelectorAll("svg .span.signedin").length`)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(before).To(Equal(0))
-
-		pr, pw := io.Pipe()
-		done := make(chan error, 1)
-		go func() { done <- s.Serve(context.Background(), pr) }()
-		_, err = fmt.Fprintln(pw, "signin Ken Myer")
-		Expect(err).NotTo(HaveOccurred())
+		typeLine("signin Ken Myer")
 
 		Expect(within(ctx, 20*time.Second,
 			chromedp.WaitVisible(chromedp.CSS(`svg g.user[data-user="sip:kenmyer@litwareinc.com"] .span.signedin`)),
@@ -221,8 +236,38 @@ var _ = Describe("the pages in a browser (headless Chromium)", Label("browser"),
 		lastSeq, err := eval[string](ctx, `document.body.dataset.lastSeq || ""`)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(lastSeq).NotTo(BeEmpty(), "the page heard the event over server-sent events")
-		Expect(pw.Close()).To(Succeed())
-		Eventually(done).Should(Receive(BeNil()))
+		end()
+	})
+
+	It("marks a cmdlet typed in the shell on the open page, with its text, even one that caused no event", func() {
+		typeLine, end := liveShell(ctx)
+		Expect(eval[int](ctx, `document.querySelectorAll("svg .mark.step").length`)).To(Equal(0))
+		typeLine("Get-CsUserServicesPolicy -Identity Global")
+		Expect(within(ctx, 20*time.Second, chromedp.WaitVisible(chromedp.CSS(`svg .mark.step.cmdlet`)))).To(Succeed())
+		typeLine(`Invoke-CsUcsRollback -Identity "Ken Myer" -Confirm:$false`)
+		Expect(within(ctx, 20*time.Second, chromedp.WaitVisible(chromedp.CSS(`#steps li#step-1`)))).To(Succeed())
+
+		type typed struct {
+			Titles []string `json:"titles"`
+			Steps  []string `json:"steps"`
+			Picked string   `json:"picked"`
+		}
+		got, err := eval[typed](ctx, `(() => {
+		  const marks = [...document.querySelectorAll("svg .mark.step.cmdlet")];
+		  marks[1].dispatchEvent(new MouseEvent("click", {bubbles: true}));
+		  return {
+		    titles: marks.map(m => m.querySelector("title").textContent),
+		    steps: [...document.querySelectorAll("#steps li code")].map(c => c.textContent),
+		    picked: document.querySelector("#steps li.sel code").textContent,
+		  };
+		})()`)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got.Titles).To(HaveLen(2))
+		Expect(got.Titles[0]).To(ContainSubstring("Get-CsUserServicesPolicy -Identity Global"))
+		Expect(got.Titles[1]).To(ContainSubstring(`Invoke-CsUcsRollback -Identity "Ken Myer" -Confirm:$false`))
+		Expect(got.Steps).To(Equal([]string{"Get-CsUserServicesPolicy -Identity Global", `Invoke-CsUcsRollback -Identity "Ken Myer" -Confirm:$false`}))
+		Expect(got.Picked).To(HavePrefix("Invoke-CsUcsRollback"), "clicking the marker finds the line typed")
+		end()
 	})
 })
 

@@ -19,6 +19,10 @@ type LiveSource struct {
 	Timeline func() *Timeline
 	// Watch calls fn with each event from now on until stop is called; fn must not block.
 	Watch func(fn func(Event)) (stop func())
+	// WatchSteps, if set, calls fn each time a step is added to the timeline (a line typed in the
+	// shell), after that step's events, until stop is called; fn must not block. Pages hear a
+	// "step" event and redraw: a cmdlet that changed nothing still gets its marker.
+	WatchSteps func(fn func()) (stop func())
 	// Start is the world's start (offsets) and NameOf names users in the streamed sentences.
 	Start  time.Time
 	NameOf func(sip string) string
@@ -31,20 +35,24 @@ type LiveSource struct {
 const clockPoll = 250 * time.Millisecond
 
 // Live serves a live timeline page over HTTP on loopback: GET / is the page, GET /events a stream of
-// server-sent events ("trace", one per trace event: seq, type, user, offset, text) on which the page
-// redraws itself.
+// server-sent events ("trace", one per trace event: seq, type, user, offset, text; "step", a step
+// added; "clock", the clock moved) on which the page redraws itself.
 type Live struct {
-	src  LiveSource
-	srv  *http.Server
-	ln   net.Listener
-	done chan struct{}
-	mu   sync.Mutex
-	subs map[chan Line]struct{}
-	stop func()
+	src       LiveSource
+	srv       *http.Server
+	ln        net.Listener
+	done      chan struct{}
+	mu        sync.Mutex
+	subs      map[chan Line]struct{}
+	stop      func()
+	stopSteps func()
 }
 
 // clockLine is the stream's marker for "the clock moved": a Line with Seq 0.
 func clockLine(t time.Time, start time.Time) Line { return Line{At: t, Offset: Offset(t, start)} }
+
+// stepSeq is the Seq of the stream's marker for "a step was added" (trace events count from 1).
+const stepSeq = -1
 
 // ErrNotLoopback is returned for a --ui address that is not on loopback.
 var ErrNotLoopback = errors.New("the live page listens on loopback only (127.0.0.1 or ::1)")
@@ -80,6 +88,9 @@ func ServeLive(addr string, src LiveSource) (*Live, error) {
 	if src.Watch != nil {
 		l.stop = src.Watch(l.publish)
 	}
+	if src.WatchSteps != nil {
+		l.stopSteps = src.WatchSteps(func() { l.broadcast(Line{Seq: stepSeq}) })
+	}
 	go func() { _ = l.srv.Serve(ln) }()
 	if src.Now != nil {
 		go l.watchClock()
@@ -94,6 +105,9 @@ func (l *Live) URL() string { return "http://" + l.ln.Addr().String() + "/" }
 func (l *Live) Close() error {
 	if l.stop != nil {
 		l.stop()
+	}
+	if l.stopSteps != nil {
+		l.stopSteps()
 	}
 	close(l.done)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -172,6 +186,11 @@ func (l *Live) events(w http.ResponseWriter, r *http.Request) {
 		case <-l.done:
 			return
 		case line := <-ch:
+			if line.Seq == stepSeq {
+				fmt.Fprint(w, "event: step\ndata: {}\n\n")
+				fl.Flush()
+				continue
+			}
 			if line.Seq == 0 {
 				fmt.Fprintf(w, "event: clock\ndata: {\"offset\":%q}\n\n", line.Offset)
 				fl.Flush()

@@ -71,6 +71,9 @@ func (t *Timeline) Page(opt PageOptions) []byte {
 	if d := strings.TrimSpace(st.Description); d != "" {
 		fmt.Fprintf(&b, `<p class="description">%s</p>`, esc(d))
 	}
+	if n := strings.TrimSpace(st.Note); n != "" {
+		fmt.Fprintf(&b, `<p class="note scenario-note"><strong>Note:</strong> %s</p>`, esc(n))
+	}
 	b.WriteString("</header>\n")
 	if st.Err != "" {
 		fmt.Fprintf(&b, `<div class="failure"><strong>The run did not finish:</strong> %s</div>`, esc(st.Err))
@@ -147,7 +150,11 @@ func (t *Timeline) stepList() string {
 		if s.Note != "" {
 			fmt.Fprintf(&b, `<div class="note">%s</div>`, esc(s.Note))
 		}
-		fmt.Fprintf(&b, `<span class="line">line %d</span></li>`, s.Line)
+		if s.Line > 0 {
+			fmt.Fprintf(&b, `<span class="line">line %d</span></li>`, s.Line)
+		} else {
+			b.WriteString(`<span class="line">typed</span></li>`)
+		}
 	}
 	b.WriteString(`</ol>`)
 	return b.String()

@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/ucssim/ucssim/sim/scenario"
 	"github.com/ucssim/ucssim/sim/timeline"
 )
 
@@ -146,5 +147,27 @@ var _ = Describe("the plain-English timeline", func() {
 		Expect(text).To(ContainElement("+7d10m    hold ended; policy Tag:NoUnifiedContactStore does not allow UCS: the rollback of Ken Myer is permanent"))
 		Expect(len(tl.Lines("", true))).To(Equal(len(tl.Events)))
 		Expect(len(tl.Lines("", false))).To(BeNumerically("<", len(tl.Events)))
+	})
+})
+
+var _ = Describe("a scenario's own note: (issue 12)", func() {
+	It("is shown under the description of its timeline page, escaped, and survives Encode", func() {
+		f, err := scenario.Parse("noted.yaml", []byte(`name: Noted
+description: The hold in one picture.
+note: "Point at the purple span: nothing happens for <7 days>"
+world:
+  users:
+    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 2}
+steps:
+  - signIn: Ken Myer
+  - wait: 10m
+`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(f.Note).To(Equal("Point at the purple span: nothing happens for <7 days>"))
+		again, err := scenario.Parse("again.yaml", scenario.Encode(f))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(again.Note).To(Equal(f.Note))
+		page := string(timeline.Build(timeline.FromFile(f), nil).Page(timeline.PageOptions{}))
+		Expect(page).To(ContainSubstring(`<p class="description">The hold in one picture.</p><p class="note scenario-note"><strong>Note:</strong> Point at the purple span: nothing happens for &lt;7 days&gt;</p>`))
 	})
 })

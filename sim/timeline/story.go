@@ -16,6 +16,7 @@ import (
 // each ran and how the run ended. The zero Story (a bare trace) is valid.
 type Story struct {
 	Name, Path, Description string
+	Note                    string // the file's top-level note:
 	Labels                  []string
 	Seed                    uint64
 	Start                   time.Time // zero: the first event's time
@@ -65,7 +66,7 @@ type Step struct {
 // FromFile is the story of a scenario file before (or without) a run.
 func FromFile(f *scenario.File) Story {
 	st := Story{
-		Name: f.Name, Path: f.Path, Description: f.Description, Labels: f.Labels, Seed: f.Seed,
+		Name: f.Name, Path: f.Path, Description: f.Description, Note: f.Note, Labels: f.Labels, Seed: f.Seed,
 		Start: f.Start, Site: f.World.Site, Pool: f.World.Pool, FailedStep: -1,
 	}
 	names := map[string]string{}
@@ -83,7 +84,7 @@ func FromFile(f *scenario.File) Story {
 	for i, s := range f.Steps {
 		st.Steps = append(st.Steps, Step{
 			Index: i, Line: s.Pos.Line, Col: s.Pos.Col, Kind: string(s.Kind), Note: s.Note,
-			Text: StepText(s, f.Start, names), User: stepUser(s),
+			Text: StepText(s, f.Start, names), User: StepUser(s),
 		})
 	}
 	return st
@@ -121,7 +122,8 @@ func FromCase(f *scenario.File, c report.Case) Story {
 	return st
 }
 
-func stepUser(s scenario.Step) string {
+// StepUser is the SIP address of the user a step acts on or checks, "" for none.
+func StepUser(s scenario.Step) string {
 	if s.Expect != nil {
 		return s.Expect.User
 	}

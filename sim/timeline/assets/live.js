@@ -10,7 +10,7 @@ function redraw(){
     var known={};Array.prototype.forEach.call(document.querySelectorAll("#events tr[id]"),function(r){known[r.id]=true;});
     ["picture","events"].forEach(function(id){var n=doc.getElementById(id),o=document.getElementById(id);if(n&&o){o.innerHTML=n.innerHTML;}});
     Array.prototype.forEach.call(document.querySelectorAll("#events tr[id]"),function(r){if(!known[r.id]){r.classList.add("new");}});
-    var meta=doc.querySelector(".meta");if(meta){document.querySelector(".meta").innerHTML=meta.innerHTML;}
+    [".meta",".steplist"].forEach(function(sel){var n=doc.querySelector(sel),o=document.querySelector(sel);if(n&&o){o.innerHTML=n.innerHTML;}});
     sc.scrollLeft=Math.max(left,sc.scrollWidth);window.ucssimTimeline.pin();window.ucssimTimeline.fit();
   }).catch(function(){}).then(function(){busy=false;if(again){again=false;redraw();}});
 }
@@ -22,6 +22,7 @@ es.addEventListener("trace",function(ev){
   redraw();
 });
 es.addEventListener("clock",function(){redraw();});
+es.addEventListener("step",function(){redraw();});
 es.onopen=function(){document.body.setAttribute("data-connected","1");if(state){state.textContent="live";}};
 es.onerror=function(){if(state){state.textContent="disconnected";}};
 })();
