@@ -22,10 +22,18 @@ const (
 	exitInvalid = 2
 )
 
-// Runner runs one valid scenario file; seed, when not nil, overrides the file's seed, and wire
-// carries its world's SIP and HTTP (--wire). It is a variable of App so that the CLI can be
+// Runner runs one valid scenario file as cfg asks. It is a variable of App so that the CLI can be
 // tested with a fake world.
-type Runner func(ctx context.Context, f *scenario.File, seed *uint64, wire sim.Wire) report.Case
+type Runner func(ctx context.Context, f *scenario.File, cfg RunConfig) report.Case
+
+// RunConfig is what `ucssim run` asks of one run: Seed, when not nil, overrides the file's seed;
+// Wire carries its world's SIP and HTTP (--wire); Report asks for the migration-wave report
+// (report.Case.Wave).
+type RunConfig struct {
+	Seed   *uint64
+	Wire   sim.Wire
+	Report bool
+}
 
 // App is the CLI with its outputs and collaborators.
 type App struct {

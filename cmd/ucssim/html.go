@@ -47,7 +47,11 @@ func writeHTML(dir string, cases []report.Case, files map[int]*scenario.File, wa
 			}
 			events = ev
 		}
-		page := timeline.Build(timeline.FromCase(f, c), events).Page(timeline.PageOptions{IndexHref: "index.html"})
+		opt := timeline.PageOptions{IndexHref: "index.html"}
+		if c.Wave != nil {
+			opt.Extra = c.Wave.HTML()
+		}
+		page := timeline.Build(timeline.FromCase(f, c), events).Page(opt)
 		if err := os.WriteFile(filepath.Join(dir, slug+".html"), page, 0o644); err != nil {
 			return fmt.Errorf("--html: %w", err)
 		}

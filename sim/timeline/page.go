@@ -14,6 +14,9 @@ type PageOptions struct {
 	// Live adds the script that follows the world through server-sent events (/events) and redraws
 	// from the page's own address.
 	Live bool
+	// Extra is a self-contained HTML section shown above the timeline (the migration-wave report
+	// of `ucssim run --report --html`); it is written as given.
+	Extra string
 }
 
 // Page renders the timeline as one self-contained HTML page: inline CSS, SVG and a little
@@ -81,6 +84,7 @@ func (t *Timeline) Page(opt PageOptions) []byte {
 		fmt.Fprintf(&b, `<div class="failure" id="failure"><strong>Failed</strong> (%s:%d:%d): <code>%s</code><dl><dt>expected</dt><dd>%s</dd><dt>seen</dt><dd>%s</dd></dl></div>`,
 			esc(f.Path), f.Line, f.Col, esc(f.Step), esc(f.Expected), esc(f.Seen))
 	}
+	b.WriteString(opt.Extra)
 	b.WriteString(legend)
 	b.WriteString("<main>\n")
 	b.WriteString(`<section class="steplist"><h2>Steps</h2>`)
