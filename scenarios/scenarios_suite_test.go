@@ -133,7 +133,9 @@ func describeRuns() {
 			}
 			// docs/ARCHITECTURE.md D-9: the in-process wire carries the same bytes through the same
 			// parsers and handlers, so the seed alone decides the trace.
-			mem := runner.Run(ctx, f, runner.RunOptions{World: sim.WorldOptions{Wire: sim.WireMemory}})
+			memCtx, memCancel := context.WithTimeout(context.Background(), 2*time.Minute) // a budget of its own
+			defer memCancel()
+			mem := runner.Run(memCtx, f, runner.RunOptions{World: sim.WorldOptions{Wire: sim.WireMemory}})
 			if !mem.Passed {
 				Fail("on the memory wire:\n" + report(mem))
 			}
