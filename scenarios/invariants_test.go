@@ -20,7 +20,7 @@ var _ = Describe("every bundled scenario, checked step by step", Label("explore"
 		for _, f := range bundled {
 			g := *f
 			g.Invariants = slices.Clone(perStep)
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // a guard against a hang, never a speed check
 			res := runner.Run(ctx, &g, runner.RunOptions{})
 			cancel()
 			if !res.Passed {

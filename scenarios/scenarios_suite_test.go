@@ -125,7 +125,7 @@ var _ = Describe("the bundled suite", func() {
 func describeRuns() {
 	DescribeTable("every bundled scenario runs to its end with each expectation met, to the same trace on either wire",
 		func(f *scenario.File) {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // a guard against a hang, never a speed check
 			defer cancel()
 			res := runner.Run(ctx, f, runner.RunOptions{})
 			if !res.Passed {
