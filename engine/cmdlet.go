@@ -268,37 +268,34 @@ var cmdletClasses = map[string]string{
 	"debug-csunifiedcontactstore": "Microsoft.Rtc.Management.Presence.Cmdlets.DebugUnifiedContactStoreCmdlet",
 }
 
+// bindingErrorIDs are the FullyQualifiedErrorId heads of PowerShell's ParameterBindingException
+// for each binding error code.
+var bindingErrorIDs = map[pwsh.Code]string{
+	pwsh.CodeUnknownParameter:   "NamedParameterNotFound",
+	pwsh.CodeAmbiguousParameter: "AmbiguousParameter",
+	pwsh.CodeDuplicateParameter: "ParameterAlreadyBound",
+	pwsh.CodeMissingArgument:    "MissingArgument",
+	pwsh.CodeTooManyPositional:  "PositionalParameterNotFound",
+	pwsh.CodeMissingMandatory:   "MissingMandatoryParameter",
+	pwsh.CodeInputNotBound:      "InputObjectNotBound",
+	pwsh.CodeNullNotAllowed:     "ParameterArgumentValidationErrorNullNotAllowed",
+	pwsh.CodeEmptyString:        "ParameterArgumentValidationErrorEmptyStringNotAllowed",
+	pwsh.CodeConversion:         "CannotConvertArgumentNoMessage",
+	pwsh.CodeSwitchValue:        "CannotConvertArgumentNoMessage",
+}
+
 // bindingError is a parameter binding error with PowerShell's category and id.
 func bindingError(cmdlet string, pe *pwsh.Error) *CmdletError {
 	ce := &CmdletError{Cmdlet: cmdlet, Parameter: pe.Param, Column: pe.Col, Message: pe.Msg}
-	class := cmdletClass(cmdlet)
-	id := ""
-	switch pe.Code {
-	case pwsh.CodeUnknownParameter:
-		id = "NamedParameterNotFound"
-	case pwsh.CodeAmbiguousParameter:
-		id = "AmbiguousParameter"
-	case pwsh.CodeDuplicateParameter:
-		id = "ParameterAlreadyBound"
-	case pwsh.CodeMissingArgument:
-		id = "MissingArgument"
+	id, binding := bindingErrorIDs[pe.Code]
+	switch {
+	case pe.Code == pwsh.CodeMissingArgument:
 		ce.Message = fmt.Sprintf("Missing an argument for parameter '%s'. Specify a parameter of type '%s' and try again.", pe.Param, paramTypeOf(cmdlet, pe.Param))
-	case pwsh.CodeTooManyPositional:
-		id = "PositionalParameterNotFound"
-	case pwsh.CodeMissingMandatory:
-		id = "MissingMandatoryParameter"
-	case pwsh.CodeInputNotBound:
-		id = "InputObjectNotBound"
-	case pwsh.CodeNullNotAllowed:
-		id = "ParameterArgumentValidationErrorNullNotAllowed"
-	case pwsh.CodeEmptyString:
-		id = "ParameterArgumentValidationErrorEmptyStringNotAllowed"
-	case pwsh.CodeConversion, pwsh.CodeSwitchValue:
-		id = "CannotConvertArgumentNoMessage"
+	case pe.Code == pwsh.CodeConversion || pe.Code == pwsh.CodeSwitchValue:
 		if pe.Param != "" && !strings.HasPrefix(ce.Message, "Cannot bind") {
 			ce.Message = fmt.Sprintf("Cannot bind parameter '%s'. %s", pe.Param, ce.Message)
 		}
-	case pwsh.CodeUnknownCmdlet:
+	case pe.Code == pwsh.CodeUnknownCmdlet:
 		ce.Message = fmt.Sprintf("The term '%s' is not recognized as the name of a cmdlet, function, script file, or operable program. "+
 			"Check the spelling of the name, or if a path was included, verify that the path is correct and try again.", cmdlet)
 		if _, hint, ok := strings.Cut(pe.Msg, " Did you mean "); ok {
@@ -307,7 +304,7 @@ func bindingError(cmdlet string, pe *pwsh.Error) *CmdletError {
 		ce.Category = fmt.Sprintf("ObjectNotFound: (%s:String) [], CommandNotFoundException", cmdlet)
 		ce.ErrorID = "CommandNotFoundException"
 		return ce
-	default:
+	case !binding:
 		ce.Category = "ParserError: (:) [], ParentContainsErrorRecordException"
 		ce.ErrorID = parseErrorID(pe)
 		ce.parse = true
@@ -315,7 +312,7 @@ func bindingError(cmdlet string, pe *pwsh.Error) *CmdletError {
 		return ce
 	}
 	ce.Category = fmt.Sprintf("InvalidArgument: (:) [%s], ParameterBindingException", cmdlet)
-	ce.ErrorID = id + "," + class
+	ce.ErrorID = id + "," + cmdletClass(cmdlet)
 	return ce
 }
 
@@ -334,9 +331,22 @@ func paramTypeOf(cmdlet, param string) string {
 // looking at the world (the scenario validator uses it). The line may hold a pipeline and several
 // statements; the Command returned is the first cmdlet. Errors are *CmdletError.
 func ParseCommand(line string) (*Command, error) {
+	_, first, err := bindLine(line)
+	if err != nil {
+		return nil, err
+	}
+	if first == nil {
+		return &Command{}, nil
+	}
+	return first, nil
+}
+
+// bindLine parses a line, then resolves and binds every cmdlet in it without looking at the world
+// (help requests become Get-Help). It returns the script and its first cmdlet (nil: none).
+func bindLine(line string) (*pwsh.Script, *Command, *CmdletError) {
 	sc, err := pwsh.ParseScript(line)
 	if err != nil {
-		return nil, wrapPwsh(knownFirstWord(line), err)
+		return nil, nil, wrapPwsh(knownFirstWord(line), err)
 	}
 	var first *Command
 	for _, st := range sc.Statements {
@@ -350,21 +360,18 @@ func ParseCommand(line string) (*Command, error) {
 			c := lookupCmdlet(el.Cmd.Name)
 			if c == nil {
 				_, rerr := pwsh.Resolve(el.Cmd, allSpecs())
-				return nil, wrapPwsh(el.Cmd.Name, rerr)
+				return nil, nil, wrapPwsh(el.Cmd.Name, rerr)
 			}
 			b, err := c.bindStatic(withoutVariables(el.Cmd), i > 0)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if first == nil {
 				first = &Command{Cmdlet: c.spec.Name, Line: el.Cmd, Params: b}
 			}
 		}
 	}
-	if first == nil {
-		return &Command{}, nil
-	}
-	return first, nil
+	return sc, first, nil
 }
 
 // knownFirstWord names the cmdlet of a line that did not parse, when its first word is one.
@@ -403,33 +410,11 @@ func (e *Engine) Run(ctx context.Context, line string, opt RunOptions) (*Result,
 	if sess == nil {
 		sess = NewSession()
 	}
-	sc, err := pwsh.ParseScript(line)
-	if err != nil {
-		ce := wrapPwsh(knownFirstWord(line), err)
+	// Resolve and bind every cmdlet before running anything: a typo anywhere changes nothing.
+	sc, _, ce := bindLine(line)
+	if ce != nil {
 		e.recordError(ce)
 		return nil, ce
-	}
-	// Resolve and bind every cmdlet before running anything: a typo anywhere changes nothing.
-	for _, st := range sc.Statements {
-		for i, el := range st.Elements {
-			if el.Cmd == nil {
-				continue
-			}
-			if isHelpRequest(el.Cmd) {
-				el.Cmd = helpFor(el.Cmd)
-			}
-			c := lookupCmdlet(el.Cmd.Name)
-			if c == nil {
-				_, rerr := pwsh.Resolve(el.Cmd, allSpecs())
-				ce := wrapPwsh(el.Cmd.Name, rerr)
-				e.recordError(ce)
-				return nil, ce
-			}
-			if _, err := c.bindStatic(withoutVariables(el.Cmd), i > 0); err != nil {
-				e.recordError(err)
-				return nil, err
-			}
-		}
 	}
 	r := &runner{e: e, ctx: ctx, opt: opt, sess: sess, res: &Result{}, line: line}
 	r.script(sc)

@@ -60,23 +60,29 @@ const getImItemList = `<?xml version="1.0" encoding="utf-8"?>
 // guestSIP is an outside SIP client on one TCP (or UDP) socket that sends what a spec writes and
 // answers nothing unless told.
 type guestSIP struct {
-	conn net.Conn
-	r    *bufio.Reader
-	n    int
+	conn      net.Conn
+	transport string // TCP, UDP or TLS, as the Via header names it
+	r         *bufio.Reader
+	n         int
 }
 
 func dialGuest(network, addr string) *guestSIP {
 	GinkgoHelper()
 	c, err := net.Dial(network, addr)
 	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(c.Close)
-	return &guestSIP{conn: c, r: bufio.NewReader(c)}
+	return guestOn(c, strings.ToUpper(network))
+}
+
+// guestOn is a guest on a connection already made (closed when the spec ends).
+func guestOn(c net.Conn, transport string) *guestSIP {
+	DeferCleanup(func() { _ = c.Close() }) // a spec may hang up first
+	return &guestSIP{conn: c, transport: transport, r: bufio.NewReader(c)}
 }
 
 func (g *guestSIP) send(method, epid, extra string) {
 	GinkgoHelper()
 	g.n++
-	transport := strings.ToUpper(g.conn.LocalAddr().Network())
+	transport := g.transport
 	local := g.conn.LocalAddr().String()
 	ruri := "sip:kenmyer@litwareinc.com"
 	if method == "REGISTER" {
@@ -88,6 +94,15 @@ func (g *guestSIP) send(method, epid, extra string) {
 		method, ruri, transport, local, g.n, g.n, epid, epid, g.n, method, local, strings.ToLower(transport), extra)
 	_, err := io.WriteString(g.conn, msg)
 	Expect(err).NotTo(HaveOccurred())
+}
+
+// registerAndSubscribe registers the guest as endpoint epid (200 OK), then subscribes to its
+// roaming contacts as a UCS-aware Lync 2013 client does; the SUBSCRIBE's answer is left unread.
+func (g *guestSIP) registerAndSubscribe(epid string) {
+	GinkgoHelper()
+	g.send("REGISTER", epid, "")
+	Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
+	g.send("SUBSCRIBE", epid, "Event: vnd-microsoft-roaming-contacts\r\nSupported: ms-ucs\r\nAccept: application/vnd-microsoft-roaming-contacts+xml\r\n")
 }
 
 // status is the status line of the next message.
@@ -184,9 +199,7 @@ var _ = Describe("Outside clients are guests (docs/ARCHITECTURE.md D-8, issue 10
 	It("does not let a subscriber that never answers its NOTIFY hold the clock, and traces the timeout", func() {
 		w := serveWorld()
 		g := dialGuest("tcp", w.FrontEnd.TCPAddr())
-		g.send("REGISTER", "guest1", "")
-		Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
-		g.send("SUBSCRIBE", "guest1", "Event: vnd-microsoft-roaming-contacts\r\nSupported: ms-ucs\r\nAccept: application/vnd-microsoft-roaming-contacts+xml\r\n")
+		g.registerAndSubscribe("guest1")
 		Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
 		// The migration completes at +10m and prompts the guest with a NOTIFY it never answers.
 		Expect(w.Sched.Advance(15 * time.Minute)).To(Succeed())
@@ -202,9 +215,7 @@ var _ = Describe("Outside clients are guests (docs/ARCHITECTURE.md D-8, issue 10
 	It("answers a roaming-contacts SUBSCRIBE over UDP with 403 and changes nothing", func() {
 		w := serveWorld()
 		g := dialGuest("udp", w.FrontEnd.UDPAddr())
-		g.send("REGISTER", "udp1", "")
-		Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
-		g.send("SUBSCRIBE", "udp1", "Event: vnd-microsoft-roaming-contacts\r\nSupported: ms-ucs\r\nAccept: application/vnd-microsoft-roaming-contacts+xml\r\n")
+		g.registerAndSubscribe("udp1")
 		first, whole := g.read()
 		Expect(first).To(Equal("SIP/2.0 403 Forbidden"))
 		Expect(whole).To(ContainSubstring("served over TCP or TLS only"))

@@ -1,7 +1,6 @@
 package sim_test
 
 import (
-	"bufio"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -27,27 +25,6 @@ world:
   users:
     - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 4}
 `
-
-// readSIP reads one SIP message (head and Content-Length body) from r.
-func readSIP(r *bufio.Reader) string {
-	var b strings.Builder
-	n := 0
-	for {
-		line, err := r.ReadString('\n')
-		Expect(err).NotTo(HaveOccurred())
-		b.WriteString(line)
-		if line == "\r\n" {
-			break
-		}
-		if name, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
-			n, _ = strconv.Atoi(strings.TrimSpace(v))
-		}
-	}
-	body := make([]byte, n)
-	_, err := io.ReadFull(r, body)
-	Expect(err).NotTo(HaveOccurred())
-	return b.String() + string(body)
-}
 
 var _ = Describe("a world serving TLS", func() {
 	var (
@@ -75,37 +52,11 @@ var _ = Describe("a world serving TLS", func() {
 	It("signs a Lync client in over SIP/TLS with a certificate a client trusting the world's CA accepts", func() {
 		conn, err := tls.Dial("tcp", w.FrontEnd.TLSAddr(), trusting())
 		Expect(err).NotTo(HaveOccurred())
-		defer conn.Close()
+		g := guestOn(conn, "TLS")
 		Expect(conn.ConnectionState().PeerCertificates[0].VerifyHostname("autodiscover.litwareinc.com")).To(Succeed(),
 			"the certificate also names the autodiscover host clients derive from the domain")
-		r := bufio.NewReader(conn)
-		port := strings.Split(conn.LocalAddr().String(), ":")[1]
-		send := func(head string) {
-			msg := strings.ReplaceAll(strings.TrimSpace(head), "\n", "\r\n") + "\r\nContent-Length: 0\r\n\r\n"
-			_, err := io.WriteString(conn, strings.ReplaceAll(msg, "{port}", port))
-			Expect(err).NotTo(HaveOccurred())
-		}
-		send(`REGISTER sip:litwareinc.com SIP/2.0
-Via: SIP/2.0/TLS 127.0.0.1:{port};branch=z9hG4bKtls1
-Max-Forwards: 70
-From: <sip:kenmyer@litwareinc.com>;tag=t1;epid=tls0000001
-To: <sip:kenmyer@litwareinc.com>
-Call-ID: tls-reg
-CSeq: 1 REGISTER
-Contact: <sip:127.0.0.1:{port};transport=tls>;+sip.instance="<urn:uuid:00000000-0000-0000-0000-000000000001>"`)
-		Expect(readSIP(r)).To(HavePrefix("SIP/2.0 200 OK\r\n"))
-		send(`SUBSCRIBE sip:kenmyer@litwareinc.com SIP/2.0
-Via: SIP/2.0/TLS 127.0.0.1:{port};branch=z9hG4bKtls2
-Max-Forwards: 70
-From: <sip:kenmyer@litwareinc.com>;tag=t2;epid=tls0000001
-To: <sip:kenmyer@litwareinc.com>
-Call-ID: tls-sub
-CSeq: 1 SUBSCRIBE
-Contact: <sip:127.0.0.1:{port};transport=tls>
-Event: vnd-microsoft-roaming-contacts
-Accept: application/vnd-microsoft-roaming-contacts+xml
-Supported: ms-ucs`)
-		res := readSIP(r)
+		g.registerAndSubscribe("tls0000001")
+		_, res := g.read()
 		Expect(res).To(HavePrefix("SIP/2.0 200 OK\r\n"))
 		Expect(strings.Count(res, "<contact ")).To(Equal(4), "the piggybacked list: %s", res)
 		Expect(res).To(ContainSubstring("Contact: <sip:atl-cs-001.litwareinc.com;transport=tls;ms-role-rs-to>\r\n"),

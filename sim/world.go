@@ -164,8 +164,12 @@ type filterListener struct {
 func (l filterListener) Notify(n engine.Notification) {
 	if l.deliver(n) {
 		l.next.Notify(n)
+		return
 	}
+	n.Report(errFiltered)
 }
+
+var errFiltered = errors.New("dropped by WorldOptions.Deliver")
 
 // DefaultGuestHold is the GuestHold of `ucssim serve`.
 const DefaultGuestHold = 2 * time.Second

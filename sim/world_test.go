@@ -2,7 +2,6 @@ package sim_test
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -10,13 +9,11 @@ import (
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
-	"github.com/ucssim/ucssim/sim/scenario"
 )
 
 func newWorld(yaml string) *sim.World {
 	GinkgoHelper()
-	f, err := scenario.Parse("inline.yaml", []byte(strings.TrimLeft(yaml, "\n")))
-	Expect(err).NotTo(HaveOccurred())
+	f := load(yaml)
 	w, err := sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(w.Close)

@@ -108,12 +108,8 @@ func Check(t TB, path string, opts ...Option) *Result {
 
 // Report renders a result as `ucssim run` prints it.
 func Report(r *Result) string {
-	c := report.Case{Name: r.File.Name, Path: r.File.Path, Passed: r.Passed, Wall: r.Wall, Virtual: r.Virtual, Err: r.Err}
-	if fl := r.Failure; fl != nil {
-		c.Failure = &report.Failure{Path: fl.Path, Line: fl.Line, Col: fl.Col, Step: fl.Step,
-			Expected: fl.Expected, Seen: fl.Seen, Note: fl.Note, LastEvents: fl.LastEvents}
-	}
-	return report.FormatCase(c, nil)
+	return report.FormatCase(report.Case{Name: r.File.Name, Path: r.File.Path, Passed: r.Passed, Wall: r.Wall,
+		Virtual: r.Virtual, Err: r.Err, Failure: r.Failure}, nil)
 }
 
 // NewWorld builds a world from the YAML of a scenario's `world:` section (every key optional, as

@@ -102,7 +102,8 @@ migration of a user's contacts into an Exchange 2013 mailbox, log-off prompts, r
 re-migration after the 7-day hold, all on a virtual clock over real SIP and EWS sockets on loopback.
 
 Exit codes: 0 all scenarios passed, 1 some failed, 2 a file was invalid, no scenario matched the
-filters, or the command line was wrong.`,
+filters, or the command line was wrong. Ctrl-C stops at the next virtual event; a second Ctrl-C
+quits at once (130).`,
 		Example: `  ucssim run                       # the bundled suite
   ucssim run scenarios/rollback     # every *.yaml under a directory
   ucssim validate my-scenario.yaml  # check a file without running it

@@ -31,9 +31,7 @@ func simRunner(ctx context.Context, f *scenario.File, cfg RunConfig) report.Case
 	c := report.Case{
 		Name: f.Name, Path: f.Path, Labels: f.Labels, Description: f.Description, Notes: notesOf(f),
 		Passed: r.Passed, Wall: r.Wall, Virtual: r.Virtual, Trace: r.Trace, Err: r.Err, Start: r.Start,
-	}
-	for _, s := range r.Steps {
-		c.Steps = append(c.Steps, report.StepSpan{At: s.At, End: s.End, FirstSeq: s.FirstSeq, LastSeq: s.LastSeq})
+		Steps: r.Steps, Failure: r.Failure,
 	}
 	if cfg.Report && r.Err == nil {
 		reqs := make([]report.Request, len(r.Requests))
@@ -45,10 +43,6 @@ func simRunner(ctx context.Context, f *scenario.File, cfg RunConfig) report.Case
 		} else {
 			c.Err = fmt.Errorf("--report: %w", err)
 		}
-	}
-	if fl := r.Failure; fl != nil {
-		c.Failure = &report.Failure{Path: fl.Path, Line: fl.Line, Col: fl.Col, Step: fl.Step,
-			Expected: fl.Expected, Seen: fl.Seen, Note: fl.Note, LastEvents: fl.LastEvents}
 	}
 	return c
 }

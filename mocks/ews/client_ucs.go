@@ -52,27 +52,28 @@ func (c *Client) AddImGroup(ctx context.Context, mailbox, displayName string) (e
 
 // AddNewImContactToGroup finds or creates the contact and adds it to group (zero: Other Contacts).
 func (c *Client) AddNewImContactToGroup(ctx context.Context, mailbox, imAddress, displayName string, group engine.ItemID) (engine.ImContact, error) {
-	resp, err := c.ucsCall(ctx, mailbox, "AddNewImContactToGroup", func(w *xmlWriter) {
+	return c.addNew(ctx, mailbox, "AddNewImContactToGroup", group, func(w *xmlWriter) {
 		w.elem("m:ImAddress", stripSip(imAddress))
 		if displayName != "" {
 			w.elem("m:DisplayName", displayName)
 		}
-		if !group.IsZero() {
-			writeItemID(w, "m:GroupId", group)
-		}
 	})
-	if err != nil {
-		return engine.ImContact{}, err
-	}
-	return readPersona(resp.child("Persona")), nil
 }
 
 // AddNewTelUriContactToGroup finds or creates a telephone contact keyed on its tel: URI.
 func (c *Client) AddNewTelUriContactToGroup(ctx context.Context, mailbox, telURI, sipURI, number string, group engine.ItemID) (engine.ImContact, error) {
-	resp, err := c.ucsCall(ctx, mailbox, "AddNewTelUriContactToGroup", func(w *xmlWriter) {
+	return c.addNew(ctx, mailbox, "AddNewTelUriContactToGroup", group, func(w *xmlWriter) {
 		w.elem("m:TelUriAddress", telURI)
 		w.elem("m:ImContactSipUriAddress", sipURI)
 		w.elem("m:ImTelephoneNumber", number)
+	})
+}
+
+// addNew calls an AddNew...ToGroup operation: the contact's elements, then the group unless it
+// is zero; the answer is the contact's persona.
+func (c *Client) addNew(ctx context.Context, mailbox, op string, group engine.ItemID, contact func(w *xmlWriter)) (engine.ImContact, error) {
+	resp, err := c.ucsCall(ctx, mailbox, op, func(w *xmlWriter) {
+		contact(w)
 		if !group.IsZero() {
 			writeItemID(w, "m:GroupId", group)
 		}

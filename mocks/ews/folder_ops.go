@@ -152,11 +152,7 @@ func opFindFolder(c *call, w *xmlWriter) (string, bool, *ewsError) {
 	if fe != nil {
 		return "", false, fe
 	}
-	code, fe := messages(c, w, len(parents), func(i int) (*ewsError, func()) {
-		f, e := c.resolveFolder(parents[i])
-		if e != nil {
-			return e, nil
-		}
+	return c.perFolder(w, parents, func(f uint64) func() {
 		var found []uint64
 		var walk func(uint64)
 		walk = func(p uint64) {
@@ -170,7 +166,7 @@ func opFindFolder(c *call, w *xmlWriter) (string, bool, *ewsError) {
 			}
 		}
 		walk(f)
-		return nil, func() {
+		return func() {
 			w.open("m:RootFolder", "TotalItemsInView", strconv.Itoa(len(found)), "IncludesLastItemInRange", "true")
 			w.open("t:Folders")
 			for _, ch := range found {
@@ -179,6 +175,18 @@ func opFindFolder(c *call, w *xmlWriter) (string, bool, *ewsError) {
 			w.close("t:Folders")
 			w.close("m:RootFolder")
 		}
+	})
+}
+
+// perFolder answers one message per folder id: an unknown id is that message's error, a known
+// folder's message body is what body returns for it.
+func (c *call) perFolder(w *xmlWriter, ids []*node, body func(f uint64) func()) (string, bool, *ewsError) {
+	code, fe := messages(c, w, len(ids), func(i int) (*ewsError, func()) {
+		f, e := c.resolveFolder(ids[i])
+		if e != nil {
+			return e, nil
+		}
+		return nil, body(f)
 	})
 	return code, false, fe
 }
@@ -216,18 +224,13 @@ func opGetFolder(c *call, w *xmlWriter) (string, bool, *ewsError) {
 	if fe != nil {
 		return "", false, fe
 	}
-	code, fe := messages(c, w, len(ids), func(i int) (*ewsError, func()) {
-		f, e := c.resolveFolder(ids[i])
-		if e != nil {
-			return e, nil
-		}
-		return nil, func() {
+	return c.perFolder(w, ids, func(f uint64) func() {
+		return func() {
 			w.open("m:Folders")
 			c.writeFolder(w, f)
 			w.close("m:Folders")
 		}
 	})
-	return code, false, fe
 }
 
 func opFindItem(c *call, w *xmlWriter) (string, bool, *ewsError) {
@@ -239,24 +242,14 @@ func opFindItem(c *call, w *xmlWriter) (string, bool, *ewsError) {
 	if fe != nil {
 		return "", false, fe
 	}
-	code, fe := messages(c, w, len(parents), func(i int) (*ewsError, func()) {
-		f, e := c.resolveFolder(parents[i])
-		if e != nil {
-			return e, nil
-		}
-		total := 0
-		switch f {
-		case folderQuick:
-			total = len(c.mb.contacts)
-		case folderImList:
-			total = len(c.mb.groups)
-		}
+	return c.perFolder(w, parents, func(f uint64) func() {
+		total := c.folderCount(f)
 		start := min(offset, total)
 		if fromEnd {
 			start = max(0, total-offset-limit)
 		}
 		end := min(total, start+limit)
-		return nil, func() {
+		return func() {
 			w.open("m:RootFolder", "IndexedPagingOffset", strconv.Itoa(end), "TotalItemsInView", strconv.Itoa(total),
 				"IncludesLastItemInRange", strconv.FormatBool(end >= total))
 			w.open("t:Items")
@@ -271,7 +264,6 @@ func opFindItem(c *call, w *xmlWriter) (string, bool, *ewsError) {
 			w.close("m:RootFolder")
 		}
 	})
-	return code, false, fe
 }
 
 // pageView reads IndexedPageItemView; without one every item is returned.

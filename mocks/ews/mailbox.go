@@ -126,34 +126,33 @@ func (m *mailbox) findContact(im, tel string) *contact {
 
 // lookupContact resolves a ContactId of the request.
 func (m *mailbox) lookupContact(id string) (*contact, *ewsError) {
-	p, err := m.ids.parse(id)
-	if err != nil {
-		return nil, opErr("ErrorInvalidIdMalformed", err.Error())
-	}
-	if p.ok && p.kind == kindContact {
-		for _, c := range m.contacts {
-			if c.n == p.n {
-				return c, nil
-			}
-		}
-	}
-	return nil, opErr(engine.CodeInvalidImContactID, fmt.Sprintf("no IM contact with id %q in mailbox %s", id, m.smtp))
+	return lookupItem(m, id, kindContact, m.contacts, engine.CodeInvalidImContactID, "contact")
 }
 
 // lookupGroup resolves a GroupId of the request.
 func (m *mailbox) lookupGroup(id string) (*group, *ewsError) {
+	return lookupItem(m, id, kindGroup, m.groups, engine.CodeInvalidImGroupID, "group")
+}
+
+func (c *contact) num() uint64 { return c.n }
+func (g *group) num() uint64   { return g.n }
+
+// lookupItem resolves an id of the request among the items of its kind; an id of another kind
+// or of no item is unknown (the code), one that does not decode is malformed.
+func lookupItem[T interface{ num() uint64 }](m *mailbox, id string, kind byte, items []T, unknown, what string) (T, *ewsError) {
+	var none T
 	p, err := m.ids.parse(id)
 	if err != nil {
-		return nil, opErr("ErrorInvalidIdMalformed", err.Error())
+		return none, opErr("ErrorInvalidIdMalformed", err.Error())
 	}
-	if p.ok && p.kind == kindGroup {
-		for _, g := range m.groups {
-			if g.n == p.n {
-				return g, nil
+	if p.ok && p.kind == kind {
+		for _, it := range items {
+			if it.num() == p.n {
+				return it, nil
 			}
 		}
 	}
-	return nil, opErr(engine.CodeInvalidImGroupID, fmt.Sprintf("no IM group with id %q in mailbox %s", id, m.smtp))
+	return none, opErr(unknown, fmt.Sprintf("no IM %s with id %q in mailbox %s", what, id, m.smtp))
 }
 
 func (g *group) has(c *contact) bool {

@@ -122,24 +122,22 @@ func (s *Server) AddMailbox(smtp, displayName string, kind engine.MailboxKind) {
 
 // SetPassword makes Basic authentication as smtp require password ("" = accept any).
 func (s *Server) SetPassword(smtp, password string) error {
-	mb, err := s.lookup(smtp)
-	if err != nil {
-		return err
-	}
-	mb.mu.Lock()
-	mb.password = password
-	mb.mu.Unlock()
-	return nil
+	return s.update(smtp, func(mb *mailbox) { mb.password = password })
 }
 
 // SetMailboxKind changes the Exchange version of an existing mailbox, keeping its content.
 func (s *Server) SetMailboxKind(smtp string, kind engine.MailboxKind) error {
+	return s.update(smtp, func(mb *mailbox) { mb.kind = kind })
+}
+
+// update changes an existing mailbox under its lock.
+func (s *Server) update(smtp string, change func(mb *mailbox)) error {
 	mb, err := s.lookup(smtp)
 	if err != nil {
 		return err
 	}
 	mb.mu.Lock()
-	mb.kind = kind
+	change(mb)
 	mb.mu.Unlock()
 	return nil
 }
@@ -160,16 +158,9 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 // Start listens on addr ("127.0.0.1:0" in tests) and serves in the background. baseURL is
 // "http://127.0.0.1:port".
 func (s *Server) Start(addr string) (string, error) {
-	host, _, err := net.SplitHostPort(addr)
+	ln, err := listenLoopback(addr, nil)
 	if err != nil {
-		return "", fmt.Errorf("ews: listen address %q: %w", addr, err)
-	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return "", fmt.Errorf("ews: listen address %q is not a loopback address", addr)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("ews: %w", err)
+		return "", err
 	}
 	return s.Serve(ln)
 }
@@ -177,21 +168,7 @@ func (s *Server) Start(addr string) (string, error) {
 // Serve serves HTTP in the background on a listener made elsewhere (the in-process memory wire
 // of `ucssim run --wire memory`), exactly as Start does on the one it opens; it stands in for
 // Start. baseURL is "http://" and the listener's address.
-func (s *Server) Serve(ln net.Listener) (string, error) {
-	srv := s.httpServer()
-	s.mu.Lock()
-	if s.httpSrv != nil {
-		s.mu.Unlock()
-		ln.Close()
-		return "", errors.New("ews: server already started")
-	}
-	s.httpSrv = srv
-	s.baseURL = "http://" + ln.Addr().String()
-	base := s.baseURL
-	s.mu.Unlock()
-	go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
-	return base, nil
-}
+func (s *Server) Serve(ln net.Listener) (string, error) { return s.serve(ln, nil) }
 
 // httpServer is the one configuration of both listeners: outside clients are guests, so HTTP and
 // HTTPS alike bound how long a slow peer may take to send, read and idle (docs/LIMITS.md).
@@ -203,33 +180,63 @@ func (s *Server) httpServer() *http.Server {
 // StartTLS also serves HTTPS on addr (loopback only) with cfg's certificate, for clients that
 // insist on https:// EWS and autodiscover URLs. baseURL is "https://127.0.0.1:port".
 func (s *Server) StartTLS(addr string, cfg *tls.Config) (string, error) {
+	ln, err := listenLoopback(addr, func() error {
+		if cfg == nil || len(cfg.Certificates) == 0 {
+			return errors.New("ews: HTTPS needs a certificate")
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return s.serve(ln, cfg)
+}
+
+// listenLoopback listens on addr, which must be a loopback address; ready (if set) is checked
+// once the address is.
+func listenLoopback(addr string, ready func() error) (net.Listener, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", fmt.Errorf("ews: listen address %q: %w", addr, err)
+		return nil, fmt.Errorf("ews: listen address %q: %w", addr, err)
 	}
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return "", fmt.Errorf("ews: listen address %q is not a loopback address", addr)
+		return nil, fmt.Errorf("ews: listen address %q is not a loopback address", addr)
 	}
-	if cfg == nil || len(cfg.Certificates) == 0 {
-		return "", errors.New("ews: HTTPS needs a certificate")
+	if ready != nil {
+		if err := ready(); err != nil {
+			return nil, err
+		}
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", fmt.Errorf("ews: %w", err)
+		return nil, fmt.Errorf("ews: %w", err)
 	}
+	return ln, nil
+}
+
+// serve starts the HTTP server on ln, or the HTTPS one with cfg; each starts once.
+func (s *Server) serve(ln net.Listener, cfg *tls.Config) (string, error) {
 	srv := s.httpServer()
 	srv.TLSConfig = cfg
+	started, url, scheme, what := &s.httpSrv, &s.baseURL, "http://", "server"
+	if cfg != nil {
+		started, url, scheme, what = &s.tlsSrv, &s.tlsURL, "https://", "HTTPS"
+	}
 	s.mu.Lock()
-	if s.tlsSrv != nil {
+	if *started != nil {
 		s.mu.Unlock()
 		ln.Close()
-		return "", errors.New("ews: HTTPS already started")
+		return "", errors.New("ews: " + what + " already started")
 	}
-	s.tlsSrv = srv
-	s.tlsURL = "https://" + ln.Addr().String()
-	base := s.tlsURL
+	*started = srv
+	*url = scheme + ln.Addr().String()
+	base := *url
 	s.mu.Unlock()
-	go srv.ServeTLS(ln, "", "") //nolint:errcheck // ends with ErrServerClosed on Close
+	if cfg != nil {
+		go srv.ServeTLS(ln, "", "") //nolint:errcheck // ends with ErrServerClosed on Close
+	} else {
+		go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
+	}
 	return base, nil
 }
 

@@ -1,6 +1,10 @@
 package ews_test
 
 import (
+	"fmt"
+	"sync"
+	"time"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -48,5 +52,95 @@ var _ = Describe("server lifecycle and mailboxes", func() {
 		srv.SetFault(ews.Fault{Kind: engine.FaultSlow, Latency: 1e12})
 		_, err = ews.NewClient(ews.ClientConfig{BaseURL: base, Basic: ken}).GetImItemList(ctx, "")
 		Expect(err).NotTo(HaveOccurred(), "without a Sleeper a slow fault holds nothing")
+	})
+})
+
+var _ = Describe("journal", func() {
+	It("records who called what, when, on which mailbox, and with what result", func() {
+		w := newWorld()
+		lx := w.engineClient()
+		t0 := w.sched.Now()
+		_, err := lx.GetImItemList(ctx, ken)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(w.sched.Advance(time.Minute)).To(Succeed())
+		err = w.userClient(ken).RemoveImGroup(ctx, "", engine.ItemID{ID: "bm90IGFuIGlk"})
+		Expect(code(err)).To(Equal(engine.CodeInvalidIDMalformed))
+		_, _ = w.userClient("stranger@litwareinc.com").GetImItemList(ctx, "")
+		w.srv.SetFault(ews.Fault{Kind: engine.FaultBusy, Until: w.sched.Now().Add(time.Second)})
+		_, _ = lx.AddImGroup(ctx, pilar, "Team")
+		Expect(w.srv.OutlookAddContact(ken, "ben@litwareinc.com", "Ben")).To(Succeed())
+
+		Expect(w.srv.Journal()).To(Equal([]ews.JournalEntry{
+			{Time: t0, Caller: "server", Mailbox: ken, Operation: "GetImItemList", Result: "NoError"},
+			{Time: t0.Add(time.Minute), Caller: ken, Mailbox: ken, Operation: "RemoveImGroup", Result: "ErrorInvalidIdMalformed"},
+			{Time: t0.Add(time.Minute), Caller: "stranger@litwareinc.com", Operation: "GetImItemList", Result: "HTTP 401"},
+			{Time: t0.Add(time.Minute), Caller: "server", Mailbox: pilar, Operation: "AddImGroup", Result: "ErrorServerBusy"},
+			{Time: t0.Add(time.Minute), Caller: "outlook", Mailbox: ken, Operation: "OutlookAddContact", Result: "NoError"},
+		}))
+	})
+})
+
+var _ = Describe("concurrency", func() {
+	It("keeps every mailbox exact when many goroutines write many mailboxes at once", func() {
+		const (
+			mailboxes = 12
+			writers   = 4 // per mailbox
+			perWriter = 10
+		)
+		w := newWorld()
+		for m := range mailboxes {
+			w.srv.AddMailbox(fmt.Sprintf("user%02d@litwareinc.com", m), "", engine.MailboxExchange2013)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, mailboxes*writers*perWriter*3)
+		for m := range mailboxes {
+			mb := fmt.Sprintf("user%02d@litwareinc.com", m)
+			for wr := range writers {
+				wg.Add(1)
+				go func() {
+					defer GinkgoRecover()
+					defer wg.Done()
+					lx := w.engineClient()
+					if wr%2 == 1 {
+						lx = w.userClient(mb)
+					}
+					g, err := lx.AddImGroup(ctx, mb, "Shared")
+					if err != nil {
+						errs <- err
+						return
+					}
+					for i := range perWriter {
+						p, err := lx.AddNewImContactToGroup(ctx, mb, fmt.Sprintf("w%d-c%d@litwareinc.com", wr, i), "", g.ID)
+						if err != nil {
+							errs <- err
+							continue
+						}
+						if i%2 == 1 {
+							if err := lx.RemoveContactFromImList(ctx, mb, p.ID); err != nil {
+								errs <- err
+							}
+						}
+						if _, err := lx.GetImItemList(ctx, mb); err != nil {
+							errs <- err
+						}
+					}
+				}()
+			}
+		}
+		wg.Wait()
+		close(errs)
+		Expect(errs).To(BeEmpty())
+		for m := range mailboxes {
+			l, _, err := w.srv.List(fmt.Sprintf("user%02d@litwareinc.com", m))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(l.Groups).To(HaveLen(4), "one Shared group however many writers raced to add it")
+			Expect(l.Contacts).To(HaveLen(writers * perWriter / 2))
+			shared := byName(l, "Shared")
+			Expect(shared.Members).To(HaveLen(len(l.Contacts)))
+			for i, c := range l.Contacts {
+				Expect(shared.Members[i].ID).To(Equal(c.ID.ID))
+			}
+		}
+		Expect(w.srv.Journal()).To(HaveLen(mailboxes*writers*(1+2*perWriter+perWriter/2)), "one entry per request")
 	})
 })

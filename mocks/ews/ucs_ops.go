@@ -109,23 +109,18 @@ func (a *args) need(local, with string, has func(*node) bool) *node {
 }
 
 // contact resolves a contact id read before.
-func (a *args) contact(id string) *contact {
-	if a.err != nil {
-		return nil
-	}
-	ct, e := a.c.mb.lookupContact(id)
-	a.err = e
-	return ct
-}
+func (a *args) contact(id string) *contact { return resolve(a, a.c.mb.lookupContact, id) }
 
 // group resolves a group id read before.
-func (a *args) group(id string) *group {
+func (a *args) group(id string) *group { return resolve(a, a.c.mb.lookupGroup, id) }
+
+func resolve[T any](a *args, lookup func(string) (*T, *ewsError), id string) *T {
 	if a.err != nil {
 		return nil
 	}
-	g, e := a.c.mb.lookupGroup(id)
+	it, e := lookup(id)
 	a.err = e
-	return g
+	return it
 }
 
 // optionalGroup resolves an optional GroupId child (nil: none given).

@@ -4,10 +4,14 @@
 // scenario.
 //
 // It consumes its own small Case type rather than the runner's result, so that it depends on
-// neither package sim/runner nor the CLI; callers copy runner.Result into a Case.
+// neither package sim/runner nor the CLI; callers copy runner.Result into a Case. StepSpan and
+// Failure are declared here once and package runner names them for its results.
 package report
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Case is the outcome of one scenario file.
 type Case struct {
@@ -48,8 +52,14 @@ type Failure struct {
 	Step       string // the step as written, e.g. "expect: {user: Ken Myer, state: Migrated}"
 	Expected   string
 	Seen       string
-	Note       string   // the failing step's `note:`
+	Note       string   // the failing step's `note:`, if it has one
 	LastEvents []string // the last trace events before the failure, oldest first
+	// Invariant names the broken invariant when an `invariants:` check failed, else "".
+	Invariant string
+}
+
+func (f *Failure) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s: expected %s, saw %s", f.Path, f.Line, f.Col, f.Step, f.Expected, f.Seen)
 }
 
 // Note is a step's `note:` and where the step stands.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/report"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -47,29 +48,12 @@ type Result struct {
 	Steps []StepSpan
 }
 
-// StepSpan is the virtual time a step took: it began at At and the clock stood at End after it;
-// trace events with seq in (FirstSeq, LastSeq] were recorded while it ran.
-type StepSpan struct {
-	At, End           time.Time
-	FirstSeq, LastSeq int
-}
+// StepSpan is the virtual time a step took: it began at At and the clock stood at End after it
+// (wait, until and within/throughout move the clock). The reports read the same type.
+type StepSpan = report.StepSpan
 
-// Failure says which step failed, what it expected and what it saw.
-type Failure struct {
-	Path       string
-	Line, Col  int
-	Step       string
-	Expected   string
-	Seen       string
-	Note       string // the failing step's `note:`, if it has one
-	LastEvents []string
-	// Invariant names the broken invariant when an `invariants:` check failed, else "".
-	Invariant string
-}
-
-func (f *Failure) Error() string {
-	return fmt.Sprintf("%s:%d:%d: %s: expected %s, saw %s", f.Path, f.Line, f.Col, f.Step, f.Expected, f.Seen)
-}
+// Failure says which step failed, what it expected and what it saw; the reports read the same type.
+type Failure = report.Failure
 
 // lastEventsShown is how many trace events a failure report carries.
 const lastEventsShown = 8

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +30,14 @@ func run(yaml string) *runner.Result {
 	res := runner.Run(context.Background(), load(yaml), runner.RunOptions{})
 	Expect(res.Err).NotTo(HaveOccurred())
 	return res
+}
+
+// kenSignsIn runs a story where Ken Myer, with that many generated contacts, signs in over SIP,
+// then the steps (YAML list items) follow; the first of them is on line 6 of the file.
+func kenSignsIn(name string, contacts int, steps string) *runner.Result {
+	GinkgoHelper()
+	return run(fmt.Sprintf("name: %s\nworld:\n  users: [{name: Ken Myer, sip: \"sip:kenmyer@litwareinc.com\", contacts: %d}]\nsteps:\n  - signIn: Ken Myer\n%s",
+		name, contacts, strings.TrimLeft(steps, "\n")))
 }
 
 type traceLine struct {
@@ -93,12 +102,7 @@ var _ = Describe("Running a scenario", func() {
 	})
 
 	It("leaves the clock where a `within` check first held", func() {
-		res := run(`
-name: within stops early
-world:
-  users: [{name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 3}]
-steps:
-  - signIn: Ken Myer
+		res := kenSignsIn("within stops early", 3, `
   - expect: {user: Ken Myer, state: Migrated}
     within: 1h
 `)
@@ -107,12 +111,7 @@ steps:
 	})
 
 	It("reports the file position, what was expected and what was seen when `within` runs out", func() {
-		res := run(`
-name: within fails
-world:
-  users: [{name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 3}]
-steps:
-  - signIn: Ken Myer
+		res := kenSignsIn("within fails", 3, `
   - expect: {user: Ken Myer, state: Migrated}
     within: 9m
 `)
@@ -125,12 +124,7 @@ steps:
 	})
 
 	It("fails a `throughout` check at the instant it stops holding", func() {
-		res := run(`
-name: throughout breaks
-world:
-  users: [{name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 3}]
-steps:
-  - signIn: Ken Myer
+		res := kenSignsIn("throughout breaks", 3, `
   - expect: {user: Ken Myer, contactsIn: lync}
     throughout: 1h
 `)
@@ -147,12 +141,7 @@ steps:
 	})
 
 	It("keeps virtual time still while Exchange answers slowly, then completes after the latency", func() {
-		res := run(`
-name: slow exchange
-world:
-  users: [{name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 2}]
-steps:
-  - signIn: Ken Myer
+		res := kenSignsIn("slow exchange", 2, `
   - expect: {user: Ken Myer, state: Migrated}
     within: 15m
   - fault: {exchange: slow, for: 1h, latency: 90s}

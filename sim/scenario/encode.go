@@ -33,11 +33,7 @@ func Encode(f *File) []byte {
 	if w := encodeWorld(f.World); len(w.Content) > 0 {
 		put(root, "world", w)
 	}
-	steps := &yaml.Node{Kind: yaml.SequenceNode}
-	for _, s := range f.Steps {
-		steps.Content = append(steps.Content, encodeStep(s))
-	}
-	put(root, "steps", steps)
+	put(root, "steps", seqOf(0, f.Steps, encodeStep))
 	out, err := yaml.Marshal(root)
 	if err != nil { // a node tree of scalars, maps and lists always marshals
 		panic(fmt.Sprintf("scenario: encode: %v", err))
@@ -97,18 +93,15 @@ func encodeWorld(w World) *yaml.Node {
 		put(n, "exchange", ex)
 	}
 	if len(w.Policies) > 0 {
-		ps := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, p := range w.Policies {
+		put(n, "policies", seqOf(0, w.Policies, func(p Policy) *yaml.Node {
 			pn := flowMap()
 			put(pn, "identity", str(p.Identity))
 			put(pn, "ucsAllowed", boolNode(p.UcsAllowed))
-			ps.Content = append(ps.Content, pn)
-		}
-		put(n, "policies", ps)
+			return pn
+		}))
 	}
 	if listed := listedUsers(w.Users); len(listed) > 0 {
-		us := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, u := range listed {
+		put(n, "users", seqOf(0, listed, func(u User) *yaml.Node {
 			un := flowMap()
 			put(un, "name", str(u.Name))
 			put(un, "sip", str(u.SIP))
@@ -123,8 +116,7 @@ func encodeWorld(w World) *yaml.Node {
 			}
 			switch {
 			case u.Contacts != nil:
-				cs := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
-				for _, c := range u.Contacts {
+				put(un, "contacts", seqOf(yaml.FlowStyle, u.Contacts, func(c Contact) *yaml.Node {
 					cn := flowMap()
 					put(cn, "uri", str(c.URI))
 					if c.Name != "" {
@@ -133,18 +125,16 @@ func encodeWorld(w World) *yaml.Node {
 					if len(c.Groups) > 0 {
 						put(cn, "groups", flowList(c.Groups))
 					}
-					cs.Content = append(cs.Content, cn)
-				}
-				put(un, "contacts", cs)
+					return cn
+				}))
 			case u.Generated > 0:
 				put(un, "contacts", intNode(u.Generated))
 			}
 			if len(u.Groups) > 0 {
 				put(un, "groups", flowList(u.Groups))
 			}
-			us.Content = append(us.Content, un)
-		}
-		put(n, "users", us)
+			return un
+		}))
 	}
 	if len(w.Populations) > 0 {
 		put(n, "populations", encodePopulations(w.Populations))
@@ -315,10 +305,13 @@ func boolNode(b bool) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(b)}
 }
 
-func flowList(items []string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+func flowList(items []string) *yaml.Node { return seqOf(yaml.FlowStyle, items, str) }
+
+// seqOf is a sequence in that style of one node per item.
+func seqOf[T any](style yaml.Style, items []T, node func(T) *yaml.Node) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Style: style}
 	for _, it := range items {
-		n.Content = append(n.Content, str(it))
+		n.Content = append(n.Content, node(it))
 	}
 	return n
 }

@@ -67,17 +67,10 @@ type opener struct {
 // when a later line is indented no deeper than the line that opened it.
 func unclosed(lines []string) (line, col int, msg string, ok bool) {
 	var stack []opener
-	var block = -1 // indentation of a block scalar's key line while inside it
+	walk := lineWalk{block: -1}
 	for i, l := range lines {
-		indent := len(l) - len(strings.TrimLeft(l, " "))
-		content := strings.TrimSpace(l)
-		if block >= 0 {
-			if content == "" || indent > block {
-				continue
-			}
-			block = -1
-		}
-		if content == "" || strings.HasPrefix(content, "#") {
+		indent, content, skip := walk.skip(l)
+		if skip {
 			continue
 		}
 		if len(stack) > 0 && indent <= stack[len(stack)-1].indent {
@@ -115,7 +108,7 @@ func unclosed(lines []string) (line, col int, msg string, ok bool) {
 			prev = c
 		}
 		if len(stack) == 0 && blockScalar(content) {
-			block = indent
+			walk.block = indent
 		}
 	}
 	if len(stack) > 0 {
@@ -169,6 +162,23 @@ func closeQuote(l string, j int) int {
 	return -1
 }
 
+// lineWalk passes over the lines that carry no YAML structure: blank lines, comments and the
+// content of a block scalar, whose key line's indentation the caller sets in block (-1: none).
+type lineWalk struct{ block int }
+
+// skip returns a line's indentation and trimmed content, and whether it is to be passed over.
+func (w *lineWalk) skip(l string) (indent int, content string, skip bool) {
+	indent = len(l) - len(strings.TrimLeft(l, " "))
+	content = strings.TrimSpace(l)
+	if w.block >= 0 {
+		if content == "" || indent > w.block {
+			return indent, content, true
+		}
+		w.block = -1
+	}
+	return indent, content, content == "" || strings.HasPrefix(content, "#")
+}
+
 // blockScalar reports whether a line's value starts a block scalar (| or >, with modifiers).
 func blockScalar(content string) bool {
 	if i := strings.LastIndex(content, " #"); i >= 0 {
@@ -188,17 +198,10 @@ func blockScalar(content string) bool {
 func badIndent(lines []string) (line, col int, msg string, ok bool) {
 	levels := []int{0}
 	deeper := false
-	block := -1
+	walk := lineWalk{block: -1}
 	for i, l := range lines {
-		indent := len(l) - len(strings.TrimLeft(l, " "))
-		content := strings.TrimSpace(l)
-		if block >= 0 {
-			if content == "" || indent > block {
-				continue
-			}
-			block = -1
-		}
-		if content == "" || strings.HasPrefix(content, "#") {
+		indent, content, skip := walk.skip(l)
+		if skip {
 			continue
 		}
 		open := append([]int{}, levels...)
@@ -233,7 +236,7 @@ func badIndent(lines []string) (line, col int, msg string, ok bool) {
 		}
 		deeper = strings.HasSuffix(value, ":") || rest == "" || blockScalar(rest)
 		if blockScalar(rest) {
-			block = at
+			walk.block = at
 			deeper = false
 		}
 		if strings.ContainsAny(value, "[{") && strings.Count(value, "[")+strings.Count(value, "{") > strings.Count(value, "]")+strings.Count(value, "}") {

@@ -312,14 +312,7 @@ func Offset(t, start time.Time) string {
 // report.Case), with the run's trace parsed into events.
 func FromResult(f *scenario.File, r *runner.Result) (Story, []Event, error) {
 	c := report.Case{Name: f.Name, Path: f.Path, Labels: f.Labels, Passed: r.Passed, Wall: r.Wall,
-		Virtual: r.Virtual, Trace: r.Trace, Err: r.Err, Start: r.Start}
-	for _, s := range r.Steps {
-		c.Steps = append(c.Steps, report.StepSpan{At: s.At, End: s.End, FirstSeq: s.FirstSeq, LastSeq: s.LastSeq})
-	}
-	if fl := r.Failure; fl != nil {
-		c.Failure = &report.Failure{Path: fl.Path, Line: fl.Line, Col: fl.Col, Step: fl.Step,
-			Expected: fl.Expected, Seen: fl.Seen, LastEvents: fl.LastEvents}
-	}
+		Virtual: r.Virtual, Trace: r.Trace, Err: r.Err, Start: r.Start, Steps: r.Steps, Failure: r.Failure}
 	var events []Event
 	if len(bytes.TrimSpace(r.Trace)) > 0 {
 		ev, err := ParseJSONL(bytes.NewReader(r.Trace))

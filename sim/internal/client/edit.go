@@ -18,65 +18,64 @@ import (
 // creating the group if needed: by SERVICE while the list is in Lync, over EWS once it has
 // migrated. An existing contact keeps its other groups.
 func (c *Client) AddContact(ctx context.Context, uri, name, group string) error {
-	c.ops.Lock()
-	defer c.ops.Unlock()
-	reads, err := c.editable()
-	if err != nil {
-		return err
-	}
-	uri = strings.TrimPrefix(uri, "sip:")
-	if reads == engine.ReadsExchange {
+	return c.edit(uri, func(uri string) error {
 		return c.addOverEWS(ctx, uri, name, group)
-	}
-	id, err := c.groupID(ctx, group)
-	if err != nil {
+	}, func(uri string) error {
+		id, err := c.groupID(ctx, group)
+		if err != nil {
+			return err
+		}
+		c.mu.Lock()
+		ct, ok := c.contacts[uri]
+		c.mu.Unlock()
+		if !ok {
+			ct = engine.Contact{URI: uri, Name: name, Subscribed: true}
+		} else if name != "" {
+			ct.Name = name
+		}
+		if !slices.Contains(ct.Groups, id) {
+			ct.Groups = append(slices.Clone(ct.Groups), id)
+		}
+		_, err = c.service(ctx, engine.Op{Kind: engine.OpSetContact, Contact: ct})
 		return err
-	}
-	c.mu.Lock()
-	ct, ok := c.contacts[uri]
-	c.mu.Unlock()
-	if !ok {
-		ct = engine.Contact{URI: uri, Name: name, Subscribed: true}
-	} else if name != "" {
-		ct.Name = name
-	}
-	if !slices.Contains(ct.Groups, id) {
-		ct.Groups = append(slices.Clone(ct.Groups), id)
-	}
-	_, err = c.service(ctx, engine.Op{Kind: engine.OpSetContact, Contact: ct})
-	return err
+	})
 }
 
 // MoveContact puts a contact of the list into group only (SERVICE setContact with new groups).
 func (c *Client) MoveContact(ctx context.Context, uri, group string) error {
-	c.ops.Lock()
-	defer c.ops.Unlock()
-	reads, err := c.editable()
-	if err != nil {
-		return err
-	}
-	if reads == engine.ReadsExchange {
+	return c.edit(uri, func(string) error {
 		return errors.New("client: moving a contact over EWS is not simulated")
-	}
-	uri = strings.TrimPrefix(uri, "sip:")
-	c.mu.Lock()
-	ct, ok := c.contacts[uri]
-	c.mu.Unlock()
-	if !ok {
-		return fmt.Errorf("client %s: %s is not in the contact list", c.cfg.Endpoint, uri)
-	}
-	id, err := c.groupID(ctx, group)
-	if err != nil {
+	}, func(uri string) error {
+		c.mu.Lock()
+		ct, ok := c.contacts[uri]
+		c.mu.Unlock()
+		if !ok {
+			return fmt.Errorf("client %s: %s is not in the contact list", c.cfg.Endpoint, uri)
+		}
+		id, err := c.groupID(ctx, group)
+		if err != nil {
+			return err
+		}
+		ct.Groups = []int{id}
+		_, err = c.service(ctx, engine.Op{Kind: engine.OpSetContact, Contact: ct})
 		return err
-	}
-	ct.Groups = []int{id}
-	_, err = c.service(ctx, engine.Op{Kind: engine.OpSetContact, Contact: ct})
-	return err
+	})
 }
 
 // RemoveContact removes uri from the list: deleteContact while in Lync, RemoveContactFromImList
 // over EWS once migrated.
 func (c *Client) RemoveContact(ctx context.Context, uri string) error {
+	return c.edit(uri, func(uri string) error {
+		return c.removeOverEWS(ctx, uri)
+	}, func(uri string) error {
+		_, err := c.service(ctx, engine.Op{Kind: engine.OpDeleteContact, Contact: engine.Contact{URI: uri}})
+		return err
+	})
+}
+
+// edit runs one edit of the list under the client's operation lock once the list is editable:
+// overEWS once the list has migrated, overSIP while it is in Lync; either gets uri without "sip:".
+func (c *Client) edit(uri string, overEWS, overSIP func(uri string) error) error {
 	c.ops.Lock()
 	defer c.ops.Unlock()
 	reads, err := c.editable()
@@ -85,10 +84,9 @@ func (c *Client) RemoveContact(ctx context.Context, uri string) error {
 	}
 	uri = strings.TrimPrefix(uri, "sip:")
 	if reads == engine.ReadsExchange {
-		return c.removeOverEWS(ctx, uri)
+		return overEWS(uri)
 	}
-	_, err = c.service(ctx, engine.Op{Kind: engine.OpDeleteContact, Contact: engine.Contact{URI: uri}})
-	return err
+	return overSIP(uri)
 }
 
 func (c *Client) editable() (engine.ReadsFrom, error) {
