@@ -15,6 +15,9 @@ import (
 	"os/signal"
 )
 
+// atExit runs before the process exits (the profiling build's hooks; empty otherwise).
+var atExit []func()
+
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	interrupts := make(chan os.Signal, 2)
@@ -28,6 +31,9 @@ func main() {
 	}()
 	code := defaultApp().Execute(ctx, os.Args[1:])
 	signal.Stop(interrupts)
+	for _, f := range atExit {
+		f()
+	}
 	os.Exit(code)
 }
 

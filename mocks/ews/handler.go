@@ -110,6 +110,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	var parseErr error
 	if readErr == nil {
 		tree, parseErr = parseXML(body)
+		releaseBody(body)
 	}
 	if path == pathEWS && tree != nil {
 		if op := soapOperation(tree); op != nil {
