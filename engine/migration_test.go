@@ -10,6 +10,17 @@ import (
 	"github.com/ucssim/ucssim/engine/enginetest"
 )
 
+// expectMigratedWith expects Ken migrated with twelve contacts in his mailbox: kept among them,
+// and contact000, deleted before the migration committed, not.
+func expectMigratedWith(w *world, kept string) {
+	GinkgoHelper()
+	Expect(w.status("Ken Myer").State).To(Equal(engine.Migrated))
+	uris := w.exchangeURIs(kenMbox)
+	Expect(uris).To(HaveLen(12))
+	Expect(uris).To(ContainElement(kept))
+	Expect(uris).NotTo(ContainElement("contact000@fabrikam.com"))
+}
+
 var _ = Describe("Migration into the unified contact store (docs/BEHAVIOR.md section 2, B-2.1 to B-2.6)", func() {
 	var w *world
 	BeforeEach(func() {
@@ -155,16 +166,10 @@ var _ = Describe("Migration into the unified contact store (docs/BEHAVIOR.md sec
 	It("keeps edits made during the migration and removes leftovers of a failed attempt", func() {
 		w.signIn("Ken Myer", "desktop", engine.Lync2013)
 		w.advance(5 * time.Minute)
-		_, err := w.eng.Apply("Ken Myer", "desktop", engine.Op{Kind: engine.OpSetContact, Contact: engine.Contact{URI: "sip:new@fabrikam.com"}})
-		Expect(err).NotTo(HaveOccurred())
-		_, err = w.eng.Apply("Ken Myer", "desktop", engine.Op{Kind: engine.OpDeleteContact, Contact: engine.Contact{URI: "contact000@fabrikam.com"}})
-		Expect(err).NotTo(HaveOccurred())
+		w.edit("Ken Myer", "desktop", engine.OpSetContact, "sip:new@fabrikam.com")
+		w.edit("Ken Myer", "desktop", engine.OpDeleteContact, "contact000@fabrikam.com")
 		w.advance(5 * time.Minute)
-		Expect(w.status("Ken Myer").State).To(Equal(engine.Migrated))
-		uris := w.exchangeURIs(kenMbox)
-		Expect(uris).To(HaveLen(12))
-		Expect(uris).To(ContainElement("new@fabrikam.com"))
-		Expect(uris).NotTo(ContainElement("contact000@fabrikam.com"))
+		expectMigratedWith(w, "new@fabrikam.com")
 	})
 
 	It("removes leftovers of a cancelled attempt but keeps what Outlook put in the mailbox", func() {
@@ -172,14 +177,9 @@ var _ = Describe("Migration into the unified contact store (docs/BEHAVIOR.md sec
 		w.signIn("Ken Myer", "desktop", engine.Lync2013)
 		Expect(w.exchangeURIs(kenMbox)).To(HaveLen(13), "the writes happen at once")
 		w.mustRun("Invoke-CsUcsRollback 'Ken Myer'")
-		_, err := w.eng.Apply("Ken Myer", "desktop", engine.Op{Kind: engine.OpDeleteContact, Contact: engine.Contact{URI: "contact000@fabrikam.com"}})
-		Expect(err).NotTo(HaveOccurred())
+		w.edit("Ken Myer", "desktop", engine.OpDeleteContact, "contact000@fabrikam.com")
 		w.advance(7*24*time.Hour + 10*time.Minute)
-		Expect(w.status("Ken Myer").State).To(Equal(engine.Migrated))
-		uris := w.exchangeURIs(kenMbox)
-		Expect(uris).To(HaveLen(12))
-		Expect(uris).To(ContainElement("outlook@fabrikam.com"))
-		Expect(uris).NotTo(ContainElement("contact000@fabrikam.com"))
+		expectMigratedWith(w, "outlook@fabrikam.com")
 	})
 
 	It("does not let a policy change alone move contacts", func() {

@@ -198,6 +198,13 @@ func (w *world) notifications(endpoint string) []engine.Notification {
 	return out
 }
 
+// edit applies one contact write of an endpoint, as its SERVICE request does, and expects it to
+// succeed.
+func (w *world) edit(user, ep string, kind engine.OpKind, uri string) {
+	_, err := w.eng.Apply(user, ep, engine.Op{Kind: kind, Contact: engine.Contact{URI: uri}})
+	Expect(err).NotTo(HaveOccurred())
+}
+
 // exchangeURIs lists the contacts of a mailbox's IM list.
 func (w *world) exchangeURIs(smtp string) []string {
 	l, _, err := w.ex.List(smtp)

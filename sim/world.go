@@ -55,10 +55,11 @@ type World struct {
 	EWSTLSURL string
 	FrontEnd  *frontend.Server
 	Trace     *Trace
-	endpoints []*endpoint // in creation order
-	trustKey  []byte      // the server-to-server key Exchange trusts while serverToServerAuth is on
-	signins   int         // sign-ins so far, to order endpoints by recency
-	httpc     *http.Client
+	endpoints []*endpoint       // in creation order
+	trustKey  []byte            // the server-to-server key Exchange trusts while serverToServerAuth is on
+	signins   int               // sign-ins so far, to order endpoints by recency
+	httpc     *http.Client      // the engine's EWS connections
+	clientsc  *http.Client      // the simulated clients' EWS connections, one pool for all
 	insiders  *ews.Insiders     // in-process EWS connections (the engine's, the simulated clients')
 	passwords map[string]string // lower-case sip -> the EWS password the world gives the user
 	logger    *slog.Logger
@@ -222,6 +223,7 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		w.insiders.UseDial(func(ctx context.Context, _, addr string) (net.Conn, error) { return w.mem.Dial(ctx, addr) })
 	}
 	w.httpc = &http.Client{Transport: w.insiders.Transport(1)}
+	w.clientsc = &http.Client{Transport: w.insiders.Transport(1)}
 	ok := false
 	defer func() {
 		if !ok {
@@ -535,6 +537,7 @@ func (w *World) Close() {
 	}
 	if w.httpc != nil {
 		w.httpc.CloseIdleConnections()
+		w.clientsc.CloseIdleConnections()
 	}
 	if w.mem != nil {
 		w.mem.Close()
@@ -579,6 +582,7 @@ func (w *World) newClient(user, name string, kind engine.ClientKind) (*client.Cl
 		Server:     w.FrontEnd.TCPAddr(),
 		EWSBaseURL: w.EWSURL,
 		EWSAccess:  w.insiders,
+		EWSHTTP:    w.clientsc,
 		Password:   w.passwords[strings.ToLower(user)],
 		Counter:    w.Sched.Tracker(),
 		Scheduler:  w.Sched,

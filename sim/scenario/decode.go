@@ -59,6 +59,16 @@ type fields struct {
 
 func (f *fields) has(k string) bool { return f.val[k] != nil }
 
+// list returns the items of the list under key, or reports that n is not a list.
+func (d *decoder) list(n *yaml.Node, key string) ([]*yaml.Node, bool) {
+	n = deref(n)
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "%s: expected a list, got %s", key, describe(n))
+		return nil, false
+	}
+	return n.Content, true
+}
+
 // mapping checks that n is a mapping whose keys are all in allowed (unknown and duplicate keys
 // are errors) and returns its entries. what names the mapping in messages ("a user", "world").
 // It returns nil when n is not a mapping.

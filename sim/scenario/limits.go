@@ -21,8 +21,8 @@ const (
 	// MaxContactsPerUser bounds a user's contacts (generated or listed); above Exchange's 1000 so
 	// a file can show the mailbox limit failing a migration.
 	MaxContactsPerUser = 5_000
-	// MaxContacts bounds the contacts of all users together.
-	MaxContacts = 200_000
+	// MaxContacts bounds the contacts of all users together: 10,000 users of 100 contacts each.
+	MaxContacts = 1_000_000
 	// MaxGroups bounds the groups named by a user's groups: or by one contact (a Lync list holds
 	// at most 64 besides the default group).
 	MaxGroups = 64

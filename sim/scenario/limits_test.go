@@ -65,7 +65,7 @@ var _ = Describe("Parse bounds every count and size (issue 10)", func() {
 			fmt.Sprintf("bad.yaml:%d:7: more than 10000 users (the limit)", scenario.MaxUsers+4)}))
 		users := scenario.MaxContacts/scenario.MaxContactsPerUser + 1
 		Expect(errorsOf(usersYAML(users, scenario.MaxContactsPerUser))).To(Equal([]string{
-			fmt.Sprintf("bad.yaml:%d:7: the users' contacts add up to more than 200000 (the limit of a world)", users+3)}))
+			fmt.Sprintf("bad.yaml:%d:7: the users' contacts add up to more than 1000000 (the limit of a world)", users+3)}))
 	})
 
 	It("refuses a step too many", func() {

@@ -26,15 +26,14 @@ func checkSIP(s string) error {
 }
 
 func (d *decoder) users(n *yaml.Node, policies []Policy) []User {
-	n = deref(n)
-	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "users: expected a list, got %s", describe(n))
+	items, ok := d.list(n, "users")
+	if !ok {
 		return nil
 	}
 	var out []User
 	bySIP := map[string]*yaml.Node{}
 	byName := map[string]*yaml.Node{}
-	for _, item := range n.Content {
+	for _, item := range items {
 		f := d.mapping(item, "a user", userKeys)
 		if f == nil {
 			continue

@@ -176,14 +176,13 @@ func policyScope(identity string) (scope, name string) {
 }
 
 func (d *decoder) policies(n *yaml.Node) []Policy {
-	n = deref(n)
-	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "policies: expected a list, got %s", describe(n))
+	items, ok := d.list(n, "policies")
+	if !ok {
 		return nil
 	}
 	var out []Policy
 	seen := map[string]*yaml.Node{}
-	for _, item := range n.Content {
+	for _, item := range items {
 		f := d.mapping(item, "a policy", policyKeys)
 		if f == nil || !d.require(f, "a policy", "identity") {
 			continue

@@ -1,7 +1,6 @@
 package shell_test
 
 import (
-	"bytes"
 	"context"
 	"io/fs"
 	"os"
@@ -17,24 +16,21 @@ import (
 	"github.com/ucssim/ucssim/sim/shell"
 )
 
-// open builds a shell over opt's world, feeds it input and leaves it open for inspection.
-func open(opt shell.Options, input string) (*shell.Shell, string) {
-	GinkgoHelper()
-	opt.Echo = true
-	var out bytes.Buffer
-	s, err := shell.New(opt, &out)
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(s.Close)
-	Expect(s.Serve(context.Background(), strings.NewReader(input))).To(Succeed())
-	return s, out.String()
-}
-
 // runFile runs a scenario file as `ucssim run` does and returns its result.
 func runFile(path string) *runner.Result {
 	GinkgoHelper()
 	f, err := scenario.Load(path)
 	Expect(err).NotTo(HaveOccurred(), "the file must load:\n%s", readFile(path))
 	return runner.Run(context.Background(), f, runner.RunOptions{})
+}
+
+// replaysTo runs a file the session wrote and expects it to pass with the session's trace.
+func replaysTo(path string, s *shell.Shell) *runner.Result {
+	GinkgoHelper()
+	res := runFile(path)
+	Expect(res.Passed).To(BeTrue(), "%v", res.Failure)
+	Expect(string(res.Trace)).To(Equal(traceOf(s)))
+	return res
 }
 
 func readFile(path string) string {
@@ -139,9 +135,7 @@ steps:
 		Expect(saved).To(ContainSubstring("  - fault: {exchange: slow, for: 1h, latency: 1m}\n"))
 		Expect(saved).NotTo(ContainSubstring("status"), "lines that change nothing are not steps")
 
-		res := runFile(path)
-		Expect(res.Passed).To(BeTrue(), "%v", res.Failure)
-		Expect(string(res.Trace)).To(Equal(traceOf(s)))
+		replaysTo(path, s)
 		Expect(strings.Count(traceOf(s), "\n")).To(BeNumerically(">", 20))
 	})
 
@@ -154,9 +148,7 @@ steps:
 		saved := readFile(path)
 		Expect(saved).To(ContainSubstring("  - run: Get-CsUser | Invoke-CsUcsRollback\n    answers: [no, yes]\n"))
 		Expect(saved).To(ContainSubstring("  - run: Get-CsUser | Invoke-CsUcsRollback\n    answers: [no to all]\n"))
-		res := runFile(path)
-		Expect(res.Passed).To(BeTrue(), "%v", res.Failure)
-		Expect(string(res.Trace)).To(Equal(traceOf(s)))
+		replaysTo(path, s)
 	})
 
 	It("saves a replayed file's steps as the file wrote them, with the session's own steps after them", func() {
@@ -168,9 +160,7 @@ steps:
 		Expect(saved).To(ContainSubstring("  - expect: {user: Anne Wallace, state: Migrated}\n"))
 		Expect(saved).To(ContainSubstring("  - signOut: sip:anne@litwareinc.com\n"))
 		Expect(saved).NotTo(ContainSubstring("Invoke-CsUcsRollback"), "the fourth step was not played")
-		res := runFile(path)
-		Expect(res.Passed).To(BeTrue(), "%v", res.Failure)
-		Expect(string(res.Trace)).To(Equal(traceOf(s)))
+		replaysTo(path, s)
 	})
 
 	It("undoes the last command that changed the world, going back in virtual time", func() {
@@ -207,9 +197,7 @@ steps:
 		journal := readFile(path)
 		Expect(journal).To(ContainSubstring("  # Mon 2026-01-05 09:00:00 (start +0s): Get-CsUserServicesPolicy\n  - run: Get-CsUserServicesPolicy\n"))
 		Expect(journal).To(ContainSubstring("  # Mon 2026-01-05 09:00:00: status\n"))
-		res := runFile(path)
-		Expect(res.Passed).To(BeTrue(), "%v", res.Failure)
-		Expect(string(res.Trace)).To(Equal(traceOf(s)))
+		replaysTo(path, s)
 	})
 
 	It("rewrites the journal when the session goes back, so it still replays to the state reached", func() {
@@ -218,9 +206,7 @@ steps:
 		journal := readFile(path)
 		Expect(journal).To(ContainSubstring("  # undo at Mon 2026-01-05 09:10:00; dropped:\n  #   Invoke-CsUcsRollback -Identity \"Ken Myer\" -Confirm:$False\n"))
 		Expect(journal).To(ContainSubstring("  - wait: 1h\n"))
-		res := runFile(path)
-		Expect(res.Passed).To(BeTrue(), "%v", res.Failure)
-		Expect(string(res.Trace)).To(Equal(traceOf(s)))
+		res := replaysTo(path, s)
 		Expect(string(res.Trace)).NotTo(ContainSubstring("rollback"))
 	})
 

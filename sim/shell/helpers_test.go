@@ -3,6 +3,7 @@ package shell_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -27,12 +28,26 @@ func transcript(input string, opt shell.Options) string {
 // inspection and closes when the spec ends.
 func session(input string) (*shell.Shell, string) {
 	GinkgoHelper()
+	return open(shell.Options{}, input)
+}
+
+// open builds a shell over opt's world, feeds it input and leaves it open for inspection.
+func open(opt shell.Options, input string) (*shell.Shell, string) {
+	GinkgoHelper()
+	opt.Echo = true
 	var out bytes.Buffer
-	s, err := shell.New(shell.Options{Echo: true}, &out)
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(s.Close)
+	s := newShell(opt, &out)
 	Expect(s.Serve(context.Background(), strings.NewReader(input))).To(Succeed())
 	return s, out.String()
+}
+
+// newShell builds a shell over opt's world printing to out; it closes when the spec ends.
+func newShell(opt shell.Options, out io.Writer) *shell.Shell {
+	GinkgoHelper()
+	s, err := shell.New(opt, out)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(s.Close)
+	return s
 }
 
 // after returns what the transcript printed after the echo of line (up to the next echoed line).

@@ -48,9 +48,7 @@ func sendSIP(conn net.Conn, r *bufio.Reader, method, epid, extra string) string 
 var _ = Describe("what reaches the operator's terminal (issue 10)", func() {
 	It("shows control characters from the wire escaped, never raw", func() {
 		var out bytes.Buffer
-		s, err := shell.New(shell.Options{Echo: true}, &out)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(s.Close)
+		s := newShell(shell.Options{Echo: true}, &out)
 		conn, err := net.Dial("tcp", s.World().FrontEnd.TCPAddr())
 		Expect(err).NotTo(HaveOccurred())
 		defer conn.Close()

@@ -29,9 +29,7 @@ func (r *stuckReader) Read([]byte) (int, error) {
 var _ = Describe("leaving the shell", func() {
 	It("stops waiting for a line when its context ends (Ctrl-C at the prompt)", func() {
 		var out bytes.Buffer
-		s, err := shell.New(shell.Options{}, &out)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(s.Close)
+		s := newShell(shell.Options{}, &out)
 		ctx, cancel := context.WithCancel(context.Background())
 		r := &stuckReader{cancel: cancel, release: make(chan struct{})}
 		DeferCleanup(func() { close(r.release) })
@@ -41,9 +39,7 @@ var _ = Describe("leaving the shell", func() {
 
 	It("stops a long wait promptly when its context ends (Ctrl-C during wait 10000d)", func() {
 		var out bytes.Buffer
-		s, err := shell.New(shell.Options{}, &out)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(s.Close)
+		s := newShell(shell.Options{}, &out)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		Expect(s.Exec(ctx, "signin Ken Myer")).To(BeFalse())

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -55,6 +56,10 @@ type Config struct {
 	// server knows from the connection, never from the request.
 	Mailbox   func(baseURL, user string) Mailbox
 	EWSAccess *ews.Insiders
+	// EWSHTTP, when set, is the HTTP client the default Mailbox sends with, its transport's
+	// connections registered in EWSAccess: a world's clients share one pool of kept-alive
+	// connections instead of holding one each. Nil: a transport of the client's own.
+	EWSHTTP *http.Client
 	// Password is the user's EWS password ("" when the world gives none).
 	Password string
 	// Scheduler and Clock, when set, re-register 30 s before the registration expires and

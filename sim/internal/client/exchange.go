@@ -11,7 +11,7 @@ import (
 )
 
 func (c *Client) defaultMailbox(baseURL, user string) Mailbox {
-	return ews.NewClient(ews.ClientConfig{BaseURL: baseURL, Basic: user, Password: c.cfg.Password, Insiders: c.cfg.EWSAccess, Held: 1})
+	return ews.NewClient(ews.ClientConfig{BaseURL: baseURL, Basic: user, Password: c.cfg.Password, HTTP: c.cfg.EWSHTTP, Insiders: c.cfg.EWSAccess, Held: 1})
 }
 
 // openMailbox finds EWS by POX autodiscover and reads the list (Lync 2013 reading from Exchange).

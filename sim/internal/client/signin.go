@@ -80,15 +80,7 @@ func (c *Client) abandon(ctx context.Context, err error) error {
 }
 
 func (c *Client) register(ctx context.Context) error {
-	c.mu.Lock()
-	c.regCSeq++
-	req := c.newRequest(sip.REGISTER, sip.Uri{Scheme: "sip", Host: c.domain}, c.regCallID, c.regTag, c.regCSeq)
-	c.mu.Unlock()
-	req.AppendHeader(c.contactHeader())
-	req.AppendHeader(sip.NewHeader("Supported", "gruu-10, adhoclist, msrtc-event-categories, com.microsoft.msrtc.presence"))
-	req.AppendHeader(sip.NewHeader("Event", "registration"))
-	req.SetBody(nil)
-	res, err := c.do(ctx, req)
+	res, err := c.registration(ctx, sip.NewHeader("Supported", "gruu-10, adhoclist, msrtc-event-categories, com.microsoft.msrtc.presence"), false)
 	if err != nil {
 		return err
 	}
@@ -118,17 +110,25 @@ func (c *Client) gruuContact() sip.Header {
 }
 
 func (c *Client) unregister(ctx context.Context) error {
+	_, err := c.registration(ctx, sip.NewHeader("Expires", "0"), true)
+	return err
+}
+
+// registration sends the next REGISTER of the endpoint's contact with one more header (what it
+// supports, or Expires: 0); unregistering stops the refresh timers first.
+func (c *Client) registration(ctx context.Context, extra sip.Header, unregistering bool) (*sip.Response, error) {
 	c.mu.Lock()
 	c.regCSeq++
 	req := c.newRequest(sip.REGISTER, sip.Uri{Scheme: "sip", Host: c.domain}, c.regCallID, c.regTag, c.regCSeq)
-	c.stopTimersLocked()
+	if unregistering {
+		c.stopTimersLocked()
+	}
 	c.mu.Unlock()
 	req.AppendHeader(c.contactHeader())
-	req.AppendHeader(sip.NewHeader("Expires", "0"))
+	req.AppendHeader(extra)
 	req.AppendHeader(sip.NewHeader("Event", "registration"))
 	req.SetBody(nil)
-	_, err := c.do(ctx, req)
-	return err
+	return c.do(ctx, req)
 }
 
 func expiresOf(res *sip.Response) time.Duration {

@@ -82,6 +82,18 @@ func (w *world) step(fn func() error) error {
 	return fn()
 }
 
+// migratedDesk is Ken's Lync 2013 endpoint "desk" after the 10-minute migration its sign-in
+// started and the prompt it accepted (signed in again, reading from Exchange).
+func (w *world) migratedDesk(ctx context.Context) *client.Client {
+	GinkgoHelper()
+	desk := w.client(engine.Lync2013, "desk")
+	Expect(w.step(func() error { return desk.SignIn(ctx) })).To(Succeed())
+	Expect(w.sched.Advance(10 * time.Minute)).To(Succeed())
+	Expect(w.step(func() error { return desk.AcceptPrompt(ctx) })).To(Succeed())
+	Expect(w.sched.Settle()).To(Succeed())
+	return desk
+}
+
 func (w *world) state() engine.State {
 	st, err := w.eng.Status(ken)
 	Expect(err).NotTo(HaveOccurred())
@@ -149,11 +161,7 @@ var _ = Describe("the simulated clients in a real world (engine, EWS mock, front
 
 	It("re-reads from Exchange when the list changes in Outlook, without a prompt", func() {
 		w := newWorld()
-		desk := w.client(engine.Lync2013, "desk")
-		Expect(w.step(func() error { return desk.SignIn(ctx) })).To(Succeed())
-		Expect(w.sched.Advance(10 * time.Minute)).To(Succeed())
-		Expect(w.step(func() error { return desk.AcceptPrompt(ctx) })).To(Succeed())
-		Expect(w.sched.Settle()).To(Succeed())
+		desk := w.migratedDesk(ctx)
 
 		Expect(w.exch.OutlookAddContact("ken@litwareinc.com", "ann@litwareinc.com", "Ann")).To(Succeed())
 		Expect(w.sched.Settle()).To(Succeed())
@@ -164,11 +172,7 @@ var _ = Describe("the simulated clients in a real world (engine, EWS mock, front
 
 	It("prompts a migrated Lync 2013 endpoint when the list is rolled back, then reads from Lync again", func() {
 		w := newWorld()
-		desk := w.client(engine.Lync2013, "desk")
-		Expect(w.step(func() error { return desk.SignIn(ctx) })).To(Succeed())
-		Expect(w.sched.Advance(10 * time.Minute)).To(Succeed())
-		Expect(w.step(func() error { return desk.AcceptPrompt(ctx) })).To(Succeed())
-		Expect(w.sched.Settle()).To(Succeed())
+		desk := w.migratedDesk(ctx)
 		Expect(desk.View().ReadsFrom).To(Equal(engine.ReadsExchange))
 
 		Expect(w.step(func() error {

@@ -156,7 +156,7 @@ type framedConn struct {
 func newFramedConn(c net.Conn, pool string, max int) *framedConn {
 	p := sip.NewParser()
 	p.MaxMessageLength = max
-	return &framedConn{Conn: c, pool: pool, max: max, parser: p, buf: make([]byte, 64<<10)}
+	return &framedConn{Conn: c, pool: pool, max: max, parser: p, buf: make([]byte, lyncwire.ReadBufferSize)}
 }
 
 func (c *framedConn) Read(p []byte) (int, error) {
@@ -240,25 +240,35 @@ func (c *framedConn) answer(b []byte) {
 }
 
 // checkedPacketConn hands sipgo only datagrams that parse; a request that does not is answered
-// 400 to its source.
+// 400 to its source, one longer than sipgo reads at once (lyncwire.ReadBufferSize) 513.
 type checkedPacketConn struct {
 	net.PacketConn
 	pool   string
 	parser *sip.Parser
+	buf    []byte // the largest datagram UDP carries, so that a long one is seen whole
 }
 
 func newCheckedPacketConn(c net.PacketConn, pool string, max int) *checkedPacketConn {
 	p := sip.NewParser()
 	p.MaxMessageLength = max
-	return &checkedPacketConn{PacketConn: c, pool: pool, parser: p}
+	return &checkedPacketConn{PacketConn: c, pool: pool, parser: p, buf: make([]byte, 64<<10)}
 }
 
 func (c *checkedPacketConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	for {
-		n, addr, err := c.PacketConn.ReadFrom(b)
+		n, addr, err := c.PacketConn.ReadFrom(c.buf)
 		if err != nil || n == 0 {
-			return n, addr, err
+			return copy(b, c.buf[:n]), addr, err
 		}
+		if n > len(b) {
+			// RFC 3261 21.5.14; sipgo would parse it cut short
+			if !isResponse(c.buf[:n]) {
+				_, _ = c.PacketConn.WriteTo(errorAnswer(c.buf[:n], 513, "Message Too Large", c.pool,
+					fmt.Sprintf("a datagram of %d bytes exceeds %d: send it over TCP", n, len(b))), addr)
+			}
+			continue
+		}
+		n = copy(b, c.buf[:n])
 		data := b[:n]
 		if len(bytes.Trim(data, "\r\n\x00")) == 0 {
 			return n, addr, nil

@@ -77,6 +77,26 @@ var _ = Describe("the SIP front end", func() {
 		Expect(header(res.(*sip.Response), "Contact")).To(ContainSubstring("opaque=user:epid:udp1;gruu"))
 	})
 
+	It("answers a datagram longer than one read 513 Message Too Large over UDP, registering nothing", func() {
+		conn, err := net.Dial("udp", srv.UDPAddr())
+		Expect(err).NotTo(HaveOccurred())
+		defer conn.Close()
+		_, port, _ := net.SplitHostPort(conn.LocalAddr().String())
+		msg := strings.NewReplacer("{port}", port, "{n}", "1", "TCP", "UDP", "transport=tcp", "transport=udp").Replace(fmt.Sprintf(regTpl, "udp2", ""))
+		msg = strings.ReplaceAll(strings.TrimSpace(msg), "\n", "\r\n") + "\r\nX-Padding: " + strings.Repeat("p", lyncwire.ReadBufferSize) + "\r\nContent-Length: 0\r\n\r\n"
+		_, err = conn.Write([]byte(msg))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(conn.SetReadDeadline(time.Now().Add(5 * time.Second))).To(Succeed())
+		buf := make([]byte, 4096)
+		n, err := conn.Read(buf)
+		Expect(err).NotTo(HaveOccurred())
+		res, err := sip.ParseMessage(buf[:n])
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.(*sip.Response).StatusCode).To(Equal(513))
+		Expect(header(res.(*sip.Response), "Warning")).To(ContainSubstring("send it over TCP"))
+		Expect(eng.Calls()).To(BeEmpty())
+	})
+
 	Describe("REGISTER", func() {
 		It("answers 200 OK with the GRUU, expiry, Supported, Allow-Events and Server a Lync client needs", func() {
 			ua.send(fmt.Sprintf(regTpl, "0a1b2c3d4e", ""), "")
@@ -123,26 +143,22 @@ var _ = Describe("the SIP front end", func() {
 		})
 
 		It("answers 420 naming an unknown Require option tag, and accepts the tags Lync uses", func() {
-			ua.send(`OPTIONS sip:ken@litwareinc.com SIP/2.0
+			options := func(require string) *sip.Response {
+				ua.send(`OPTIONS sip:ken@litwareinc.com SIP/2.0
 Via: SIP/2.0/TCP 127.0.0.1:{port};branch=z9hG4bKopt{n}
 Max-Forwards: 70
 From: <sip:ken@litwareinc.com>;tag=o{n}
 To: <sip:ken@litwareinc.com>
 Call-ID: opt{n}
 CSeq: 1 OPTIONS
-Require: ms-benotify, x-teleport`, "")
-			_, res := ua.response()
+Require: `+require, "")
+				_, res := ua.response()
+				return res
+			}
+			res := options("ms-benotify, x-teleport")
 			Expect(res.StatusCode).To(Equal(420))
 			Expect(header(res, "Unsupported")).To(Equal("x-teleport"))
-			ua.send(`OPTIONS sip:ken@litwareinc.com SIP/2.0
-Via: SIP/2.0/TCP 127.0.0.1:{port};branch=z9hG4bKopt{n}
-Max-Forwards: 70
-From: <sip:ken@litwareinc.com>;tag=o{n}
-To: <sip:ken@litwareinc.com>
-Call-ID: opt{n}
-CSeq: 1 OPTIONS
-Require: adhoclist, categoryList`, "")
-			_, ok := ua.response()
+			ok := options("adhoclist, categoryList")
 			Expect(ok.StatusCode).To(Equal(200))
 		})
 
@@ -487,37 +503,30 @@ Require: adhoclist, categoryList`, "")
 	})
 
 	Describe("other requests", func() {
-		It("answers a method it does not handle with 405 and Allow", func() {
-			ua.send(strings.NewReplacer("REGISTER sip:litwareinc.com", "INVITE sip:ken@litwareinc.com", "CSeq: {n} REGISTER", "CSeq: {n} INVITE").Replace(fmt.Sprintf(regTpl, "desk", "")), "")
-			_, res := ua.response()
-			Expect(res.StatusCode).To(Equal(405))
-			Expect(header(res, "Allow")).To(Equal(frontend.Allow))
-		})
+		DescribeTable("answers other methods with the Allow list",
+			func(method string, status int) {
+				ua.send(strings.NewReplacer("REGISTER sip:litwareinc.com", method+" sip:ken@litwareinc.com", "CSeq: {n} REGISTER", "CSeq: {n} "+method).Replace(fmt.Sprintf(regTpl, "desk", "")), "")
+				_, res := ua.response()
+				Expect(res.StatusCode).To(Equal(status))
+				Expect(header(res, "Allow")).To(Equal(frontend.Allow))
+			},
+			Entry("a method it does not handle: 405", "INVITE", 405),
+			Entry("OPTIONS: 200", "OPTIONS", 200),
+		)
 
-		It("refuses a request without Call-ID with 400, registering nothing", func() {
-			ua.send(strings.Replace(fmt.Sprintf(regTpl, "desk", ""), "Call-ID: reg-desk\n", "", 1), "")
-			_, res := ua.response()
-			Expect(res.StatusCode).To(Equal(400))
-			Expect(header(res, "Warning")).To(ContainSubstring("Call-ID"))
-			_, sub := subscribe(ua, "desk", lyncwire.EventRoamingContacts, ucs)
-			Expect(sub.StatusCode).To(Equal(403))
-		})
-
-		It("answers OPTIONS with 200 and Allow", func() {
-			ua.send(strings.NewReplacer("REGISTER sip:litwareinc.com", "OPTIONS sip:ken@litwareinc.com", "CSeq: {n} REGISTER", "CSeq: {n} OPTIONS").Replace(fmt.Sprintf(regTpl, "desk", "")), "")
-			_, res := ua.response()
-			Expect(res.StatusCode).To(Equal(200))
-			Expect(header(res, "Allow")).To(Equal(frontend.Allow))
-		})
-
-		It("refuses a CSeq whose method differs from the request method with 400, registering nothing", func() {
-			ua.send(strings.Replace(fmt.Sprintf(regTpl, "desk", ""), "CSeq: {n} REGISTER", "CSeq: {n} SUBSCRIBE", 1), "")
-			_, res := ua.response()
-			Expect(res.StatusCode).To(Equal(400))
-			Expect(header(res, "Warning")).To(ContainSubstring("CSeq method SUBSCRIBE does not match the request method REGISTER"))
-			_, sub := subscribe(ua, "desk", lyncwire.EventRoamingContacts, ucs)
-			Expect(sub.StatusCode).To(Equal(403), "the endpoint was not registered")
-		})
+		DescribeTable("refuses a malformed REGISTER with 400 and a Warning, registering nothing",
+			func(line, replacement, warning string) {
+				ua.send(strings.Replace(fmt.Sprintf(regTpl, "desk", ""), line, replacement, 1), "")
+				_, res := ua.response()
+				Expect(res.StatusCode).To(Equal(400))
+				Expect(header(res, "Warning")).To(ContainSubstring(warning))
+				_, sub := subscribe(ua, "desk", lyncwire.EventRoamingContacts, ucs)
+				Expect(sub.StatusCode).To(Equal(403), "the endpoint was not registered")
+			},
+			Entry("without Call-ID", "Call-ID: reg-desk\n", "", "Call-ID"),
+			Entry("a CSeq whose method differs from the request method", "CSeq: {n} REGISTER", "CSeq: {n} SUBSCRIBE",
+				"CSeq method SUBSCRIBE does not match the request method REGISTER"),
+		)
 
 		It("escapes quotes, backslashes and control characters of an epid inside the GRUU it answers", func() {
 			epid := "a\"b\\c\x1b[31m"

@@ -25,6 +25,15 @@ const (
 // contacts exceeds sipgo's default of 65535 bytes (docs/PROTOCOLS.md section 3).
 const MaxMessageLength = 4 << 20
 
+// ReadBufferSize is how much sipgo reads from a stream at once, on either end. Its default
+// (32 KB, allocated per connection) was most of a population's live heap; a message longer than
+// one read is parsed across reads. A datagram is read whole or not at all, so this also bounds
+// SIP over UDP (the front end answers a longer one 513).
+const ReadBufferSize = 4096
+
+// sipgo's read buffer size is a package variable: every sipgo user in the process shares it.
+func init() { sip.TransportBufferReadSize = ReadBufferSize }
+
 // Microsoft's SIP methods, which sipgo has no constants for.
 const (
 	// MethodService is SERVICE, the contact-list write (docs/PROTOCOLS.md 1.5).
