@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -179,7 +180,17 @@ type ExchangeRequest struct {
 	Result string
 }
 
-// ExchangeRequests lists the requests Exchange has answered so far, in the order they completed.
+// journalSize is the EWS journal bound of a world: every request when keep (WorldOptions.KeepRequests),
+// else the mock's default.
+func journalSize(keep bool) int {
+	if keep {
+		return math.MaxInt
+	}
+	return 0
+}
+
+// ExchangeRequests lists the requests Exchange has answered so far, in the order they completed:
+// all of them with WorldOptions.KeepRequests, else the most recent ews.DefaultJournalSize.
 func (w *World) ExchangeRequests() []ExchangeRequest {
 	j := w.Exchange.Journal()
 	out := make([]ExchangeRequest, len(j))

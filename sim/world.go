@@ -106,6 +106,9 @@ type WorldOptions struct {
 	// (`ucssim serve`, where subscribers may be outside clients: docs/ARCHITECTURE.md D-8); past it a
 	// notify.timeout event is traced and the clock may move. Zero: until answered (run, shell).
 	GuestHold time.Duration
+	// KeepRequests makes the EWS mock journal every request of the run rather than the most recent
+	// ews.DefaultJournalSize, so that ExchangeRequests sees them all (`ucssim run --report`).
+	KeepRequests bool
 	// WireTimeout, when set, replaces the wall-clock bounds on slow peers: the EWS mock's
 	// request read timeout (ews.ReadTimeout) and the SIP front end's idle timeout for
 	// connections without a registered endpoint (frontend.DefaultIdleTimeout). For specs.
@@ -248,6 +251,7 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		TrustKey:    serverKey,
 		MaxContacts: spec.Exchange.MaxContacts,
 		MaxGroups:   spec.Exchange.MaxGroups,
+		JournalSize: journalSize(opt.KeepRequests),
 		Throttling:  throttlingOf(spec.Exchange.Throttling),
 		Seed:        seed,
 		OnChange:    w.exchangeChanged,

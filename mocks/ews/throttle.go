@@ -1,6 +1,7 @@
 package ews
 
 import (
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -62,7 +63,10 @@ func (b *budgets) spend(t Throttling, caller, mailbox string, now time.Time) (ti
 		b.m[key] = bg
 	}
 	if elapsed := now.Sub(bg.at); elapsed > 0 {
-		bg.balance = min(t.MaxBurst, bg.balance+time.Duration(float64(elapsed)/float64(time.Hour)*float64(t.RechargeRate)))
+		// Rounded to the nanosecond, so that waiting exactly the back-off given always recharges
+		// the cost (a truncated product would leave a nanosecond short and answer busy again).
+		recharged := time.Duration(math.Round(float64(elapsed) / float64(time.Hour) * float64(t.RechargeRate)))
+		bg.balance = min(t.MaxBurst, bg.balance+recharged)
 		bg.at = now
 	}
 	if bg.balance >= t.Cost {
@@ -70,6 +74,6 @@ func (b *budgets) spend(t Throttling, caller, mailbox string, now time.Time) (ti
 		return 0, true
 	}
 	missing := t.Cost - bg.balance
-	wait := time.Duration(float64(missing) / float64(t.RechargeRate) * float64(time.Hour))
-	return max(wait.Round(time.Millisecond), time.Millisecond), false
+	ms := math.Ceil(float64(missing) / float64(t.RechargeRate) * float64(time.Hour) / float64(time.Millisecond))
+	return max(time.Duration(ms)*time.Millisecond, time.Millisecond), false
 }

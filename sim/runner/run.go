@@ -105,6 +105,9 @@ func Run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 
 func run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 	began := time.Now()
+	if opt.Requests {
+		opt.World.KeepRequests = true
+	}
 	s, err := Start(f, opt)
 	if err != nil {
 		res := &Result{File: f, Seed: s.Seed, Err: err, Wall: time.Since(began), Start: f.Start}

@@ -70,3 +70,24 @@ var _ = Describe("Exchange throttling (world.exchange.throttling)", func() {
 		Expect(strings.Contains(string(scenario.Encode(load("name: t\nworld:\n  exchange:\n    throttling: {}\n"))), "throttling: {maxBurst: 5m, rechargeRate: 15m, cost: 100ms}")).To(BeTrue())
 	})
 })
+
+var _ = Describe("the Exchange requests of a run (RunOptions.Requests)", func() {
+	It("holds every request, past the journal's default bound", func() {
+		res := runner.Run(context.Background(), load(`
+name: many requests
+world:
+  exchange: {maxContacts: 5000}
+  users:
+    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 5000}
+steps:
+  - signIn: Ken Myer
+  - expect: {user: Ken Myer, state: Migrated}
+    within: 1h
+  - run: Invoke-CsUcsRollback -Identity "Ken Myer" -Confirm:$False
+  - expect: {user: Ken Myer, contactsIn: lync}
+    within: 1h
+`), runner.RunOptions{Requests: true})
+		Expect(res.Failure).To(BeNil())
+		Expect(len(res.Requests)).To(BeNumerically(">", ews.DefaultJournalSize))
+	})
+})
