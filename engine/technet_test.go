@@ -16,8 +16,7 @@ import (
 // technetWorld: Ken Myer migrated (12 contacts) and Anne Wallace (3) on atl-cs-001, Pilar Ackerman
 // (5) on dal-cs-001; lync2010.litwareinc.com is a Lync Server 2010 pool.
 func technetWorld() *world {
-	w := newWorld(1)
-	w.addUser(kenSpec(), 12)
+	w := kensWorld(12)
 	w.addUser(engine.UserSpec{Name: "Pilar Ackerman", SIP: "sip:pilar@litwareinc.com", Pool: "dal-cs-001.litwareinc.com"}, 5)
 	w.addUser(engine.UserSpec{Name: "Anne Wallace", SIP: "sip:anne@litwareinc.com"}, 3)
 	w.migrate("Ken Myer")
@@ -230,8 +229,7 @@ var _ = Describe("TechNet and Lync Server help command lines, run verbatim", fun
 
 var _ = Describe("The seed document", func() {
 	It("runs its five commands verbatim and tells the story", func() {
-		w := newWorld(1)
-		w.addUser(kenSpec(), 12)
+		w := kensWorld(12)
 		w.addUser(engine.UserSpec{Name: "Pilar Ackerman", SIP: "sip:pilar@litwareinc.com"}, 5)
 		w.mustRun(`Set-CsUserServicesPolicy -Identity global -UcsAllowed $False`)
 		w.mustRun(`New-CsUserServicesPolicy -Identity "AllowUnifiedContactStore" -UcsAllowed $True`)
@@ -263,8 +261,7 @@ var _ = Describe("The seed document", func() {
 var _ = Describe("Test-CsUnifiedContactStore and Debug-CsUnifiedContactStore (docs/BEHAVIOR.md B-5.1, B-5.2)", func() {
 	var w *world
 	BeforeEach(func() {
-		w = newWorld(1)
-		w.addUser(kenSpec(), 2)
+		w = kensWorld(2)
 	})
 	test := func() *engine.Result {
 		return w.mustRun(`Test-CsUnifiedContactStore -UserSipAddress "sip:kenmyer@litwareinc.com" -TargetFqdn "atl-cs-001.litwareinc.com"`)
@@ -322,8 +319,7 @@ var _ = Describe("Test-CsUnifiedContactStore and Debug-CsUnifiedContactStore (do
 var _ = Describe("Errors callers can branch on", func() {
 	var w *world
 	BeforeEach(func() {
-		w = newWorld(1)
-		w.addUser(kenSpec(), 2)
+		w = kensWorld(2)
 	})
 
 	DescribeTable("cmdlet errors wrap the engine's sentinel and keep their sentence",
