@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test test-deps bench lint fuzz build golden interop
+.PHONY: run test test-deps bench bench-scale lint fuzz build golden interop
 
 build:
 	$(GO) build -buildvcs=auto -o bin/ucssim ./cmd/ucssim
@@ -27,6 +27,20 @@ interop: test-deps
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# The population stories of scenarios/scale/ (not part of make test): each runs alone with --report,
+# then its wall time, CPU time and peak memory are printed. SCALE picks the files, e.g.
+# make bench-scale SCALE=scenarios/scale/story-1000.yaml; SCALEFLAGS adds run flags (--seed 7).
+SCALE ?= $(sort $(wildcard scenarios/scale/*.yaml))
+bench-scale: build
+	@set -e; for f in $(SCALE); do \
+		echo "== $$f"; \
+		if [ -x /usr/bin/time ]; then \
+			/usr/bin/time -f "$$f: %e s wall, %U s user, %S s system, %M KB peak RSS" ./bin/ucssim run --report $(SCALEFLAGS) $$f; \
+		else \
+			TIMEFORMAT="$$f: %R s wall, %U s user, %S s system"; time ./bin/ucssim run --report $(SCALEFLAGS) $$f; \
+		fi; \
+	done
 
 # staticcheck is pinned so every checkout lints alike; `go run` fetches it through the module proxy.
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2

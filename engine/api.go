@@ -127,10 +127,24 @@ type Notification struct {
 	Endpoint string
 	Delta    *Delta       // NotifyDelta
 	List     *ContactList // prompts, triggers, full lists
+
+	report func(error) // set by the engine on a prompt; see Report
+}
+
+// Report tells the engine whether the notification reached its endpoint: nil once it did (the
+// NOTIFY answered, the BENOTIFY written), otherwise why not. A Listener calls it once per
+// notification it is given, whatever becomes of it, and never while holding a lock the engine's
+// Listener call needs. The engine traces a prompt (prompt.shown) only once it is reported delivered
+// (docs/BEHAVIOR.md B-3.1); one that was not is owed no answer.
+func (n Notification) Report(err error) {
+	if n.report != nil {
+		n.report(err)
+	}
 }
 
 // Listener receives the engine's notifications. It is called outside the engine lock, per user in
-// order; it must not block on the network (queue the send and count it for quiescence).
+// order; it must not block on the network (queue the send and count it for quiescence), and it
+// reports each notification's fate (Notification.Report).
 type Listener interface {
 	Notify(n Notification)
 }

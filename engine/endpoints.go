@@ -69,7 +69,7 @@ func (e *Engine) SignOut(userID, endpointID string) {
 		return
 	}
 	delete(u.endpoints, endpointID)
-	if ep.prompt {
+	if ep.prompt == promptShown {
 		e.emitLocked(EventPromptAccepted, u.sip, map[string]any{"endpoint": endpointID})
 	}
 	e.emitLocked(EventSignOut, u.sip, map[string]any{"endpoint": endpointID})

@@ -231,6 +231,8 @@ func (e *Engine) drain(l Listener) {
 			e.cfg.OnEvent(*d.event)
 		case d.notify != nil && l != nil:
 			l.Notify(*d.notify)
+		case d.notify != nil:
+			d.notify.Report(errNoListener)
 		}
 		e.qmu.Lock()
 	}

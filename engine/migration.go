@@ -158,11 +158,9 @@ func (e *Engine) commitMigrationLocked(u *user, im ImList) {
 	for _, id := range sortedEndpointIDs(u) {
 		ep := u.endpoints[id]
 		if ep.kind == Lync2013 {
-			if ep.readsFrom == ReadsLync && !ep.prompt {
-				ep.prompt = true
-				e.notifyLocked(Notification{Kind: NotifyMigratedPrompt, User: u.sip, Endpoint: id,
-					List: &ContactList{DeltaNum: u.deltaNum, Migrated: true}})
-				e.emitLocked(EventPromptShown, u.sip, map[string]any{"endpoint": id, "diag": 2165})
+			if ep.readsFrom == ReadsLync && ep.prompt == promptNone {
+				e.promptLocked(u, ep, Notification{Kind: NotifyMigratedPrompt, User: u.sip, Endpoint: id,
+					List: &ContactList{DeltaNum: u.deltaNum, Migrated: true}}, 2165)
 			}
 			continue
 		}

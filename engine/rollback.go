@@ -84,10 +84,8 @@ func (e *Engine) rollback(ctx context.Context, u *user, force bool, why string) 
 		ep := u.endpoints[id]
 		switch {
 		case ep.kind == Lync2013 && ep.readsFrom == ReadsExchange:
-			ep.prompt = true
 			l := full
-			e.notifyLocked(Notification{Kind: NotifyRollbackPrompt, User: u.sip, Endpoint: id, List: &l})
-			e.emitLocked(EventPromptShown, u.sip, map[string]any{"endpoint": id, "diag": 2166})
+			e.promptLocked(u, ep, Notification{Kind: NotifyRollbackPrompt, User: u.sip, Endpoint: id, List: &l}, 2166)
 		case ep.kind == Lync2013:
 			// Reading from Lync: its migration prompt (2165), if unanswered, stays until the user
 			// answers it (signs out); a prompt once shown is never withdrawn. The client keeps its

@@ -41,13 +41,14 @@ type user struct {
 	lost        int
 
 	endpoints map[string]*endpoint
+	prompts   []*pendingPrompt // sent, not yet traced (prompt.go)
 }
 
 type endpoint struct {
 	id        string
 	kind      ClientKind
 	readsFrom ReadsFrom
-	prompt    bool
+	prompt    promptState
 }
 
 // mailboxAddr is the user's SMTP address alias@domain.
@@ -351,7 +352,7 @@ func (e *Engine) statusLocked(u *user) UserStatus {
 	}
 	for _, id := range sortedEndpointIDs(u) {
 		ep := u.endpoints[id]
-		st.Endpoints = append(st.Endpoints, EndpointStatus{ID: ep.id, Kind: ep.kind, ReadsFrom: ep.readsFrom, Prompt: ep.prompt})
+		st.Endpoints = append(st.Endpoints, EndpointStatus{ID: ep.id, Kind: ep.kind, ReadsFrom: ep.readsFrom, Prompt: ep.prompt == promptShown})
 	}
 	return st
 }

@@ -24,6 +24,13 @@ type world struct {
 	mu     sync.Mutex
 	events []engine.Event
 	notes  []engine.Notification
+	// lose, when set, says why a notification does not reach its endpoint (nil: it does); every
+	// notification's fate is reported to the engine as the front end does.
+	lose func(engine.Notification) error
+	// holdReports keeps the fate of every notification unreported, in held, until a spec
+	// reports it itself.
+	holdReports bool
+	held        []engine.Notification
 }
 
 type option func(*engine.Config)
@@ -54,7 +61,18 @@ func newWorld(seed uint64, opts ...option) *world {
 	eng.SetListener(listenerFunc(func(n engine.Notification) {
 		w.mu.Lock()
 		w.notes = append(w.notes, n)
+		lose := w.lose
+		if w.holdReports {
+			w.held = append(w.held, n)
+			w.mu.Unlock()
+			return
+		}
 		w.mu.Unlock()
+		var err error
+		if lose != nil {
+			err = lose(n)
+		}
+		n.Report(err)
 	}))
 	return w
 }

@@ -67,6 +67,7 @@ type World struct {
 	faults    []faultWindow // every Exchange fault started, in order
 	faultEnd  map[string]func()
 	outlook   map[string]map[string]bool // sip → addresses whose mailbox item Outlook created
+	members   map[string]member          // lower-case sip → what was drawn for a population's user
 
 	sessionOnce sync.Once
 	session     *engine.Session // the Management Shell variables of `run:` lines
@@ -163,8 +164,12 @@ type filterListener struct {
 func (l filterListener) Notify(n engine.Notification) {
 	if l.deliver(n) {
 		l.next.Notify(n)
+		return
 	}
+	n.Report(errFiltered)
 }
+
+var errFiltered = errors.New("dropped by WorldOptions.Deliver")
 
 // DefaultGuestHold is the GuestHold of `ucssim serve`.
 const DefaultGuestHold = 2 * time.Second
@@ -239,6 +244,7 @@ func NewWorld(spec scenario.World, start time.Time, seed uint64, opt WorldOption
 		TrustKey:    serverKey,
 		MaxContacts: spec.Exchange.MaxContacts,
 		MaxGroups:   spec.Exchange.MaxGroups,
+		Throttling:  throttlingOf(spec.Exchange.Throttling),
 		Seed:        seed,
 		OnChange:    w.exchangeChanged,
 		OnGuestChange: func(mailbox, caller, operation string) {
@@ -406,6 +412,10 @@ func (w *World) populate() error {
 		}
 	}
 	for _, u := range w.Spec.Users {
+		var placed engine.UserSpec // a population user's drawn site and pool
+		if u.Population > 0 {
+			w.drawMember(&u, &placed)
+		}
 		sip := normalizeSIP(u.SIP)
 		mailbox := strings.TrimPrefix(sip, "sip:")
 		kind := engine.MailboxKind(u.Mailbox)
@@ -423,7 +433,7 @@ func (w *World) populate() error {
 		if u.Generated > 0 {
 			contacts = generateContacts(w.Rand, domainOf(sip), u.Generated, u.Groups)
 		}
-		spec := engine.UserSpec{Name: u.Name, SIP: sip, Mailbox: kind, Policy: u.Policy}
+		spec := engine.UserSpec{Name: u.Name, SIP: sip, Mailbox: kind, Policy: u.Policy, Site: placed.Site, Pool: placed.Pool}
 		w.ledger[sip] = map[string]bool{}
 		for _, c := range contacts {
 			w.ledger.add(sip, c.URI)

@@ -22,10 +22,18 @@ const (
 	exitInvalid = 2
 )
 
-// Runner runs one valid scenario file; seed, when not nil, overrides the file's seed, and wire
-// carries its world's SIP and HTTP (--wire). It is a variable of App so that the CLI can be
+// Runner runs one valid scenario file as cfg asks. It is a variable of App so that the CLI can be
 // tested with a fake world.
-type Runner func(ctx context.Context, f *scenario.File, seed *uint64, wire sim.Wire) report.Case
+type Runner func(ctx context.Context, f *scenario.File, cfg RunConfig) report.Case
+
+// RunConfig is what `ucssim run` asks of one run: Seed, when not nil, overrides the file's seed;
+// Wire carries its world's SIP and HTTP (--wire); Report asks for the migration-wave report
+// (report.Case.Wave).
+type RunConfig struct {
+	Seed   *uint64
+	Wire   sim.Wire
+	Report bool
+}
 
 // App is the CLI with its outputs and collaborators.
 type App struct {
@@ -94,7 +102,8 @@ migration of a user's contacts into an Exchange 2013 mailbox, log-off prompts, r
 re-migration after the 7-day hold, all on a virtual clock over real SIP and EWS sockets on loopback.
 
 Exit codes: 0 all scenarios passed, 1 some failed, 2 a file was invalid, no scenario matched the
-filters, or the command line was wrong.`,
+filters, or the command line was wrong. Ctrl-C stops at the next virtual event; a second Ctrl-C
+quits at once (130).`,
 		Example: `  ucssim run                       # the bundled suite
   ucssim run scenarios/rollback     # every *.yaml under a directory
   ucssim validate my-scenario.yaml  # check a file without running it

@@ -69,6 +69,49 @@ steps:
 		Expect(res.stdout).To(MatchRegexp(`\+5m \.\. \+8m\s+\+10m \.\. \+13m\s+PASS\s+\+prompt.accepted, \+prompt.shown 2165`))
 	})
 
+	It("writes the intervals as an index page, with the timeline of the runs on either side of each boundary (--html)", func() {
+		dir := GinkgoTempDir()
+		p := filepath.Join(dir, "signout.yaml")
+		Expect(os.WriteFile(p, []byte(`name: Sign-out around the completion
+world:
+  users:
+    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 2}
+steps:
+  - signIn: Ken Myer
+  - wait: 5m
+  - signOut: Ken Myer
+  - until: "+30m"
+  - expect: {event: prompt.shown, user: Ken Myer, count: 0}
+`), 0o644)).To(Succeed())
+		out := filepath.Join(dir, "pages")
+		res := execute(newApp(&fakeRunner{}), "sweep", p, "--step", "3", "--from", "-2m", "--to", "+8m", "--html", out)
+		Expect(res.code).To(Equal(0), res.stderr)
+		Expect(res.stdout).To(ContainSubstring("pages: " + filepath.Join(out, "index.html")))
+		index, err := os.ReadFile(filepath.Join(out, "index.html"))
+		Expect(err).NotTo(HaveOccurred())
+		html := string(index)
+		Expect(html).To(ContainSubstring("<title>ucssim sweep: Sign-out around the completion</title>"))
+		Expect(html).To(ContainSubstring("step 3 (signOut: sip:kenmyer@litwareinc.com) at +5m, moved by -2m..+8m, resolution 1s"))
+		Expect(html).To(ContainSubstring(`1 passed</span> <span class="verdict fail">1 failed</span> · 2 intervals`))
+		// The boundary at the migration's completion: the last passing run and the first failing one.
+		Expect(html).To(MatchRegexp(`<a href="offset-2m.html">-2m \.\. \+4m59s \(step at \+3m \.\. \+9m59s\)</a> · <a href="offset\+4m59s.html">run at \+4m59s</a>`))
+		Expect(html).To(MatchRegexp(`<a href="offset\+5m.html">\+5m \.\. \+8m \(step at \+10m \.\. \+13m\)</a>.*expected event prompt.shown count: 0, saw event prompt.shown count: 1`))
+		Expect(html).To(ContainSubstring(`<span class="label">+prompt.shown 2165</span>`))
+		for _, page := range []string{"offset-2m.html", "offset+4m59s.html", "offset+5m.html", "offset+8m.html"} {
+			data, err := os.ReadFile(filepath.Join(out, page))
+			Expect(err).NotTo(HaveOccurred(), page)
+			Expect(string(data)).To(ContainSubstring(`<a href="index.html">`), page)
+		}
+		before, err := os.ReadFile(filepath.Join(out, "offset+4m59s.html"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(before)).To(ContainSubstring("moved by +4m59s"))
+		Expect(string(before)).To(ContainSubstring(`<span class="verdict pass">passed</span>`))
+		after, err := os.ReadFile(filepath.Join(out, "offset+5m.html"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(after)).To(ContainSubstring(`<span class="verdict fail">failed</span>`))
+		Expect(string(after)).To(ContainSubstring("shows the log-off prompt (2165)"))
+	})
+
 	It("exits 2 on a bad flag", func() {
 		res := execute(newApp(&fakeRunner{}), "sweep", "x.yaml", "--step", "1", "--by", "-1s")
 		Expect(res.code).To(Equal(2))

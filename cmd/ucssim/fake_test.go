@@ -30,7 +30,8 @@ type fakeRunner struct {
 	before func(name string)
 }
 
-func (r *fakeRunner) run(_ context.Context, f *scenario.File, seed *uint64, wire sim.Wire) report.Case {
+func (r *fakeRunner) run(_ context.Context, f *scenario.File, cfg RunConfig) report.Case {
+	seed, wire := cfg.Seed, cfg.Wire
 	if r.before != nil {
 		r.before(f.Name)
 	}

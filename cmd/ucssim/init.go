@@ -32,6 +32,7 @@ var examplePerTopic = map[string]string{
 	"limits":      "configured-contact-limit.yaml",
 	"migration":   "exact-ten-minute-timing.yaml",
 	"policy":      "per-user-over-site.yaml",
+	"population":  "wave-share-then-the-rest.yaml",
 	"prompts":     "multiple-endpoints.yaml",
 	"remigration": "seven-day-boundary.yaml",
 	"rollback":    "without-policy-change-remigrates.yaml",

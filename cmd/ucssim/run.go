@@ -26,6 +26,7 @@ type runFlags struct {
 	trace    string
 	format   string
 	html     string
+	report   bool
 	wire     string
 }
 
@@ -83,6 +84,11 @@ scenario at all are an error that names the labels the files carry.
 (::error file=...,line=...,col=...::) at failing steps and invalid files; --format tap writes TAP 13.
 --junit writes JUnit XML with each scenario's description, labels, notes and failing step.
 
+--report prints, after each scenario, its migration-wave report: migrations started, completed and
+failed per virtual hour, the time until 50/90/100% of the users that began migrating had migrated,
+the peak of concurrent migrations, Exchange requests per second and ErrorServerBusy answers, and
+failures by reason (docs/SCENARIO-FORMAT.md "Populations"); with --html the page charts it.
+
 Exit codes: 0 all passed, 1 some failed, 2 a file was invalid, no scenario matched the filters,
 or the flags were wrong.`,
 		Example: `  ucssim run
@@ -91,7 +97,8 @@ or the flags were wrong.`,
   ucssim run --focus 'hold|7 days' --seed 42
   ucssim run --shard 2/4 --junit junit.xml --trace traces/
   ucssim run --html report/ scenarios/rollback     # then open report/index.html
-  ucssim run --format github scenarios/`,
+  ucssim run --format github scenarios/
+  ucssim run --report --html report/ scenarios/population`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var seed *uint64
 			if cmd.Flags().Changed("seed") {
@@ -110,6 +117,7 @@ or the flags were wrong.`,
 	f.StringVar(&fl.trace, "trace", "", "write each scenario's trace to DIR/<name>.jsonl")
 	f.StringVar(&fl.format, "format", "", "output: terminal, github (workflow annotations; the default under GitHub Actions) or tap")
 	f.StringVar(&fl.html, "html", "", "write a timeline page per scenario and DIR/index.html (self-contained HTML)")
+	f.BoolVar(&fl.report, "report", false, "print a migration-wave report after each scenario (and chart it in --html pages)")
 	f.StringVar(&fl.wire, "wire", "loopback", wireHelp)
 	return cmd
 }
@@ -191,7 +199,7 @@ func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64
 		go func() {
 			defer wg.Done()
 			for i := range queue {
-				c := a.runOne(ctx, all[picked[i]].file, seed, wire)
+				c := a.runOne(ctx, all[picked[i]].file, RunConfig{Seed: seed, Wire: wire, Report: fl.report})
 				c.Name, c.Path, c.Labels = cases[i].Name, cases[i].Path, cases[i].Labels
 				c.Description, c.Notes = cases[i].Description, cases[i].Notes
 				cases[i] = c
@@ -214,6 +222,13 @@ func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64
 	for i := range cases {
 		<-done[i]
 		term.Case(cases[i])
+		if w := cases[i].Wave; w != nil {
+			prefix := ""
+			if fl.format == formatTAP {
+				prefix = "# "
+			}
+			w.WriteText(a.Stdout, prefix)
+		}
 	}
 	wg.Wait()
 	term.Summary(cases)
@@ -242,13 +257,13 @@ func (a *App) run(ctx context.Context, paths []string, fl runFlags, seed *uint64
 
 // runOne calls the runner, turning a panic into a failed case so one broken scenario cannot
 // take the suite down.
-func (a *App) runOne(ctx context.Context, f *scenario.File, seed *uint64, wire sim.Wire) (c report.Case) {
+func (a *App) runOne(ctx context.Context, f *scenario.File, cfg RunConfig) (c report.Case) {
 	defer func() {
 		if p := recover(); p != nil {
 			c = report.Case{Err: fmt.Errorf("internal error: %v", p)}
 		}
 	}()
-	return a.Runner(ctx, f, seed, wire)
+	return a.Runner(ctx, f, cfg)
 }
 
 func writeJUnit(path string, started time.Time, cases []report.Case) error {

@@ -11,7 +11,6 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/onsi/gomega/gexec"
 )
 
 // Every spec of the CLI suite keeps its history and journals in a config directory of its own.
@@ -106,10 +105,7 @@ var _ = Describe("ucssim shell on a terminal", Ordered, func() {
 	var bin string
 	BeforeAll(func() {
 		needTmux()
-		var err error
-		bin, err = gexec.Build("github.com/ucssim/ucssim/cmd/ucssim")
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(gexec.CleanupBuildArtifacts)
+		bin = ucssimBinary()
 	})
 
 	const prompt0 = "PS 2026-01-05 09:00:00 > "

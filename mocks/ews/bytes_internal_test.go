@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"os"
 	"strings"
 	"testing/iotest"
 
@@ -34,5 +35,24 @@ var _ = Describe("the EWS path's byte handling", func() {
 		got, err := readBody(io.LimitReader(strings.NewReader(body), 7), int64(len(body)), 1<<20)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(got)).To(Equal(body[:7]))
+	})
+	It("recycles a body buffer without touching the tree parsed from it", func() {
+		answer, err := os.ReadFile("testdata/golden/GetImItemList.response.xml")
+		Expect(err).NotTo(HaveOccurred())
+		want, err := parseXMLStd(answer)
+		Expect(err).NotTo(HaveOccurred())
+		for range 3 {
+			data, err := readBody(bytes.NewReader(answer), int64(len(answer)), 1<<20)
+			Expect(err).NotTo(HaveOccurred())
+			tree, err := parseXML(data)
+			Expect(err).NotTo(HaveOccurred())
+			releaseBody(data)
+			junk := bytes.Repeat([]byte("x"), len(answer))
+			again, err := readBody(bytes.NewReader(junk), int64(len(junk)), 1<<20)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(again).To(Equal(junk))
+			Expect(sameTree(tree, want)).To(BeTrue(), "the tree owns its strings")
+			releaseBody(again)
+		}
 	})
 })

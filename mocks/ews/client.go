@@ -81,12 +81,13 @@ func (c *Client) authorize(req *http.Request) {
 const maxAnswerBytes = 64 << 20
 
 // readBody reads r to the end as io.ReadAll does, into a buffer of the announced size (a
-// Content-Length, or -1; bounded by limit) so that a body arrives in one allocation.
+// Content-Length, or -1; bounded by limit) so that a body arrives in one allocation, or none:
+// the buffer comes from a pool, and releaseBody gives it back.
 func readBody(r io.Reader, size, limit int64) ([]byte, error) {
 	if size <= 0 || size > limit {
 		return io.ReadAll(r)
 	}
-	b := make([]byte, 0, size+1) // one spare byte: the read that sees EOF needs room
+	b := bodyBuffer(size + 1) // one spare byte: the read that sees EOF needs room
 	for {
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
@@ -99,6 +100,40 @@ func readBody(r io.Reader, size, limit int64) ([]byte, error) {
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]
 		}
+	}
+}
+
+// bodyClasses are the capacities of pooled body buffers; a larger body gets a buffer of its own.
+var bodyClasses = [...]int64{4 << 10, 32 << 10, 256 << 10}
+
+var bodyPools [len(bodyClasses)]sync.Pool // of *[]byte
+
+func bodyClass(n int64) int {
+	for i, c := range bodyClasses {
+		if n <= c {
+			return i
+		}
+	}
+	return -1
+}
+
+// bodyBuffer is an empty buffer with room for n bytes.
+func bodyBuffer(n int64) []byte {
+	i := bodyClass(n)
+	if i < 0 {
+		return make([]byte, 0, n)
+	}
+	if p, ok := bodyPools[i].Get().(*[]byte); ok {
+		return (*p)[:0]
+	}
+	return make([]byte, 0, bodyClasses[i])
+}
+
+// releaseBody recycles a buffer from readBody once nothing refers to its bytes (parseXML copies
+// what its tree keeps).
+func releaseBody(b []byte) {
+	if i := bodyClass(int64(cap(b))); i >= 0 && int64(cap(b)) == bodyClasses[i] {
+		bodyPools[i].Put(&b)
 	}
 }
 
@@ -124,6 +159,7 @@ func (c *Client) post(ctx context.Context, op, url, contentType string, body []b
 			Err: fmt.Errorf("HTTP %d", resp.StatusCode)}
 	}
 	doc, err := parseXML(data)
+	releaseBody(data)
 	if err != nil {
 		return nil, resp.StatusCode, &engine.TransportError{Operation: op, StatusCode: resp.StatusCode,
 			Err: fmt.Errorf("answer is not XML: %w", err)}

@@ -110,6 +110,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	var parseErr error
 	if readErr == nil {
 		tree, parseErr = parseXML(body)
+		releaseBody(body)
 	}
 	if path == pathEWS && tree != nil {
 		if op := soapOperation(tree); op != nil {
@@ -256,6 +257,11 @@ func (s *Server) serveEWS(x *exchange, who caller, env *node, readErr, parseErr 
 				Message: "the server cannot service this request right now; try again later"})
 			return
 		}
+	}
+	if backOff, ok := s.budgets.spend(s.cfg.Throttling, who.name, mb.smtp, x.arrival); !ok {
+		x.fault(&ewsError{Code: engine.CodeServerBusy, Fault: true, BackOff: backOff,
+			Message: "the server cannot service this request right now; try again later"})
+		return
 	}
 	c := &call{s: s, mb: mb, op: op, byServer: who.byServer, now: s.cfg.Clock.Now()}
 	w := getWriter()

@@ -50,9 +50,14 @@ type Config struct {
 	// caller, see Insiders) changed a mailbox's IM list, whatever its credentials: the world
 	// traces it and tells the engine, so the two never silently disagree.
 	OnGuestChange func(mailbox, caller, operation string)
+	// JournalSize bounds the journal to the most recent requests: 0 means DefaultJournalSize, a
+	// negative value keeps no journal.
+	JournalSize int
 	// OnChange is called after each change of a mailbox's IM list, before the answer is written;
 	// byServer is true when the caller used Bearer (the Lync Server engine).
 	OnChange func(mailbox string, byServer bool)
+	// Throttling, when on, answers ErrorServerBusy to callers over their budget (throttle.go).
+	Throttling Throttling
 }
 
 // Defaults of docs/PROTOCOLS.md 2.5.
@@ -78,15 +83,17 @@ const (
 type Server struct {
 	cfg Config
 
-	mu        sync.Mutex
-	mailboxes map[string]*mailbox // by lower-case SMTP address
-	faults    map[string]Fault    // by lower-case mailbox, "" = server-wide
-	journal   []JournalEntry
-	verified  verified // the last Bearer token accepted
-	httpSrv   *http.Server
-	baseURL   string
-	tlsSrv    *http.Server
-	tlsURL    string
+	mu          sync.Mutex
+	mailboxes   map[string]*mailbox // by lower-case SMTP address
+	faults      map[string]Fault    // by lower-case mailbox, "" = server-wide
+	journal     []JournalEntry      // a ring once full: journalHead is the oldest entry
+	journalHead int
+	budgets     budgets
+	verified    verified // the last Bearer token accepted
+	httpSrv     *http.Server
+	baseURL     string
+	tlsSrv      *http.Server
+	tlsURL      string
 }
 
 // NewServer returns a server without mailboxes.

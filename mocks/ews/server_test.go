@@ -78,6 +78,28 @@ var _ = Describe("journal", func() {
 			{Time: t0.Add(time.Minute), Caller: "outlook", Mailbox: ken, Operation: "OutlookAddContact", Result: "NoError"},
 		}))
 	})
+	It("keeps the most recent JournalSize requests, or none when switched off", func() {
+		for _, size := range []int{3, -1} {
+			w := newWorld(func(c *ews.Config) { c.JournalSize = size })
+			lx := w.engineClient()
+			for range 5 {
+				_, err := lx.GetImItemList(ctx, ken)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(w.sched.Advance(time.Minute)).To(Succeed())
+			}
+			_, err := lx.GetImItemList(ctx, pilar)
+			Expect(err).NotTo(HaveOccurred())
+			j := w.srv.Journal()
+			if size < 0 {
+				Expect(j).To(BeEmpty())
+				continue
+			}
+			Expect(j).To(HaveLen(3))
+			Expect(j[2].Mailbox).To(Equal(pilar), "the newest last")
+			Expect(j[1].Time.Sub(j[0].Time)).To(Equal(time.Minute), "in arrival order across the ring's seam")
+			Expect(j[2].Time.Sub(j[1].Time)).To(Equal(time.Minute))
+		}
+	})
 })
 
 var _ = Describe("concurrency", func() {

@@ -21,7 +21,7 @@ import (
 // string a caller keeps from the tree (a contact's address) never pins the whole document.
 func fastParse(data []byte) (*node, bool) {
 	p := fastParser{s: unsafe.String(unsafe.SliceData(data), len(data))}
-	elems := bytes.Count(data, []byte{'<'})
+	elems := bytes.Count(data, []byte{'<'}) - bytes.Count(data, []byte("</")) // start tags
 	p.nodes = make([]node, 0, elems)
 	p.attrs = make([]xml.Attr, 0, bytes.Count(data, []byte{'='}))
 	p.lists = make([]*node, 0, elems)
@@ -42,13 +42,13 @@ type fastParser struct {
 	lists []*node     // slab of finished child lists
 }
 
-// fastOpen is an open element: its node, its raw (untranslated) prefix and local name, where
-// its namespace bindings start in ns and where its children start in kids.
+// fastOpen is an open element: its node, its raw name as written (a view of the document),
+// where its namespace bindings start in ns and where its children start in kids.
 type fastOpen struct {
-	n             *node
-	prefix, local string
-	nsMark        int
-	kidsMark      int
+	n        *node
+	raw      string
+	nsMark   int
+	kidsMark int
 }
 
 type nsBinding struct{ prefix, url string }
@@ -120,7 +120,9 @@ func (p *fastParser) parse() (*node, bool) {
 
 // startTag reads `name attrs>` or `name attrs/>` after '<' and opens the element.
 func (p *fastParser) startTag() (*node, bool) {
+	start := p.i
 	prefix, local, ok := p.name()
+	raw := p.s[start:p.i]
 	if !ok {
 		return nil, false
 	}
@@ -214,14 +216,23 @@ func (p *fastParser) startTag() (*node, bool) {
 		p.ns = p.ns[:mark]
 		return n, true
 	}
-	p.stack = append(p.stack, fastOpen{n: n, prefix: prefix, local: local, nsMark: mark, kidsMark: len(p.kids)})
+	p.stack = append(p.stack, fastOpen{n: n, raw: raw, nsMark: mark, kidsMark: len(p.kids)})
 	return n, true
 }
 
 // endTag reads `name>` after "</" and closes the innermost element, which must have that name.
+// Raw names compare as encoding/xml's split names do (the split is one-to-one), so the name is
+// matched against the start tag's bytes and not read on its own.
 func (p *fastParser) endTag() bool {
-	prefix, local, ok := p.name()
-	if !ok || len(p.stack) == 0 {
+	if len(p.stack) == 0 {
+		return false
+	}
+	top := p.stack[len(p.stack)-1]
+	if !strings.HasPrefix(p.s[p.i:], top.raw) {
+		return false
+	}
+	p.i += len(top.raw)
+	if p.i < len(p.s) && (nameByte(p.s[p.i]) || p.s[p.i] >= utf8.RuneSelf) {
 		return false
 	}
 	p.space()
@@ -229,10 +240,6 @@ func (p *fastParser) endTag() bool {
 		return false
 	}
 	p.i++
-	top := p.stack[len(p.stack)-1]
-	if top.prefix != prefix || top.local != local {
-		return false
-	}
 	p.ns = p.ns[:top.nsMark]
 	p.stack = p.stack[:len(p.stack)-1]
 	if kids := p.kids[top.kidsMark:]; len(kids) > 0 {
@@ -267,11 +274,15 @@ func (p *fastParser) name() (prefix, local string, ok bool) {
 	if c := s[0]; c == '-' || c == '.' || ('0' <= c && c <= '9') {
 		return "", "", false
 	}
-	if strings.Count(s, ":") > 1 {
+	colon := strings.IndexByte(s, ':')
+	if colon < 0 {
+		return "", intern(s), true
+	}
+	if strings.IndexByte(s[colon+1:], ':') >= 0 {
 		return "", "", false
 	}
-	if sp, l, found := strings.Cut(s, ":"); found && sp != "" && l != "" {
-		return intern(sp), intern(l), true
+	if colon > 0 && colon < len(s)-1 {
+		return intern(s[:colon]), intern(s[colon+1:]), true
 	}
 	return "", intern(s), true
 }

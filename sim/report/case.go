@@ -34,6 +34,8 @@ type Case struct {
 	// and ended, in file order (for timelines).
 	Start time.Time
 	Steps []StepSpan
+	// Wave is the migration-wave report (`ucssim run --report`), nil unless asked for.
+	Wave *Wave
 }
 
 // StepSpan is the virtual time one step took; trace events with seq in (FirstSeq, LastSeq] were

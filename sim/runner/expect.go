@@ -78,6 +78,9 @@ func (r *runner) expect(s scenario.Step) *Failure {
 
 // evaluate checks every key of e at the current instant.
 func (r *runner) evaluate(e *scenario.Expect) check {
+	if e.Population != "" {
+		return r.evaluatePopulation(e)
+	}
 	c := check{ok: true}
 	sip := ""
 	if e.User != "" {

@@ -26,6 +26,8 @@ type RunOptions struct {
 	OnStep func(i int, s scenario.Step)
 	// World tunes the world beyond the file (test hooks such as a planted defect).
 	World sim.WorldOptions
+	// Requests asks for the Exchange requests of the run in Result.Requests (`ucssim run --report`).
+	Requests bool
 }
 
 // Result is the outcome of one scenario run.
@@ -39,6 +41,8 @@ type Result struct {
 	Virtual time.Duration
 	Err     error // the world could not be built or did not settle (Failure says where)
 	Start   time.Time
+	// Requests are the Exchange requests of the run, when RunOptions.Requests asked for them.
+	Requests []sim.ExchangeRequest
 	// Steps holds, for each step that ran (in file order), the virtual instants it began and ended
 	// (wait, until and within/throughout move the clock); the timeline places steps with them.
 	Steps []StepSpan
@@ -125,7 +129,11 @@ func run(ctx context.Context, f *scenario.File, opt RunOptions) *Result {
 			s.failure = &Failure{Path: f.Path, Line: 1, Col: 1, Step: "end of scenario", Expected: "a quiescent world", Seen: err.Error()}
 		}
 	}
-	return s.result(began)
+	res := s.result(began)
+	if opt.Requests {
+		res.Requests = s.World.ExchangeRequests()
+	}
+	return res
 }
 
 // Session is a scenario run driven one step at a time: `ucssim explore` generates each step from
@@ -334,6 +342,8 @@ func (r *runner) step(s scenario.Step) (act error, fail *Failure) {
 		return nil, nil
 	case scenario.StepMoveMailbox:
 		act = r.w.MoveMailbox(r.ctx, s.User, s.Mailbox)
+	case scenario.StepSignInWave:
+		_, act = r.w.SignInWave(r.ctx, s.Wave)
 	case scenario.StepServerToServerAuth:
 		r.w.SetServerToServerAuth(s.ServerToServerAuth)
 		return nil, nil
@@ -471,6 +481,8 @@ func describeStep(s scenario.Step) string {
 		return "moveMailbox: " + s.User + " to " + s.Mailbox
 	case scenario.StepServerToServerAuth:
 		return fmt.Sprintf("serverToServerAuth: %t", s.ServerToServerAuth)
+	case scenario.StepSignInWave:
+		return "signInWave: " + s.Wave.Population
 	}
 	if s.User != "" {
 		return string(s.Kind) + ": " + s.User

@@ -82,6 +82,13 @@ func encodeWorld(w World) *yaml.Node {
 	if w.Exchange.MaxGroups != def.Exchange.MaxGroups {
 		put(ex, "maxGroups", intNode(w.Exchange.MaxGroups))
 	}
+	if t := w.Exchange.Throttling; t.On {
+		tn := flowMap()
+		put(tn, "maxBurst", str(FormatDuration(t.MaxBurst)))
+		put(tn, "rechargeRate", str(FormatDuration(t.RechargeRate)))
+		put(tn, "cost", str(FormatDuration(t.Cost)))
+		put(ex, "throttling", tn)
+	}
 	if len(ex.Content) > 0 {
 		put(n, "exchange", ex)
 	}
@@ -93,8 +100,8 @@ func encodeWorld(w World) *yaml.Node {
 			return pn
 		}))
 	}
-	if len(w.Users) > 0 {
-		put(n, "users", seqOf(0, w.Users, func(u User) *yaml.Node {
+	if listed := listedUsers(w.Users); len(listed) > 0 {
+		put(n, "users", seqOf(0, listed, func(u User) *yaml.Node {
 			un := flowMap()
 			put(un, "name", str(u.Name))
 			put(un, "sip", str(u.SIP))
@@ -128,6 +135,9 @@ func encodeWorld(w World) *yaml.Node {
 			}
 			return un
 		}))
+	}
+	if len(w.Populations) > 0 {
+		put(n, "populations", encodePopulations(w.Populations))
 	}
 	return n
 }
@@ -177,6 +187,12 @@ func encodeStep(s Step) *yaml.Node {
 		put(n, "moveMailbox", m)
 	case StepServerToServerAuth:
 		put(n, "serverToServerAuth", boolNode(s.ServerToServerAuth))
+	case StepSignInWave:
+		put(n, "signInWave", str(s.Wave.Population))
+		put(n, "over", str(FormatDuration(s.Wave.Over)))
+		if s.Wave.Share.Text != "100%" {
+			put(n, "share", quotaNode(s.Wave.Share))
+		}
 	case StepWait:
 		put(n, "wait", str(FormatDuration(s.Wait)))
 	case StepUntil:
@@ -220,6 +236,15 @@ func encodeExpect(e *Expect) *yaml.Node {
 	}
 	if e.User != "" {
 		put(n, "user", str(e.User))
+	}
+	if e.Population != "" {
+		put(n, "population", str(e.Population))
+	}
+	if e.AtLeast != nil {
+		put(n, "atLeast", quotaNode(*e.AtLeast))
+	}
+	if e.AtMost != nil {
+		put(n, "atMost", quotaNode(*e.AtMost))
 	}
 	if e.Event != "" {
 		put(n, "event", str(string(e.Event)))

@@ -33,6 +33,10 @@ func withoutPositions(f *scenario.File) *scenario.File {
 	for i := range c.World.Policies {
 		c.World.Policies[i].Pos = scenario.Pos{}
 	}
+	c.World.Populations = append([]scenario.Population(nil), f.World.Populations...)
+	for i := range c.World.Populations {
+		c.World.Populations[i].Pos = scenario.Pos{}
+	}
 	c.World.Users = append([]scenario.User(nil), f.World.Users...)
 	for i := range c.World.Users {
 		c.World.Users[i].Pos = scenario.Pos{}

@@ -25,16 +25,16 @@ func (d *decoder) expect(n *yaml.Node, w *World) *Expect {
 	for _, k := range f.order {
 		x.Keys = append(x.Keys, KeyPos{Key: k, Pos: pos(f.key[k])})
 	}
-	if !f.has("user") && !f.has("event") {
-		d.errorf(f.node, "expect needs user: (a state check) or event: (a trace check)")
+	if !f.has("user") && !f.has("event") && !f.has("population") {
+		d.errorf(f.node, "expect needs user: (a state check), population: (a check on each of its users) or event: (a trace check)")
 	}
 	if f.has("count") && !f.has("event") {
 		d.errorf(f.key["count"], "count needs event: (it counts trace events of that type)")
 	}
 	if f.has("event") {
 		for _, k := range f.order {
-			if k != "event" && k != "user" && k != "count" {
-				d.errorf(f.key[k], "%q cannot be combined with event: (an event check takes only user: and count:)", k)
+			if k != "event" && k != "user" && k != "count" && k != "population" {
+				d.errorf(f.key[k], "%q cannot be combined with event: (an event check takes only user: or population:, and count:)", k)
 			}
 		}
 	} else if f.has("user") && len(f.node.Content) == 2 {
@@ -45,6 +45,7 @@ func (d *decoder) expect(n *yaml.Node, w *World) *Expect {
 			x.User = d.resolveUser(v, name, w)
 		}
 	}
+	d.populationExpect(f, w, x)
 	if v := f.val["state"]; v != nil {
 		x.State = enumOf(d, v, "state", engine.States())
 	}

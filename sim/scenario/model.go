@@ -55,7 +55,10 @@ type World struct {
 	Migration          Migration
 	Exchange           Exchange
 	Policies           []Policy
-	Users              []User
+	// Users are the listed users followed by the users of Populations (extension), in order.
+	Users []User
+	// Populations are `world.populations` (an extension): users described by patterns and mixes.
+	Populations []Population
 }
 
 // Migration is `world.migration`, defaults filled in.
@@ -72,6 +75,8 @@ type Migration struct {
 type Exchange struct {
 	MaxContacts int // 1000
 	MaxGroups   int // 64
+	// Throttling is the EWS throttling budget (extension); off unless given.
+	Throttling Throttling
 }
 
 // Policy is one entry of `world.policies`.
@@ -97,6 +102,9 @@ type User struct {
 	// Password, when set, is what EWS Basic authentication requires of this user (a wrong one
 	// gets 401); unset: any password is accepted.
 	Password string
+	// Population is the 1-based index in World.Populations of the population the user belongs
+	// to, 0 for a listed user. The world draws such a user's contacts and mixes from the seed.
+	Population int
 }
 
 // Contact is a contact written in a file.
@@ -125,6 +133,7 @@ const (
 	// Extensions.
 	StepMoveMailbox        StepKind = "moveMailbox"
 	StepServerToServerAuth StepKind = "serverToServerAuth"
+	StepSignInWave         StepKind = "signInWave"
 )
 
 // Step is one step. Only the fields of its Kind are set.
@@ -152,6 +161,8 @@ type Step struct {
 	Mailbox string
 	// serverToServerAuth: whether the trust is configured from this step on
 	ServerToServerAuth bool
+	// signInWave (extension)
+	Wave Wave
 	// wait
 	Wait time.Duration
 	// until
@@ -208,6 +219,11 @@ type Expect struct {
 	EffectivePolicy string
 	Event           engine.EventType
 	Count           *int
+	// Population (extension) checks the keys on every user of that population (its name as
+	// world.populations spells it); AtLeast/AtMost, when set, bound how many must pass instead
+	// of all. With Event, the events of the population's users are counted.
+	Population      string
+	AtLeast, AtMost *Quota
 	// Keys lists the given keys in file order with their positions, for reports.
 	Keys []KeyPos
 }

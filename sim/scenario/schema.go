@@ -3,6 +3,7 @@ package scenario
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/invopop/jsonschema"
@@ -27,13 +28,15 @@ func Schema() *jsonschema.Schema {
 	s.Description = "A Lync Server 2013 unified contact store scenario for ucssim: a world and steps along a virtual clock (docs/SCENARIO-FORMAT.md)."
 	// The steps: a oneOf over the step types, each reflected into the same definitions.
 	// contactDoc is reached only through the contacts mapper.
+	// bucketDoc and uniformDoc likewise only through the population contacts mapper.
 	var variants []*jsonschema.Schema
-	for _, t := range append([]reflect.Type{reflect.TypeFor[contactDoc]()}, stepTypes...) {
+	mapped := []reflect.Type{reflect.TypeFor[contactDoc](), reflect.TypeFor[bucketDoc](), reflect.TypeFor[uniformDoc]()}
+	for _, t := range append(mapped, stepTypes...) {
 		sub := r.ReflectFromType(t)
 		for name, def := range sub.Definitions {
 			s.Definitions[name] = def
 		}
-		if t != reflect.TypeFor[contactDoc]() {
+		if !slices.Contains(mapped, t) {
 			variants = append(variants, &jsonschema.Schema{Ref: "#/$defs/" + t.Name()})
 		}
 	}
@@ -112,7 +115,7 @@ func schemaFor(t reflect.Type) *jsonschema.Schema {
 	case reflect.TypeFor[stepWritten]():
 		return &jsonschema.Schema{Ref: "#/$defs/stepWritten"}
 	}
-	return nil
+	return populationSchemaFor(t)
 }
 
 func sipSchema() *jsonschema.Schema {

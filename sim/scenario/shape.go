@@ -64,14 +64,15 @@ type fileDoc struct {
 }
 
 type worldDoc struct {
-	Pool               fqdnText     `yaml:"pool" jsonschema_description:"Front End pool FQDN. Default atl-cs-001.litwareinc.com."`
-	LegacyPools        []fqdnText   `yaml:"legacyPools" jsonschema_description:"Lync Server 2010 pools that Move-CsUser can target."`
-	Site               string       `yaml:"site" jsonschema:"minLength=1" jsonschema_description:"Site name (for site:<name> policies). Default Redmond."`
-	ServerToServerAuth bool         `yaml:"serverToServerAuth" jsonschema_description:"Whether OAuth server-to-server authentication between Lync and Exchange is configured at the start. Default true; the serverToServerAuth step changes it."`
-	Migration          migrationDoc `yaml:"migration" jsonschema_description:"Timing of migrations, rollback holds and re-migration."`
-	Exchange           exchangeDoc  `yaml:"exchange" jsonschema_description:"Mailbox limits of the Exchange 2013 server."`
-	Policies           []policyDoc  `yaml:"policies" jsonschema_description:"User services policies created before step 1 (global always exists)."`
-	Users              []userDoc    `yaml:"users" jsonschema_description:"The users of the world."`
+	Pool               fqdnText        `yaml:"pool" jsonschema_description:"Front End pool FQDN. Default atl-cs-001.litwareinc.com."`
+	LegacyPools        []fqdnText      `yaml:"legacyPools" jsonschema_description:"Lync Server 2010 pools that Move-CsUser can target."`
+	Site               string          `yaml:"site" jsonschema:"minLength=1" jsonschema_description:"Site name (for site:<name> policies). Default Redmond."`
+	ServerToServerAuth bool            `yaml:"serverToServerAuth" jsonschema_description:"Whether OAuth server-to-server authentication between Lync and Exchange is configured at the start. Default true; the serverToServerAuth step changes it."`
+	Migration          migrationDoc    `yaml:"migration" jsonschema_description:"Timing of migrations, rollback holds and re-migration."`
+	Exchange           exchangeDoc     `yaml:"exchange" jsonschema_description:"Mailbox limits of the Exchange 2013 server."`
+	Policies           []policyDoc     `yaml:"policies" jsonschema_description:"User services policies created before step 1 (global always exists)."`
+	Users              []userDoc       `yaml:"users" jsonschema_description:"The users of the world."`
+	Populations        []populationDoc `yaml:"populations" jsonschema_description:"Extension: many users described once by patterns and mixes drawn from the seed (their users follow world.users)."`
 }
 
 type migrationDoc struct {
@@ -84,8 +85,9 @@ type migrationDoc struct {
 }
 
 type exchangeDoc struct {
-	MaxContacts int `yaml:"maxContacts" jsonschema:"minimum=0" jsonschema_description:"Contacts a mailbox holds at most. Default 1000."`
-	MaxGroups   int `yaml:"maxGroups" jsonschema:"minimum=0" jsonschema_description:"User groups a mailbox holds at most. Default 64."`
+	MaxContacts int           `yaml:"maxContacts" jsonschema:"minimum=0" jsonschema_description:"Contacts a mailbox holds at most. Default 1000."`
+	MaxGroups   int           `yaml:"maxGroups" jsonschema:"minimum=0" jsonschema_description:"User groups a mailbox holds at most. Default 64."`
+	Throttling  throttlingDoc `yaml:"throttling" jsonschema_description:"Extension: EWS throttling: each caller's budget per mailbox; over it Exchange answers ErrorServerBusy with BackOffMilliseconds. Off unless given; {} gives the Exchange 2013 defaults."`
 }
 
 type policyDoc struct {
@@ -234,20 +236,23 @@ type expectStep struct {
 }
 
 type expectDoc struct {
-	User            string          `yaml:"user" jsonschema:"minLength=1" jsonschema_description:"The user checked (display name or SIP address); with event: limits the events to that user."`
-	State           stateName       `yaml:"state" jsonschema_description:"Debug-CsUnifiedContactStore state."`
-	ContactsIn      storeName       `yaml:"contactsIn" jsonschema_description:"Where the authoritative contact list is."`
-	Contacts        int             `yaml:"contacts" jsonschema:"minimum=0" jsonschema_description:"Number of contacts in the authoritative store."`
-	Has             sipOrList       `yaml:"has" jsonschema_description:"Contact(s) present in the authoritative store."`
-	Lacks           sipOrList       `yaml:"lacks" jsonschema_description:"Contact(s) absent from the authoritative store."`
-	Prompt          promptName      `yaml:"prompt" jsonschema_description:"What the user's signed-in Lync 2013 endpoints show (any of them; one with endpoint:)."`
-	ClientReads     clientReadsName `yaml:"clientReads" jsonschema_description:"Where the user's most recently signed-in endpoint (or endpoint:) reads its list from."`
-	Endpoint        string          `yaml:"endpoint" jsonschema:"minLength=1" jsonschema_description:"Extension: check prompt and clientReads on this endpoint of the user only."`
-	Attempts        int             `yaml:"attempts" jsonschema:"minimum=0" jsonschema_description:"Migration attempts so far."`
-	HoldUntil       holdText        `yaml:"holdUntil" jsonschema_description:"End of the rollback hold: none, +offset or an RFC 3339 time."`
-	EffectivePolicy string          `yaml:"effectivePolicy" jsonschema:"minLength=1" jsonschema_description:"Identity of the policy in effect (global, tag:X, site:X, ...)."`
-	Event           eventName       `yaml:"event" jsonschema_description:"A trace event type; the check counts such events (with user: and count: only)."`
-	Count           int             `yaml:"count" jsonschema:"minimum=0" jsonschema_description:"With event: how many such events so far."`
+	User            string           `yaml:"user" jsonschema:"minLength=1" jsonschema_description:"The user checked (display name or SIP address); with event: limits the events to that user."`
+	State           stateName        `yaml:"state" jsonschema_description:"Debug-CsUnifiedContactStore state."`
+	ContactsIn      storeName        `yaml:"contactsIn" jsonschema_description:"Where the authoritative contact list is."`
+	Contacts        int              `yaml:"contacts" jsonschema:"minimum=0" jsonschema_description:"Number of contacts in the authoritative store."`
+	Has             sipOrList        `yaml:"has" jsonschema_description:"Contact(s) present in the authoritative store."`
+	Lacks           sipOrList        `yaml:"lacks" jsonschema_description:"Contact(s) absent from the authoritative store."`
+	Prompt          promptName       `yaml:"prompt" jsonschema_description:"What the user's signed-in Lync 2013 endpoints show (any of them; one with endpoint:)."`
+	ClientReads     clientReadsName  `yaml:"clientReads" jsonschema_description:"Where the user's most recently signed-in endpoint (or endpoint:) reads its list from."`
+	Endpoint        string           `yaml:"endpoint" jsonschema:"minLength=1" jsonschema_description:"Extension: check prompt and clientReads on this endpoint of the user only."`
+	Attempts        int              `yaml:"attempts" jsonschema:"minimum=0" jsonschema_description:"Migration attempts so far."`
+	HoldUntil       holdText         `yaml:"holdUntil" jsonschema_description:"End of the rollback hold: none, +offset or an RFC 3339 time."`
+	EffectivePolicy string           `yaml:"effectivePolicy" jsonschema:"minLength=1" jsonschema_description:"Identity of the policy in effect (global, tag:X, site:X, ...)."`
+	Event           eventName        `yaml:"event" jsonschema_description:"A trace event type; the check counts such events (with user: and count: only)."`
+	Count           int              `yaml:"count" jsonschema:"minimum=0" jsonschema_description:"With event: how many such events so far."`
+	Population      populationSelect `yaml:"population" jsonschema_description:"Extension: check every user of this population (instead of user:); with event:, count the events of its users."`
+	AtLeast         quotaText        `yaml:"atLeast" jsonschema_description:"Extension, with population: at least this many of its users (a number or a percentage) pass, instead of all."`
+	AtMost          quotaText        `yaml:"atMost" jsonschema_description:"Extension, with population: at most this many of its users (a number or a percentage) pass."`
 }
 
 // stepTypes are the step kinds in the order the format lists them.
@@ -256,7 +261,7 @@ var stepTypes = []reflect.Type{
 	reflect.TypeFor[acceptPromptStep](), reflect.TypeFor[addContactStep](), reflect.TypeFor[removeContactStep](),
 	reflect.TypeFor[outlookAddContactStep](), reflect.TypeFor[faultStep](), reflect.TypeFor[waitStep](),
 	reflect.TypeFor[untilStep](), reflect.TypeFor[expectStep](), reflect.TypeFor[moveMailboxStep](),
-	reflect.TypeFor[serverToServerAuthStep](),
+	reflect.TypeFor[serverToServerAuthStep](), reflect.TypeFor[signInWaveStep](),
 }
 
 // stepWritten is a step as written: one of stepTypes (schemaFor gives it a oneOf).

@@ -125,6 +125,8 @@ func (d *decoder) step(n *yaml.Node, w *World, start time.Time, now *time.Time) 
 				s.Error = &str
 			}
 		}
+	case StepSignInWave:
+		d.wave(f, w, now, &s)
 	case StepServerToServerAuth:
 		s.ServerToServerAuth, _ = d.boolean(v, "serverToServerAuth")
 	case StepWait:

@@ -98,6 +98,9 @@ func (d *decoder) world(n *yaml.Node, w *World) {
 		w.Users = d.users(v, w.Policies)
 		d.checkContactTotal(w.Users)
 	}
+	if v := f.val["populations"]; v != nil {
+		d.populations(v, w)
+	}
 }
 
 func (d *decoder) migration(n *yaml.Node, m *Migration) {
@@ -145,6 +148,9 @@ func (d *decoder) exchange(n *yaml.Node, x *Exchange) {
 		if i, ok := d.integer(v, "maxGroups"); ok && d.atMost(v, "maxGroups", i, MaxExchangeLimit) {
 			x.MaxGroups = i
 		}
+	}
+	if v := f.val["throttling"]; v != nil {
+		d.throttling(v, &x.Throttling)
 	}
 }
 

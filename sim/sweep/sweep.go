@@ -33,6 +33,15 @@ type Options struct {
 	// Samples is how many evenly spaced offsets are tried before bisecting (default 16).
 	Samples int
 	World   sim.WorldOptions
+	// Keep keeps each interval's first and last run (the moved file and its result) in
+	// Report.Runs, for pages that show them (ucssim sweep --html).
+	Keep bool
+}
+
+// Kept is one run of a sweep: the file with the step moved, and what running it gave.
+type Kept struct {
+	File   *scenario.File
+	Result *runner.Result
 }
 
 // Outcome is what one run gave.
@@ -72,6 +81,8 @@ type Report struct {
 	Intervals []Interval
 	Runs      int
 	By        time.Duration
+	// Kept holds, with Options.Keep, the runs at every interval's From and To offsets.
+	Kept map[time.Duration]Kept
 }
 
 // Run sweeps opt.Step of f over [From, To].
@@ -101,7 +112,7 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Report, error) {
 	for _, sp := range base.Steps {
 		starts, ends = append(starts, sp.At), append(ends, sp.End)
 	}
-	s := &sweeper{ctx: ctx, f: f, opt: opt, k: k, starts: starts, ends: ends, seen: map[time.Duration]Outcome{}}
+	s := &sweeper{ctx: ctx, f: f, opt: opt, k: k, starts: starts, ends: ends, seen: map[time.Duration]Outcome{}, kept: map[time.Duration]Kept{}}
 	rep := &Report{File: f, Step: opt.Step, StepText: describe(st), At: starts[k].Sub(f.Start), Base: outcomeOf(base), By: opt.By}
 
 	lo, hi := round(opt.From, opt.By), round(opt.To, opt.By)
@@ -133,6 +144,16 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Report, error) {
 		rep.Intervals = append(rep.Intervals, Interval{From: d, To: d, Outcome: o})
 	}
 	rep.Runs = s.runs
+	if opt.Keep {
+		rep.Kept = map[time.Duration]Kept{}
+		for _, iv := range rep.Intervals {
+			for _, d := range []time.Duration{iv.From, iv.To} {
+				if k, ok := s.kept[d]; ok {
+					rep.Kept[d] = k
+				}
+			}
+		}
+	}
 	return rep, nil
 }
 
@@ -144,6 +165,7 @@ type sweeper struct {
 	starts []time.Time
 	ends   []time.Time
 	seen   map[time.Duration]Outcome
+	kept   map[time.Duration]Kept // every run, with Options.Keep
 	runs   int
 }
 
@@ -169,7 +191,11 @@ func (s *sweeper) eval(d time.Duration) error {
 		return nil
 	}
 	s.runs++
-	s.seen[d] = outcomeOf(runner.Run(s.ctx, g, runner.RunOptions{World: s.opt.World}))
+	res := runner.Run(s.ctx, g, runner.RunOptions{World: s.opt.World})
+	s.seen[d] = outcomeOf(res)
+	if s.opt.Keep {
+		s.kept[d] = Kept{File: g, Result: res}
+	}
 	return nil
 }
 
@@ -325,8 +351,7 @@ func describe(st scenario.Step) string {
 // Write prints the report as a table: one row per interval of offsets with one outcome, its events
 // compared with the file as written.
 func (r *Report) Write(w io.Writer) error {
-	fmt.Fprintf(w, "%s: step %d (%s) at +%s, moved by %s..%s, resolution %s: %d runs\n\n", r.File.Path, r.Step, r.StepText,
-		scenario.FormatDuration(r.At), signed(firstFrom(r)), signed(lastTo(r)), scenario.FormatDuration(r.By), r.Runs)
+	fmt.Fprintf(w, "%s\n\n", r.Heading())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "offset\tstep at\tresult\tevents (compared with the file as written)")
 	for _, iv := range r.Intervals {
@@ -348,6 +373,13 @@ func (r *Report) Write(w io.Writer) error {
 	return tw.Flush()
 }
 
+// Heading says what was swept: the file, the step and its instant, the range, the resolution and
+// how many runs it took.
+func (r *Report) Heading() string {
+	return fmt.Sprintf("%s: step %d (%s) at +%s, moved by %s..%s, resolution %s: %d runs", r.File.Path, r.Step, r.StepText,
+		scenario.FormatDuration(r.At), signed(firstFrom(r)), signed(lastTo(r)), scenario.FormatDuration(r.By), r.Runs)
+}
+
 func firstFrom(r *Report) time.Duration {
 	if len(r.Intervals) == 0 {
 		return 0
@@ -362,6 +394,9 @@ func lastTo(r *Report) time.Duration {
 	return r.Intervals[len(r.Intervals)-1].To
 }
 
+// Signed formats a sweep offset with its sign: -15m, +4m59s, +0s.
+func Signed(d time.Duration) string { return signed(d) }
+
 func signed(d time.Duration) string {
 	if d < 0 {
 		return "-" + scenario.FormatDuration(-d)
@@ -369,11 +404,28 @@ func signed(d time.Duration) string {
 	return "+" + scenario.FormatDuration(d)
 }
 
-// diff lists the event counts that differ from base: "+prompt.shown 2165", "-prompt.accepted x2".
+// Changes lists the event counts of the interval that differ from the file as written:
+// "+prompt.shown 2165", "-prompt.accepted x2"; none when they are the same or the step cannot go there.
+func (r *Report) Changes(iv Interval) []string {
+	if iv.Outcome.Invalid != "" {
+		return nil
+	}
+	return changes(r.Base.Events, iv.Outcome)
+}
+
+// diff is Changes as one table cell.
 func diff(base map[string]int, o Outcome) string {
 	if o.Invalid != "" {
 		return "-"
 	}
+	parts := changes(base, o)
+	if len(parts) == 0 {
+		return "as written"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func changes(base map[string]int, o Outcome) []string {
 	keys := map[string]bool{}
 	for k := range base {
 		keys[k] = true
@@ -395,11 +447,8 @@ func diff(base map[string]int, o Outcome) string {
 			parts = append(parts, fmt.Sprintf("-%s x%d", k, -n))
 		}
 	}
-	if len(parts) == 0 {
-		return "as written"
-	}
 	sort.Strings(parts)
-	return strings.Join(parts, ", ")
+	return parts
 }
 
 // ParseOffset reads a signed sweep offset: -15m, +15m, 0, 90s.

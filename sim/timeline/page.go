@@ -8,11 +8,15 @@ import (
 
 // PageOptions tune a scenario page.
 type PageOptions struct {
-	// IndexHref links back to the run's index page ("" for none).
-	IndexHref string
+	// IndexHref links back to the run's index page ("" for none); IndexText is the link's text
+	// ("← all scenarios").
+	IndexHref, IndexText string
 	// Live adds the script that follows the world through server-sent events (/events) and redraws
 	// from the page's own address.
 	Live bool
+	// Extra is a self-contained HTML section shown above the timeline (the migration-wave report
+	// of `ucssim run --report --html`); it is written as given.
+	Extra string
 }
 
 // Page renders the timeline as one self-contained HTML page: inline CSS, SVG and a little
@@ -32,7 +36,11 @@ func (t *Timeline) Page(opt PageOptions) []byte {
 	}
 	b.WriteString(">\n<header>")
 	if opt.IndexHref != "" {
-		fmt.Fprintf(&b, `<nav><a href="%s">← all scenarios</a></nav>`, esc(opt.IndexHref))
+		text := opt.IndexText
+		if text == "" {
+			text = "← all scenarios"
+		}
+		fmt.Fprintf(&b, `<nav><a href="%s">%s</a></nav>`, esc(opt.IndexHref), esc(text))
 	}
 	fmt.Fprintf(&b, "<h1>%s", esc(title))
 	switch {
@@ -76,6 +84,7 @@ func (t *Timeline) Page(opt PageOptions) []byte {
 		fmt.Fprintf(&b, `<div class="failure" id="failure"><strong>Failed</strong> (%s:%d:%d): <code>%s</code><dl><dt>expected</dt><dd>%s</dd><dt>seen</dt><dd>%s</dd></dl></div>`,
 			esc(f.Path), f.Line, f.Col, esc(f.Step), esc(f.Expected), esc(f.Seen))
 	}
+	b.WriteString(opt.Extra)
 	b.WriteString(legend)
 	b.WriteString("<main>\n")
 	b.WriteString(`<section class="steplist"><h2>Steps</h2>`)
@@ -173,11 +182,45 @@ type IndexEntry struct {
 	Passed, Invalid  bool
 	Wall, Virtual    time.Duration
 	Problem          string // why it failed or is invalid
+	// Links are further pages of the entry, shown after its name (a sweep interval's last run).
+	Links []IndexLink
+}
+
+// IndexLink is one further page of an index entry.
+type IndexLink struct{ Text, Href string }
+
+// IndexOptions say what an index page lists; zero fields read as a run's index.
+type IndexOptions struct {
+	Title string
+	Intro string // a paragraph under the title
+	// Noun is what the entries are ("scenarios"); Column heads their names' column ("scenario").
+	Noun, Column string
+	Labels       string // heads the labels' column ("labels")
+	Footer       string
+	Wall         time.Duration // the whole run's wall time
 }
 
 // Index renders the run's index page: one row per scenario with its verdict, labels, wall and
 // virtual duration and a link to its page.
 func Index(title string, entries []IndexEntry, wallTotal time.Duration) []byte {
+	return IndexPage(IndexOptions{Title: title, Wall: wallTotal}, entries)
+}
+
+// IndexPage is Index for other lists of runs (a sweep's intervals): the same page, its words
+// taken from opt.
+func IndexPage(opt IndexOptions, entries []IndexEntry) []byte {
+	if opt.Noun == "" {
+		opt.Noun = "scenarios"
+	}
+	if opt.Column == "" {
+		opt.Column = "scenario"
+	}
+	if opt.Labels == "" {
+		opt.Labels = "labels"
+	}
+	if opt.Footer == "" {
+		opt.Footer = "ucssim run · each page is self-contained"
+	}
 	var b strings.Builder
 	passed, failed, invalid := 0, 0, 0
 	for _, e := range entries {
@@ -190,13 +233,16 @@ func Index(title string, entries []IndexEntry, wallTotal time.Duration) []byte {
 			failed++
 		}
 	}
-	fmt.Fprintf(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title><style>%s</style></head>\n<body class=\"index\">\n", esc(title), pageCSS)
-	fmt.Fprintf(&b, `<header><h1>%s</h1><p class="meta"><span class="verdict pass">%d passed</span> <span class="verdict fail">%d failed</span>`, esc(title), passed, failed)
+	fmt.Fprintf(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title><style>%s</style></head>\n<body class=\"index\">\n", esc(opt.Title), pageCSS)
+	fmt.Fprintf(&b, `<header><h1>%s</h1><p class="meta"><span class="verdict pass">%d passed</span> <span class="verdict fail">%d failed</span>`, esc(opt.Title), passed, failed)
 	if invalid > 0 {
 		fmt.Fprintf(&b, ` <span class="verdict invalid">%d invalid</span>`, invalid)
 	}
-	fmt.Fprintf(&b, ` · %d scenarios · wall %s</p></header>`, len(entries), esc(wall(wallTotal)))
-	b.WriteString(`<table id="index"><thead><tr><th>result</th><th>scenario</th><th>labels</th><th>virtual</th><th>wall</th><th>file</th></tr></thead><tbody>`)
+	fmt.Fprintf(&b, ` · %d %s · wall %s</p>`, len(entries), esc(opt.Noun), esc(wall(opt.Wall)))
+	if opt.Intro != "" {
+		fmt.Fprintf(&b, `<p class="description">%s</p>`, esc(opt.Intro))
+	}
+	fmt.Fprintf(&b, `</header><table id="index"><thead><tr><th>result</th><th>%s</th><th>%s</th><th>virtual</th><th>wall</th><th>file</th></tr></thead><tbody>`, esc(opt.Column), esc(opt.Labels))
 	for _, e := range entries {
 		res, cls := "passed", "pass"
 		switch {
@@ -208,6 +254,9 @@ func Index(title string, entries []IndexEntry, wallTotal time.Duration) []byte {
 		name := esc(e.Name)
 		if e.Href != "" {
 			name = fmt.Sprintf(`<a href="%s">%s</a>`, esc(e.Href), name)
+		}
+		for _, l := range e.Links {
+			name += fmt.Sprintf(` · <a href="%s">%s</a>`, esc(l.Href), esc(l.Text))
 		}
 		if e.Problem != "" {
 			name += `<div class="problem">` + esc(e.Problem) + `</div>`
@@ -223,6 +272,6 @@ func Index(title string, entries []IndexEntry, wallTotal time.Duration) []byte {
 		fmt.Fprintf(&b, `<tr class="%s"><td><span class="verdict %s">%s</span></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td></tr>`,
 			cls, cls, res, name, strings.Join(labels, " "), esc(virt), esc(wall(e.Wall)), esc(e.Path))
 	}
-	b.WriteString("</tbody></table>\n<footer>ucssim run · each page is self-contained</footer>\n</body></html>\n")
+	fmt.Fprintf(&b, "</tbody></table>\n<footer>%s</footer>\n</body></html>\n", esc(opt.Footer))
 	return []byte(b.String())
 }

@@ -53,11 +53,12 @@ type Config struct {
 	Pool      string // FQDN of the pool; also accepted as the REGISTER Request-URI host
 	Logger    *slog.Logger
 
-	// NotifyHold bounds, in wall time, how long an unanswered NOTIFY holds virtual time (`ucssim
-	// serve`, where subscribers may be outside clients that never answer: docs/ARCHITECTURE.md D-8).
-	// Past it the clock may move again and a notify.timeout event is recorded; the NOTIFY
-	// itself still waits for its answer until sipgo's transaction timeout. Zero: held until
-	// answered (simulated clients always answer).
+	// NotifyHold bounds, in wall time, how long a notification not yet answered holds virtual time
+	// from the moment it is queued, whether it waits for its own answer or behind an unanswered
+	// NOTIFY of the same subscription (`ucssim serve`, where subscribers may be outside clients that
+	// never answer: docs/ARCHITECTURE.md D-8). Past it the clock may move again and a notify.timeout
+	// event is recorded; the NOTIFY itself still waits for its answer until sipgo's transaction
+	// timeout. Zero: held until answered (simulated clients always answer).
 	NotifyHold time.Duration
 	// OnEvent records what happened on the wire that the world's trace must show
 	// (notify.timeout, notify.failed); nil: nothing.

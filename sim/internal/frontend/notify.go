@@ -19,16 +19,34 @@ const notifyTimeout = 40 * time.Second
 
 // Notify queues one of the engine's notifications for the endpoint's roaming-contacts
 // subscription (engine.Listener). It never blocks on the network: the send is counted for
-// quiescence from now until the NOTIFY is answered, or the subscription is dropped.
+// quiescence from now until the NOTIFY is answered, or the subscription is dropped. Its fate is
+// reported to the engine (Notification.Report) once known.
 func (s *Server) Notify(n engine.Notification) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	sub := s.roaming[endpointKey{user: n.User, epid: n.Endpoint}]
 	if s.closed || sub == nil {
+		s.mu.Unlock()
 		s.log.Debug("frontend: notification for an endpoint without subscription dropped", "user", n.User, "endpoint", n.Endpoint, "kind", n.Kind)
+		n.Report(errNoSubscription)
 		return
 	}
-	sub.queue = append(sub.queue, queued{n: n, end: s.cfg.Counter.Begin("sip.notify")})
+	s.enqueueLocked(sub, n)
+	s.mu.Unlock()
+}
+
+// enqueueLocked queues a notification of sub, counted for quiescence until its fate is known. With
+// a guest hold (NotifyHold) the count ends at the latest that long after it was queued, and
+// notify.timeout is recorded: whether it waits for its own answer or behind a NOTIFY the
+// subscriber never answers, a silent subscriber holds the clock no longer than the guest hold.
+func (s *Server) enqueueLocked(sub *subscription, n engine.Notification) {
+	q := queued{n: n, end: s.cfg.Counter.Begin("sip.notify")}
+	if hold := s.cfg.NotifyHold; hold > 0 {
+		q.bound = time.AfterFunc(hold, func() {
+			s.record(engine.EventNotifyTimeout, sub, n, map[string]any{"after": hold.String()})
+			q.end()
+		})
+	}
+	sub.queue = append(sub.queue, q)
 	s.kickLocked(sub)
 }
 
@@ -66,12 +84,21 @@ func (s *Server) sendLoop(sub *subscription) {
 		if gone {
 			err = errConnectionClosed
 		} else if answered {
-			err = s.sendNotifyBounded(sub, q, req)
+			err = s.sendNotify(req)
 		} else {
 			err = s.cli.WriteRequest(req)
 		}
-		q.end()
-		if err != nil {
+		var refused *refusedError
+		if errors.As(err, &refused) {
+			// answered, but not taken: the subscription stays, the notification did not reach the user
+			s.record(engine.EventNotifyFailed, sub, q.n, map[string]any{"reason": failureReason(err)})
+		}
+		if q.bound != nil {
+			q.bound.Stop()
+		}
+		q.n.Report(err) // before the unit ends: prompt.shown is traced before time may move
+		q.settle()
+		if err != nil && refused == nil {
 			s.log.Info("frontend: notification failed; subscription dropped", "user", sub.key.user, "endpoint", sub.key.epid, "error", err)
 			s.record(engine.EventNotifyFailed, sub, q.n, map[string]any{"reason": failureReason(err)})
 			s.mu.Lock()
@@ -83,24 +110,11 @@ func (s *Server) sendLoop(sub *subscription) {
 	}
 }
 
-// sendNotifyBounded sends a NOTIFY and waits for its answer; with NotifyHold set, the
-// notification's quiescence unit is given back after NotifyHold of wall time without an answer,
-// and notify.timeout recorded.
-func (s *Server) sendNotifyBounded(sub *subscription, q queued, req *sip.Request) error {
-	if s.cfg.NotifyHold <= 0 {
-		return s.sendNotify(req)
-	}
-	t := time.AfterFunc(s.cfg.NotifyHold, func() {
-		s.record(engine.EventNotifyTimeout, sub, q.n, map[string]any{"after": s.cfg.NotifyHold.String()})
-		q.end()
-	})
-	defer t.Stop()
-	return s.sendNotify(req)
-}
-
 var (
-	errConnectionClosed = errors.New("the subscriber's connection is closed")
-	errRefused481       = errors.New("subscriber answered 481")
+	errConnectionClosed    = errors.New("the subscriber's connection is closed")
+	errRefused481          = errors.New("subscriber answered 481")
+	errNoSubscription      = errors.New("the endpoint has no roaming-contacts subscription")
+	errSubscriptionDropped = errors.New("the subscription ended before the notification was sent")
 )
 
 // failureReason says why a notification did not reach its subscriber, without addresses (the
@@ -111,6 +125,8 @@ func failureReason(err error) string {
 		return "connection closed"
 	case errors.Is(err, errRefused481):
 		return "subscription gone (481)"
+	case errors.As(err, new(*refusedError)):
+		return err.Error()
 	default:
 		return "no answer"
 	}
@@ -126,7 +142,8 @@ func (s *Server) record(typ engine.EventType, sub *subscription, n engine.Notifi
 	s.cfg.OnEvent(engine.Event{Time: s.cfg.Clock.Now(), Type: typ, User: sub.key.user, Details: details})
 }
 
-// sendNotify sends a NOTIFY and waits for its answer; 481 or no answer drops the subscription.
+// sendNotify sends a NOTIFY and waits for its answer; 481 or no answer drops the subscription,
+// another failure answer is a *refusedError.
 func (s *Server) sendNotify(req *sip.Request) error {
 	ctx, cancel := context.WithTimeout(s.ctx, notifyTimeout)
 	defer cancel()
@@ -139,9 +156,16 @@ func (s *Server) sendNotify(req *sip.Request) error {
 	}
 	if !res.IsSuccess() {
 		s.log.Warn("frontend: NOTIFY refused", "status", res.StatusCode)
+		return &refusedError{status: res.StatusCode}
 	}
 	return nil
 }
+
+// refusedError is a NOTIFY answered with a failure other than 481: the subscriber did not take
+// it, the subscription stays.
+type refusedError struct{ status int }
+
+func (e *refusedError) Error() string { return fmt.Sprintf("refused (%d)", e.status) }
 
 // buildNotify renders an in-dialog notification (docs/PROTOCOLS.md 1.6); answered is false for a
 // BENOTIFY, which gets no answer.

@@ -305,7 +305,7 @@ func (s *Server) Close() error {
 		r.stop()
 	}
 	for _, sub := range s.subs {
-		sub.dropLocked()
+		s.dropLocked(sub)
 	}
 	s.regs, s.subs, s.roaming = map[endpointKey]*registration{}, map[dialogKey]*subscription{}, map[endpointKey]*subscription{}
 	s.perUser = map[string]int{}

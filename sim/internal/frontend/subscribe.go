@@ -43,21 +43,47 @@ type subscription struct {
 	dropped bool
 }
 
+// queued is a notification waiting for its turn or its answer. end gives back its quiescence
+// unit (idempotent); bound, with a guest hold, stops the timer that gives it back early.
 type queued struct {
-	n   engine.Notification
-	end func()
+	n     engine.Notification
+	end   func()
+	bound *time.Timer
 }
 
-func (sub *subscription) dropLocked() {
+// settle stops the guest-hold timer and gives back the unit: the notification's fate is known.
+func (q queued) settle() {
+	if q.bound != nil {
+		q.bound.Stop()
+	}
+	q.end()
+}
+
+// dropLocked ends the subscription: what is still queued is never sent. Its fate goes back to the
+// engine (Notification.Report) from a goroutine of its own, counted until done, since the engine
+// must not be called under s.mu; at Close nothing is reported.
+func (s *Server) dropLocked(sub *subscription) {
 	if sub.cancel != nil {
 		sub.cancel()
 		sub.cancel = nil
 	}
 	sub.dropped = true
-	for _, q := range sub.queue {
-		q.end()
-	}
+	dropped := sub.queue
 	sub.queue = nil
+	if s.closed || len(dropped) == 0 {
+		for _, q := range dropped {
+			q.settle()
+		}
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for _, q := range dropped {
+			q.n.Report(errSubscriptionDropped)
+			q.settle()
+		}
+	}()
 }
 
 func (s *Server) removeSubLocked(sub *subscription) {
@@ -67,7 +93,7 @@ func (s *Server) removeSubLocked(sub *subscription) {
 	if s.roaming[sub.key] == sub {
 		delete(s.roaming, sub.key)
 	}
-	sub.dropLocked()
+	s.dropLocked(sub)
 }
 
 // armLocked (re)starts the virtual expiry of a subscription.
@@ -249,7 +275,7 @@ func (s *Server) onSubscribe(req *sip.Request, tx sip.ServerTransaction) {
 		// RFC 6665 4.2.1: a new subscription gets an immediate NOTIFY (presence is not
 		// simulated, so it carries no document).
 		s.mu.Lock()
-		sub.queue = append(sub.queue, queued{end: s.cfg.Counter.Begin("sip.notify")})
+		s.enqueueLocked(sub, engine.Notification{})
 		s.mu.Unlock()
 	}
 	s.release(sub)
