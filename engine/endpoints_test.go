@@ -19,8 +19,7 @@ func refusal(err error) *engine.Refusal {
 var _ = Describe("What the user sees (docs/BEHAVIOR.md section 3, B-3.1 to B-3.4) and SIP writes", func() {
 	var w *world
 	BeforeEach(func() {
-		w = newWorld(1)
-		w.addUser(kenSpec(), 3)
+		w = kensWorld(3)
 	})
 	apply := func(op engine.Op) (engine.OpResult, error) { return w.eng.Apply("Ken Myer", "desktop", op) }
 
@@ -141,8 +140,7 @@ var _ = Describe("What the user sees (docs/BEHAVIOR.md section 3, B-3.1 to B-3.4
 			}
 		}, engine.Op{Kind: engine.OpAddGroup, Name: "one too many"}, 403, 2008),
 		Entry("Lync contact cap", func() {
-			w = newWorld(1, func(c *engine.Config) { c.MaxLyncContacts = 3 })
-			w.addUser(kenSpec(), 3)
+			w = kensWorld(3, func(c *engine.Config) { c.MaxLyncContacts = 3 })
 			w.signIn("Ken Myer", "desktop", engine.Lync2013)
 		}, engine.Op{Kind: engine.OpSetContact, Contact: engine.Contact{URI: "fourth@b.com"}}, 403, 2007),
 		Entry("a list that lives in Exchange", func() {

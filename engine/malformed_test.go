@@ -27,8 +27,7 @@ func (w *world) snapshot() string {
 var _ = Describe("Malformed and semantically wrong cmdlet lines", func() {
 	var w *world
 	BeforeEach(func() {
-		w = newWorld(1)
-		w.addUser(kenSpec(), 3)
+		w = kensWorld(3)
 		w.addUser(engine.UserSpec{Name: "Pilar Ackerman", SIP: "sip:pilar@litwareinc.com"}, 2)
 		w.mustRun("New-CsUserServicesPolicy -Identity Allow -UcsAllowed $True")
 		w.mustRun("New-CsUserServicesPolicy -Identity site:Redmond -UcsAllowed $False")

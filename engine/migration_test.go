@@ -24,8 +24,7 @@ func expectMigratedWith(w *world, kept string) {
 var _ = Describe("Migration into the unified contact store (docs/BEHAVIOR.md section 2, B-2.1 to B-2.6)", func() {
 	var w *world
 	BeforeEach(func() {
-		w = newWorld(1)
-		w.addUser(kenSpec(), 12)
+		w = kensWorld(12)
 	})
 
 	It("starts at a Lync 2013 sign-in, keeps Lync authoritative while in flight, and commits after 10 minutes", func() {

@@ -10,8 +10,7 @@ import (
 var _ = Describe("User services policies (docs/BEHAVIOR.md section 1, B-1.1 to B-1.10)", func() {
 	var w *world
 	BeforeEach(func() {
-		w = newWorld(1)
-		w.addUser(kenSpec(), 3)
+		w = kensWorld(3)
 		w.addUser(engine.UserSpec{Name: "Pilar Ackerman", SIP: "sip:pilar@litwareinc.com", UPN: "pilar.ackerman@corp.litwareinc.com"}, 1)
 	})
 

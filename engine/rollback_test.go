@@ -14,8 +14,7 @@ var _ = Describe("Rolling back (docs/BEHAVIOR.md section 4, B-4.1 to B-4.11)", f
 	var w *world
 	var done time.Time
 	BeforeEach(func() {
-		w = newWorld(1)
-		w.addUser(kenSpec(), 12)
+		w = kensWorld(12)
 		w.migrate("Ken Myer")
 		w.signOut("Ken Myer", "desktop")
 	})
@@ -80,8 +79,7 @@ var _ = Describe("Rolling back (docs/BEHAVIOR.md section 4, B-4.1 to B-4.11)", f
 	})
 
 	It("defers re-migration to the next Lync 2013 sign-in with remigration next-signin", func() {
-		w = newWorld(1, withMigration(engine.MigrationConfig{Remigration: engine.RemigrationNextSignIn}))
-		w.addUser(kenSpec(), 3)
+		w = kensWorld(3, withMigration(engine.MigrationConfig{Remigration: engine.RemigrationNextSignIn}))
 		w.migrate("Ken Myer")
 		w.signOut("Ken Myer", "desktop")
 		rollback("Invoke-CsUcsRollback 'Ken Myer'")
@@ -165,8 +163,7 @@ var _ = Describe("Rolling back (docs/BEHAVIOR.md section 4, B-4.1 to B-4.11)", f
 	})
 
 	It("refuses to move the mailbox down to Exchange 2010 while the list is migrated", func() {
-		w = newWorld(1)
-		w.addUser(kenSpec(), 2)
+		w = kensWorld(2)
 		w.migrate("Ken Myer")
 		Expect(w.eng.MoveMailbox("Ken Myer", engine.MailboxExchange2010)).To(MatchError(ContainSubstring("Invoke-CsUcsRollback")))
 		w.mustRun("Invoke-CsUcsRollback 'Ken Myer'")

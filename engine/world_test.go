@@ -97,6 +97,13 @@ func (w *world) addUser(spec engine.UserSpec, n int) {
 	Expect(w.eng.AddUser(spec)).To(Succeed())
 }
 
+// kensWorld is a world of seed 1 where Ken Myer has that many contacts in Lync.
+func kensWorld(contacts int, opts ...option) *world {
+	w := newWorld(1, opts...)
+	w.addUser(kenSpec(), contacts)
+	return w
+}
+
 func kenSpec() engine.UserSpec {
 	return engine.UserSpec{Name: "Ken Myer", SIP: "sip:kenmyer@litwareinc.com"}
 }

@@ -55,18 +55,23 @@ func draw(r *rand.Rand, mix []scenario.Weighted) string {
 	case 1:
 		return mix[0].Value
 	}
+	return byWeight(r, mix, func(m scenario.Weighted) int { return m.Weight }).Value
+}
+
+// byWeight picks one of several items by weight with one draw from r.
+func byWeight[T any](r *rand.Rand, items []T, weight func(T) int) T {
 	total := 0
-	for _, m := range mix {
-		total += m.Weight
+	for _, it := range items {
+		total += weight(it)
 	}
 	k := r.IntN(total)
-	for _, m := range mix {
-		if k < m.Weight {
-			return m.Value
+	for _, it := range items {
+		if k < weight(it) {
+			return it
 		}
-		k -= m.Weight
+		k -= weight(it)
 	}
-	return mix[len(mix)-1].Value
+	return items[len(items)-1]
 }
 
 // drawCount draws a contact count: a bucket by weight, then uniformly within it.
@@ -76,18 +81,7 @@ func drawCount(r *rand.Rand, buckets []scenario.Bucket) int {
 	}
 	b := buckets[0]
 	if len(buckets) > 1 {
-		total := 0
-		for _, x := range buckets {
-			total += x.Weight
-		}
-		k := r.IntN(total)
-		for _, x := range buckets {
-			if k < x.Weight {
-				b = x
-				break
-			}
-			k -= x.Weight
-		}
+		b = byWeight(r, buckets, func(x scenario.Bucket) int { return x.Weight })
 	}
 	if b.Max > b.Min {
 		return b.Min + r.IntN(b.Max-b.Min+1)

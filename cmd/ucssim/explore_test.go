@@ -62,11 +62,12 @@ var _ = Describe("ucssim explore", func() {
 	})
 })
 
-var _ = Describe("ucssim sweep", func() {
-	It("prints the intervals where the outcome changes", func() {
-		dir := GinkgoTempDir()
-		p := filepath.Join(dir, "signout.yaml")
-		Expect(os.WriteFile(p, []byte(`name: Sign-out around the completion
+// signOutFile writes dir/signout.yaml: Ken signs out five minutes into his migration (step 3),
+// then the clock runs to +30m and the extra steps follow.
+func signOutFile(dir, extra string) string {
+	GinkgoHelper()
+	p := filepath.Join(dir, "signout.yaml")
+	Expect(os.WriteFile(p, []byte(`name: Sign-out around the completion
 world:
   users:
     - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 2}
@@ -75,7 +76,14 @@ steps:
   - wait: 5m
   - signOut: Ken Myer
   - until: "+30m"
-`), 0o644)).To(Succeed())
+`+extra), 0o644)).To(Succeed())
+	return p
+}
+
+var _ = Describe("ucssim sweep", func() {
+	It("prints the intervals where the outcome changes", func() {
+		dir := GinkgoTempDir()
+		p := signOutFile(dir, "")
 		res := execute(newApp(&fakeRunner{}), "sweep", p, "--step", "3", "--from", "-2m", "--to", "+8m")
 		Expect(res.code).To(Equal(0), res.stderr)
 		Expect(res.stdout).To(MatchRegexp(`-2m \.\. \+4m59s\s+\+3m \.\. \+9m59s\s+PASS\s+as written`))
@@ -84,18 +92,7 @@ steps:
 
 	It("writes the intervals as an index page, with the timeline of the runs on either side of each boundary (--html)", func() {
 		dir := GinkgoTempDir()
-		p := filepath.Join(dir, "signout.yaml")
-		Expect(os.WriteFile(p, []byte(`name: Sign-out around the completion
-world:
-  users:
-    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 2}
-steps:
-  - signIn: Ken Myer
-  - wait: 5m
-  - signOut: Ken Myer
-  - until: "+30m"
-  - expect: {event: prompt.shown, user: Ken Myer, count: 0}
-`), 0o644)).To(Succeed())
+		p := signOutFile(dir, "  - expect: {event: prompt.shown, user: Ken Myer, count: 0}\n")
 		out := filepath.Join(dir, "pages")
 		res := execute(newApp(&fakeRunner{}), "sweep", p, "--step", "3", "--from", "-2m", "--to", "+8m", "--html", out)
 		Expect(res.code).To(Equal(0), res.stderr)

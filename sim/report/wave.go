@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/ucssim/ucssim/sim/scenario"
 )
 
 // Wave is the migration-wave report of one run (`ucssim run --report`): how a population's
@@ -237,21 +239,9 @@ func since(d time.Duration, ok bool) string {
 	return "+" + fmtDuration(d)
 }
 
+// fmtDuration is a duration in the scenario syntax, to the second.
 func fmtDuration(d time.Duration) string {
-	if d == 0 {
-		return "0s"
-	}
-	var b strings.Builder
-	for _, u := range []struct {
-		unit time.Duration
-		name string
-	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
-		if n := d / u.unit; n > 0 {
-			fmt.Fprintf(&b, "%d%s", n, u.name)
-			d -= n * u.unit
-		}
-	}
-	return b.String()
+	return scenario.FormatDuration(d.Truncate(time.Second))
 }
 
 // WriteText prints the report for a terminal, each line prefixed (TAP writes "# ").

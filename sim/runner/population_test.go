@@ -2,12 +2,30 @@ package runner_test
 
 import (
 	"context"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/sim/runner"
 )
+
+// salesWave runs a scenario where share of ten Sales users sign in over an hour, then the steps
+// (YAML list items) follow.
+func salesWave(name, share, steps string) *runner.Result {
+	GinkgoHelper()
+	return run(`
+name: ` + name + `
+world:
+  populations:
+    - name: Sales
+      count: 10
+      sip: "sip:sales{n:2}@litwareinc.com"
+steps:
+  - signInWave: Sales
+    over: 1h
+    share: ` + share + "\n" + strings.TrimLeft(steps, "\n"))
+}
 
 // wave is a population of ten users signing in over an hour, 80% then the rest.
 const wave = `
@@ -94,17 +112,7 @@ steps:
 	})
 
 	It("reports how many of the population pass and what the others showed", func() {
-		res := run(`
-name: short wave
-world:
-  populations:
-    - name: Sales
-      count: 10
-      sip: "sip:sales{n:2}@litwareinc.com"
-steps:
-  - signInWave: Sales
-    over: 1h
-    share: 70%
+		res := salesWave("short wave", "70%", `
   - expect: {population: Sales, state: Migrated}
     within: 30m
 `)
@@ -115,19 +123,9 @@ steps:
 
 	DescribeTable("bounds the users that pass with atLeast and atMost",
 		func(check string, passes bool) {
-			res := run(`
-name: bounds
-world:
-  populations:
-    - name: Sales
-      count: 10
-      sip: "sip:sales{n:2}@litwareinc.com"
-steps:
-  - signInWave: Sales
-    over: 1h
-    share: 60%
+			res := salesWave("bounds", "60%", `
   - wait: 15m
-  - expect: {population: Sales, state: Migrated, ` + check + `}
+  - expect: {population: Sales, state: Migrated, `+check+`}
 `)
 			Expect(res.Failure == nil).To(Equal(passes), "%v", res.Failure)
 		},

@@ -23,10 +23,7 @@ func usersYAML(n, c int) string {
 }
 
 var _ = Describe("Parse bounds every count and size (issue 10)", func() {
-	DescribeTable("refusing what is over a limit, with its position",
-		func(src string, want ...string) {
-			Expect(errorsOf(src)).To(Equal(want))
-		},
+	DescribeTable("refusing what is over a limit, with its position", rejects,
 		Entry("a billion generated contacts",
 			"name: t\nworld:\n  users:\n    - {sip: \"sip:a@x.com\", contacts: 1000000000}\n",
 			`bad.yaml:4:38: contacts: 1000000000 is more than 5000 (the limit per user)`),

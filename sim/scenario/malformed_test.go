@@ -31,11 +31,14 @@ func errorsOf(src string) []string {
 	return out
 }
 
+// rejects is a table body: parsing src gives exactly the errors want, in order.
+func rejects(src string, want ...string) {
+	GinkgoHelper()
+	Expect(errorsOf(src)).To(Equal(want))
+}
+
 var _ = Describe("Parse rejects a malformed file", func() {
-	DescribeTable("with the exact position and message",
-		func(src string, want ...string) {
-			Expect(errorsOf(src)).To(Equal(want))
-		},
+	DescribeTable("with the exact position and message", rejects,
 		Entry("an unknown top-level key, with a suggestion",
 			"name: t\nlabesl: [a]\n",
 			`bad.yaml:2:1: unknown key "labesl" in a scenario file (did you mean "labels"?)`),

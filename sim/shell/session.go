@@ -63,33 +63,28 @@ func (s *Shell) signIn(ctx context.Context, args []string) error {
 }
 
 func (s *Shell) signOut(ctx context.Context, args []string) error {
-	sip, rest, err := s.resolveUser(args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 1 {
-		return fmt.Errorf("unexpected %q: usage signout <user> [endpoint]", strings.Join(rest[1:], " "))
-	}
-	name := s.onlyEndpoint(sip, false)
-	if len(rest) == 1 {
-		name = rest[0]
-	}
-	return s.do(ctx, scenario.Step{Kind: scenario.StepSignOut, User: sip, Endpoint: name}, "signout "+strings.Join(args, " "))
+	return s.onEndpoint(ctx, args, scenario.StepSignOut, "signout", false)
 }
 
 func (s *Shell) accept(ctx context.Context, args []string) error {
+	return s.onEndpoint(ctx, args, scenario.StepAcceptPrompt, "accept", true)
+}
+
+// onEndpoint runs `verb <user> [endpoint]` as a step of that kind on one endpoint of the user:
+// the one named, else the one onlyEndpoint picks (prompted: showing a prompt).
+func (s *Shell) onEndpoint(ctx context.Context, args []string, kind scenario.StepKind, verb string, prompted bool) error {
 	sip, rest, err := s.resolveUser(args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 1 {
-		return fmt.Errorf("unexpected %q: usage accept <user> [endpoint]", strings.Join(rest[1:], " "))
+		return fmt.Errorf("unexpected %q: usage %s <user> [endpoint]", strings.Join(rest[1:], " "), verb)
 	}
-	name := s.onlyEndpoint(sip, true)
+	name := s.onlyEndpoint(sip, prompted)
 	if len(rest) == 1 {
 		name = rest[0]
 	}
-	return s.do(ctx, scenario.Step{Kind: scenario.StepAcceptPrompt, User: sip, Endpoint: name}, "accept "+strings.Join(args, " "))
+	return s.do(ctx, scenario.Step{Kind: kind, User: sip, Endpoint: name}, verb+" "+strings.Join(args, " "))
 }
 
 // onlyEndpoint names the endpoint a verb means when none is given: the user's only signed-in one,

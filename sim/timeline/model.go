@@ -332,6 +332,11 @@ func (b *builder) policyChanged(s *userState, at time.Time, seq int, eff string)
 	s.cur.Until, s.cur.Label = until, label
 }
 
+// laneMark puts a mark of the event on the user's own lane.
+func (b *builder) laneMark(s *userState, e Event, class, label, detail string) {
+	s.lane.Marks = append(s.lane.Marks, b.mark(e, class, label, detail))
+}
+
 func (b *builder) mark(e Event, class, label, detail string) Mark {
 	return Mark{At: e.Time, Seq: e.Seq, Step: b.stepOf(e.Seq), Kind: e.Type.String(), Class: class, Label: label, Detail: detail}
 }
@@ -430,33 +435,33 @@ func (b *builder) event(e Event) {
 		if c, err := time.Parse(time.RFC3339, e.detail("commitAt")); err == nil {
 			s.cur.Until = c
 		}
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "migration", "migration starts", text))
+		b.laneMark(s, e, "migration", "migration starts", text)
 	case engine.EventMigrationCompleted:
 		b.open(s, SpanExchange, e.Time, e.Seq, text)
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "migration", "in Exchange", text))
+		b.laneMark(s, e, "migration", "in Exchange", text)
 	case engine.EventMigrationFailed:
 		b.open(s, SpanLync, e.Time, e.Seq, text)
 		s.cur.Label = "Lync (migration failed)"
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "failure", "migration failed", text))
+		b.laneMark(s, e, "failure", "migration failed", text)
 	case engine.EventMigrationRetry:
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "migration", "retry", text))
+		b.laneMark(s, e, "migration", "retry", text)
 	case engine.EventRollbackStarted:
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "rollback", "rollback", text))
+		b.laneMark(s, e, "rollback", "rollback", text)
 	case engine.EventRollbackCompleted:
 		b.open(s, SpanLync, e.Time, e.Seq, text)
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "rollback", "back in Lync", text))
+		b.laneMark(s, e, "rollback", "back in Lync", text)
 	case engine.EventHoldStarted:
 		b.open(s, SpanHold, e.Time, e.Seq, text)
 		if u, err := time.Parse(time.RFC3339, e.detail("holdUntil")); err == nil {
 			s.cur.Until = u.UTC()
 			s.cur.Label = "Lync, rollback hold until " + Offset(u, b.t.Start)
 		}
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "hold", "hold starts", text))
+		b.laneMark(s, e, "hold", "hold starts", text)
 	case engine.EventHoldExpired:
 		if s.cur.Kind == SpanHold {
 			b.open(s, SpanLync, e.Time, e.Seq, text)
 		}
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "hold", "hold ends", text))
+		b.laneMark(s, e, "hold", "hold ends", text)
 	case engine.EventRemigrationCheck:
 		if p := e.detail("policy"); p != "" {
 			s.policy = Canonical(p)
@@ -465,7 +470,7 @@ func (b *builder) event(e Event) {
 				s.cur.Policy = b.policyText(s)
 			}
 		}
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "check", "re-check: "+e.detail("action"), text))
+		b.laneMark(s, e, "check", "re-check: "+e.detail("action"), text)
 	case engine.EventPolicyGranted:
 		g := e.detail("policy")
 		if strings.EqualFold(g, "$null") || g == "" || strings.EqualFold(g, "<none>") {
@@ -478,25 +483,25 @@ func (b *builder) event(e Event) {
 			b.allowed[key(eff)] = b.allowedOr(eff)
 		}
 		b.policyChanged(s, e.Time, e.Seq, eff)
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "policy", "grant "+Canonical(g), text))
+		b.laneMark(s, e, "policy", "grant "+Canonical(g), text)
 	case engine.EventRollbackFailed:
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "failure", "rollback failed", text))
+		b.laneMark(s, e, "failure", "rollback failed", text)
 	case engine.EventUserMoved:
 		cls := "other"
 		if e.flag("rolledBack") {
 			cls = "rollback"
 		}
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, cls, "moved to "+e.detail("to"), text))
+		b.laneMark(s, e, cls, "moved to "+e.detail("to"), text)
 	case engine.EventContactsLost:
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "failure", e.detail("contacts")+" contacts lost", text))
+		b.laneMark(s, e, "failure", e.detail("contacts")+" contacts lost", text)
 	case engine.EventContactAdded, engine.EventContactRemoved:
 		cls := "edit-lync"
 		if e.detail("store") == "exchange" {
 			cls = "edit"
 		}
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, cls, strings.TrimPrefix(e.Type.String(), "contact."), text))
+		b.laneMark(s, e, cls, strings.TrimPrefix(e.Type.String(), "contact."), text)
 	default:
-		s.lane.Marks = append(s.lane.Marks, b.mark(e, "other", e.Type.String(), text))
+		b.laneMark(s, e, "other", e.Type.String(), text)
 	}
 }
 

@@ -177,24 +177,12 @@ func ParseRoamingContacts(body []byte) (*RoamingDoc, error) {
 			ch := &root.Children[i]
 			switch ch.XMLName.Local {
 			case "addedGroup", "modifiedGroup":
-				g, err := readGroup(ch)
-				if err != nil {
+				if err := readChange(ch, readGroup, "addedGroup", &d.AddedGroups, &d.ModifiedGroups); err != nil {
 					return nil, err
-				}
-				if ch.XMLName.Local == "addedGroup" {
-					d.AddedGroups = append(d.AddedGroups, g)
-				} else {
-					d.ModifiedGroups = append(d.ModifiedGroups, g)
 				}
 			case "addedContact", "modifiedContact":
-				c, err := readContact(ch)
-				if err != nil {
+				if err := readChange(ch, readContact, "addedContact", &d.AddedContacts, &d.ModifiedContacts); err != nil {
 					return nil, err
-				}
-				if ch.XMLName.Local == "addedContact" {
-					d.AddedContacts = append(d.AddedContacts, c)
-				} else {
-					d.ModifiedContacts = append(d.ModifiedContacts, c)
 				}
 			case "deletedGroup":
 				id, err := intAttr(ch, "id", true)
@@ -228,6 +216,21 @@ func intAttr(n *xmlNode, name string, required bool) (int, error) {
 		return 0, fmt.Errorf("<%s> %s=%q is not a number", n.XMLName.Local, name, v)
 	}
 	return i, nil
+}
+
+// readChange reads an added or a modified item of a contactDelta onto the list its element's name
+// picks.
+func readChange[T any](n *xmlNode, read func(*xmlNode) (T, error), added string, addedTo, modifiedTo *[]T) error {
+	v, err := read(n)
+	if err != nil {
+		return err
+	}
+	if n.XMLName.Local == added {
+		*addedTo = append(*addedTo, v)
+	} else {
+		*modifiedTo = append(*modifiedTo, v)
+	}
+	return nil
 }
 
 func readGroup(n *xmlNode) (engine.Group, error) {
