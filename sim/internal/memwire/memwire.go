@@ -356,7 +356,9 @@ func (d *deadline) expired() bool {
 func (d *deadline) stop() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.timer != nil {
-		d.timer.Stop()
+	if d.timer != nil && d.timer.Stop() {
+		// Stopped before it fired: its channel will never close, so a later set must not wait for it
+		// (sipgo may set a deadline on a connection the world has closed).
+		d.timer = nil
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"syscall"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -33,6 +34,18 @@ var _ = Describe("The memory wire", func() {
 		Expect(s.RemoteAddr().String()).To(Equal(c.LocalAddr().String()))
 		Expect(c.RemoteAddr().String()).To(Equal(l.Addr().String()))
 		Expect(c.LocalAddr().String()).NotTo(Equal(l.Addr().String()))
+	})
+
+	It("lets a deadline be set on a closed connection, as sipgo does after the world closes it", func() {
+		l, err := n.Listen()
+		Expect(err).NotTo(HaveOccurred())
+		c, err := n.Dial(context.Background(), l.Addr().String())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(c.SetReadDeadline(time.Now().Add(time.Hour))).To(Succeed())
+		Expect(c.Close()).To(Succeed())
+		done := make(chan error, 1)
+		go func() { done <- c.SetReadDeadline(time.Now().Add(time.Hour)) }()
+		Eventually(done).Should(Receive(BeNil()), "SetReadDeadline after Close must not wait for a timer Close stopped")
 	})
 
 	It("refuses a dial to an address nobody listens on, like a closed loopback port", func() {
