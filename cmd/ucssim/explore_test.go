@@ -7,7 +7,6 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/onsi/gomega/gexec"
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
@@ -46,10 +45,7 @@ var _ = Describe("ucssim explore", func() {
 	It("finds nothing of the worlds left once they closed, in a process of its own (no-leaks)", func() {
 		// The Go runtime opens its network poller (two descriptors) at the first socket and keeps
 		// it: a fresh process shows it after the first world, and it is no leak.
-		bin, err := gexec.Build("github.com/ucssim/ucssim/cmd/ucssim")
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(gexec.CleanupBuildArtifacts)
-		cmd := exec.Command(bin, "explore", "--seeds", "3", "--steps", "15", "--faults", "--invariant", "no-leaks", "--out", GinkgoTempDir())
+		cmd := exec.Command(ucssimBinary(), "explore", "--seeds", "3", "--steps", "15", "--faults", "--invariant", "no-leaks", "--out", GinkgoTempDir())
 		out, err := cmd.CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), string(out))
 		Expect(string(out)).To(MatchRegexp(`\nno-leaks\s+1\s+0\s*\n`))
