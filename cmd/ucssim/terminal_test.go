@@ -148,6 +148,8 @@ var _ = Describe("ucssim shell on a terminal", Ordered, func() {
 		Expect(p.screen()).NotTo(ContainSubstring("\x1b"), "no escape codes reach the screen as text")
 		Expect(p.screen()).NotTo(ContainSubstring("^[["), "the arrow keys edit, they do not insert escape codes")
 
+		// Ctrl-D leaves from an empty prompt; typed before the editor is back it would be lost.
+		p.reads("PS 2026-01-05 09:10:00 >")
 		p.keys("C-d")
 		Eventually(p.exited).WithTimeout(10 * time.Second).ShouldNot(Equal("running"))
 		Expect(p.exited()).To(Equal("exited 0"))
@@ -178,6 +180,7 @@ var _ = Describe("ucssim shell on a terminal", Ordered, func() {
 		p.reads("PS 2026-01-05 09:10:00 >")
 		p.keys(`Invoke-CsUcsRollback -Identity "Ken Myer"`, "Enter")
 		p.shows(`Performing the operation "Invoke-CsUcsRollback" on target "sip:kenmyer@litwareinc.com".`)
+		p.reads(`[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [S] Suspend  [?] Help (default is "Y"):`)
 		p.keys("C-c")
 		p.reads("PS 2026-01-05 09:10:00 >")
 		Expect(p.screen()).NotTo(ContainSubstring("rollback.started"))
