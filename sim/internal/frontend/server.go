@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/ucssim/ucssim/sim/internal/lyncwire"
@@ -342,13 +343,36 @@ type trackingListener struct {
 	inUse           func(remote string) bool
 }
 
+// Accept waits out the errors a listener recovers from (out of file descriptors, a connection
+// aborted before it was accepted), backing off as net/http's server does: sipgo's accept loop
+// ends at the first error, and one bad moment would stop the front end accepting for good.
 func (l *trackingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
+	var c net.Conn
+	for delay := time.Duration(0); ; {
+		var err error
+		c, err = l.Listener.Accept()
+		if err == nil {
+			break
+		}
+		if !acceptRecovers(err) {
+			return nil, err
+		}
+		delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+		time.Sleep(delay) // wall time: the kernel's resources, not the simulation's clock
 	}
 	l.onOpen(c.RemoteAddr().String())
 	return &trackedConn{Conn: l.wrap(c), onClose: l.onClose, idle: l.idle, inUse: l.inUse}, nil
+}
+
+// acceptRecovers tells a listener's passing trouble from its end (closed, or broken for good).
+func acceptRecovers(err error) bool {
+	for _, errno := range []syscall.Errno{syscall.EMFILE, syscall.ENFILE, syscall.ENOBUFS, syscall.ENOMEM, syscall.ECONNABORTED} {
+		if errors.Is(err, errno) {
+			return true
+		}
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 type trackedConn struct {
