@@ -211,6 +211,14 @@ func instantText(in scenario.Instant, start time.Time) string {
 	return "+" + FormatDuration(in.Offset)
 }
 
+// orEmpty prints an optional value of an expectation ("" when not given).
+func orEmpty[T any](p *T) string {
+	if p == nil {
+		return ""
+	}
+	return fmt.Sprint(*p)
+}
+
 func expectText(e *scenario.Expect, start time.Time, who func(string) string) string {
 	if e == nil {
 		return "{}"
@@ -226,9 +234,7 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "contactsIn":
 			v = e.ContactsIn.String()
 		case "contacts":
-			if e.Contacts != nil {
-				v = fmt.Sprint(*e.Contacts)
-			}
+			v = orEmpty(e.Contacts)
 		case "has":
 			v = strings.Join(e.Has, ", ")
 		case "lacks":
@@ -238,9 +244,7 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "clientReads":
 			v = e.ClientReads.String()
 		case "attempts":
-			if e.Attempts != nil {
-				v = fmt.Sprint(*e.Attempts)
-			}
+			v = orEmpty(e.Attempts)
 		case "holdUntil":
 			switch {
 			case e.HoldNone:
@@ -253,9 +257,7 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "event":
 			v = e.Event.String()
 		case "count":
-			if e.Count != nil {
-				v = fmt.Sprint(*e.Count)
-			}
+			v = orEmpty(e.Count)
 		default:
 			continue
 		}
