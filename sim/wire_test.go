@@ -18,18 +18,24 @@ import (
 // Lync 2013 clients read them over EWS as well as SIP).
 func usersWorld(n int, opt sim.WorldOptions) *sim.World {
 	GinkgoHelper()
-	var b strings.Builder
-	b.WriteString("name: wire\nworld:\n  users:\n")
-	for i := range n {
-		fmt.Fprintf(&b, "    - {name: User %d, sip: \"sip:user%d@litwareinc.com\", contacts: 3, store: exchange}\n", i, i)
-	}
-	b.WriteString("steps:\n  - wait: 1s\n")
-	f, err := scenario.Parse("inline.yaml", []byte(b.String()))
+	f, err := usersFile(n, "contacts: 3, store: exchange")
 	Expect(err).NotTo(HaveOccurred())
 	w, err := sim.NewWorld(f.World, f.Start, f.Seed, opt)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(w.Close)
 	return w
+}
+
+// usersFile is a scenario of n users, User 0 to User n-1 (sip:user0@litwareinc.com ...), each with
+// the user keys given (e.g. "contacts: 3"), and one step waiting a second.
+func usersFile(n int, keys string) (*scenario.File, error) {
+	var b strings.Builder
+	b.WriteString("name: users\nworld:\n  users:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "    - {name: User %d, sip: \"sip:user%d@litwareinc.com\", %s}\n", i, i, keys)
+	}
+	b.WriteString("steps:\n  - wait: 1s\n")
+	return scenario.Parse("inline.yaml", []byte(b.String()))
 }
 
 var _ = Describe("The memory wire (docs/ARCHITECTURE.md D-9)", func() {
