@@ -17,6 +17,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/internal/siptest"
 	"github.com/ucssim/ucssim/mocks/ews"
 	"github.com/ucssim/ucssim/sim"
 	"github.com/ucssim/ucssim/sim/scenario"
@@ -82,17 +83,9 @@ func guestOn(c net.Conn, transport string) *guestSIP {
 func (g *guestSIP) send(method, epid, extra string) {
 	GinkgoHelper()
 	g.n++
-	transport := g.transport
-	local := g.conn.LocalAddr().String()
-	ruri := "sip:kenmyer@litwareinc.com"
-	if method == "REGISTER" {
-		ruri = "sip:litwareinc.com"
-	}
-	msg := fmt.Sprintf("%s %s SIP/2.0\r\nVia: SIP/2.0/%s %s;branch=z9hG4bKguest%d\r\nMax-Forwards: 70\r\n"+
-		"From: <sip:kenmyer@litwareinc.com>;tag=g%d;epid=%s\r\nTo: <sip:kenmyer@litwareinc.com>\r\nCall-ID: guest-%s-%d\r\n"+
-		"CSeq: 1 %s\r\nContact: <sip:%s;transport=%s>\r\n%sContent-Length: 0\r\n\r\n",
-		method, ruri, transport, local, g.n, g.n, epid, epid, g.n, method, local, strings.ToLower(transport), extra)
-	_, err := io.WriteString(g.conn, msg)
+	_, err := io.WriteString(g.conn, siptest.Request{Method: method, Transport: g.transport, Local: g.conn.LocalAddr().String(),
+		Branch: fmt.Sprintf("guest%d", g.n), Tag: fmt.Sprintf("g%d", g.n), CallID: fmt.Sprintf("guest-%s-%d", epid, g.n),
+		Epid: epid, Extra: extra}.String())
 	Expect(err).NotTo(HaveOccurred())
 }
 
