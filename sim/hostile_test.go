@@ -44,11 +44,13 @@ steps: []
 
 func serveWorld() *sim.World {
 	GinkgoHelper()
-	f := load(hostileWorld)
-	w, err := sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{GuestHold: 200 * time.Millisecond, WireTimeout: 300 * time.Millisecond})
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(w.Close)
-	return w
+	return serveWorldHolding(200 * time.Millisecond)
+}
+
+// serveWorldHolding is serveWorld with that guest hold.
+func serveWorldHolding(hold time.Duration) *sim.World {
+	GinkgoHelper()
+	return worldOf(load(hostileWorld), sim.WorldOptions{GuestHold: hold, WireTimeout: 300 * time.Millisecond})
 }
 
 func ewsHostPort(w *sim.World) string {
@@ -282,10 +284,7 @@ var _ = Describe("Credentials that mean something (issue 10)", func() {
 	})
 
 	It("checks a password the world gives a user: 401 when wrong, and its own clients still get in", func() {
-		f := load(passwordWorld)
-		w, err := sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(w.Close)
+		w := newWorld(passwordWorld)
 		Expect(w.Password("kenmyer@litwareinc.com")).To(Equal("Pa55w0rd!"))
 		Expect(ewsPost(w, basic("kenmyer@litwareinc.com", "wrong"), getImItemList)).To(Equal(http.StatusUnauthorized))
 		Expect(ewsPost(w, basic("kenmyer@litwareinc.com", "Pa55w0rd!"), getImItemList)).To(Equal(http.StatusOK))
@@ -331,14 +330,9 @@ func (g *guestSIP) answer(whole string, code int, reason string) {
 // the subscription) completes at +10m and prompts it.
 func promptedGuest(hold time.Duration) (*sim.World, *guestSIP) {
 	GinkgoHelper()
-	f := load(hostileWorld)
-	w, err := sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{GuestHold: hold, WireTimeout: 300 * time.Millisecond})
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(w.Close)
+	w := serveWorldHolding(hold)
 	g := dialGuest("tcp", w.FrontEnd.TCPAddr())
-	g.send("REGISTER", "guest1", "")
-	Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
-	g.send("SUBSCRIBE", "guest1", "Event: vnd-microsoft-roaming-contacts\r\nSupported: ms-ucs\r\nAccept: application/vnd-microsoft-roaming-contacts+xml\r\n")
+	g.registerAndSubscribe("guest1")
 	Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
 	return w, g
 }

@@ -20,10 +20,7 @@ func usersWorld(n int, opt sim.WorldOptions) *sim.World {
 	GinkgoHelper()
 	f, err := usersFile(n, "contacts: 3, store: exchange")
 	Expect(err).NotTo(HaveOccurred())
-	w, err := sim.NewWorld(f.World, f.Start, f.Seed, opt)
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(w.Close)
-	return w
+	return worldOf(f, opt)
 }
 
 // usersFile is a scenario of n users, User 0 to User n-1 (sip:user0@litwareinc.com ...), each with

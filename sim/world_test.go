@@ -9,12 +9,18 @@ import (
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/scenario"
 )
 
 func newWorld(yaml string) *sim.World {
 	GinkgoHelper()
-	f := load(yaml)
-	w, err := sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{})
+	return worldOf(load(yaml), sim.WorldOptions{})
+}
+
+// worldOf builds the file's world with opt; it closes when the spec ends.
+func worldOf(f *scenario.File, opt sim.WorldOptions) *sim.World {
+	GinkgoHelper()
+	w, err := sim.NewWorld(f.World, f.Start, f.Seed, opt)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(w.Close)
 	return w
