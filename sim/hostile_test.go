@@ -20,17 +20,9 @@ import (
 	"github.com/ucssim/ucssim/internal/siptest"
 	"github.com/ucssim/ucssim/mocks/ews"
 	"github.com/ucssim/ucssim/sim"
-	"github.com/ucssim/ucssim/sim/scenario"
 )
 
 var ctx = context.Background()
-
-func load(yaml string) *scenario.File {
-	GinkgoHelper()
-	f, err := scenario.Parse("inline.yaml", []byte(strings.TrimLeft(yaml, "\n")))
-	Expect(err).NotTo(HaveOccurred())
-	return f
-}
 
 // A serve-style world: real loopback sockets on port 0, outside clients bounded as `ucssim
 // serve` bounds them, with short wall-clock bounds so the specs stay quick.

@@ -23,18 +23,6 @@ func usersWorld(n int, opt sim.WorldOptions) *sim.World {
 	return worldOf(f, opt)
 }
 
-// usersFile is a scenario of n users, User 0 to User n-1 (sip:user0@litwareinc.com ...), each with
-// the user keys given (e.g. "contacts: 3"), and one step waiting a second.
-func usersFile(n int, keys string) (*scenario.File, error) {
-	var b strings.Builder
-	b.WriteString("name: users\nworld:\n  users:\n")
-	for i := range n {
-		fmt.Fprintf(&b, "    - {name: User %d, sip: \"sip:user%d@litwareinc.com\", %s}\n", i, i, keys)
-	}
-	b.WriteString("steps:\n  - wait: 1s\n")
-	return scenario.Parse("inline.yaml", []byte(b.String()))
-}
-
 var _ = Describe("The memory wire (docs/ARCHITECTURE.md D-9)", func() {
 	ctx := context.Background()
 	const n = 30

@@ -8,23 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/sim"
-	"github.com/ucssim/ucssim/sim/scenario"
 )
-
-func newWorld(yaml string) *sim.World {
-	GinkgoHelper()
-	return worldOf(load(yaml), sim.WorldOptions{})
-}
-
-// worldOf builds the file's world with opt; it closes when the spec ends.
-func worldOf(f *scenario.File, opt sim.WorldOptions) *sim.World {
-	GinkgoHelper()
-	w, err := sim.NewWorld(f.World, f.Start, f.Seed, opt)
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(w.Close)
-	return w
-}
 
 const twoUsers = `
 name: two users
