@@ -266,45 +266,25 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 	return "{" + strings.Join(parts, ", ") + "}"
 }
 
-// FormatDuration writes a duration the way scenario files do, with days: 7d10m, 1h30m, 90s → 1m30s, 0s.
+// FormatDuration writes a duration the way scenario files do, with days (scenario.FormatDuration:
+// 7d10m, 1h30m, 90s → 1m30s, 0s), except that a fraction of a second past the first second is
+// written as decimals: 1m1.5s, not 1m1s500ms.
 func FormatDuration(d time.Duration) string {
-	if d == 0 {
-		return "0s"
-	}
-	var b bytes.Buffer
+	out := ""
 	if d < 0 {
-		b.WriteByte('-')
-		d = -d
+		out, d = "-", -d
 	}
 	if d < time.Second {
-		b.WriteString(d.String())
-		return b.String()
+		return out + d.String()
 	}
-	days := d / (24 * time.Hour)
-	d -= days * 24 * time.Hour
-	h := d / time.Hour
-	d -= h * time.Hour
-	m := d / time.Minute
-	d -= m * time.Minute
-	s := d / time.Second
-	d -= s * time.Second
-	if days > 0 {
-		fmt.Fprintf(&b, "%dd", days)
+	if d%time.Second == 0 {
+		return out + scenario.FormatDuration(d)
 	}
-	if h > 0 {
-		fmt.Fprintf(&b, "%dh", h)
+	if whole := d.Truncate(time.Minute); whole > 0 {
+		out += scenario.FormatDuration(whole)
+		d -= whole
 	}
-	if m > 0 {
-		fmt.Fprintf(&b, "%dm", m)
-	}
-	if s > 0 || d > 0 {
-		if d > 0 {
-			fmt.Fprintf(&b, "%gs", float64(s)+d.Seconds())
-		} else {
-			fmt.Fprintf(&b, "%ds", s)
-		}
-	}
-	return b.String()
+	return out + fmt.Sprintf("%gs", d.Seconds())
 }
 
 // Offset is "+7d10m": the instant t relative to start.
