@@ -29,13 +29,26 @@ type Trace struct {
 
 	watchers  map[int]func(TraceEvent) // Watch
 	nextWatch int
+
+	counts map[countKey]int // Count in constant time: expectations ask at every event of a long wait
 }
+
+// countKey is an event type and a user (empty: every user), both lower case.
+type countKey struct{ typ, user string }
 
 // Record appends an engine event.
 func (t *Trace) Record(e engine.Event) {
 	t.mu.Lock()
 	te := TraceEvent{Time: e.Time.UTC(), Seq: len(t.events) + 1, Type: e.Type, User: e.User, Details: e.Details}
 	t.events = append(t.events, te)
+	if t.counts == nil {
+		t.counts = map[countKey]int{}
+	}
+	typ := strings.ToLower(string(e.Type))
+	t.counts[countKey{typ, ""}]++
+	if e.User != "" {
+		t.counts[countKey{typ, strings.ToLower(e.User)}]++
+	}
 	hook := t.OnEvent
 	var watchers []func(TraceEvent)
 	for _, w := range t.watchers {
@@ -93,13 +106,7 @@ func (t *Trace) Watch(fn func(TraceEvent)) (stop func()) {
 func (t *Trace) Count(typ engine.EventType, user string) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	n := 0
-	for _, e := range t.events {
-		if strings.EqualFold(string(e.Type), string(typ)) && (user == "" || strings.EqualFold(e.User, user)) {
-			n++
-		}
-	}
-	return n
+	return t.counts[countKey{strings.ToLower(string(typ)), strings.ToLower(user)}]
 }
 
 // JSONL renders the trace as JSON lines (map keys sorted by encoding/json: byte-identical runs).

@@ -32,7 +32,7 @@ func (r *runner) expect(s scenario.Step) *Failure {
 	}
 	var last check
 	eval := func() bool {
-		last = r.evaluate(e)
+		last = r.probe(e)
 		return last.ok
 	}
 	wantPrefix := ""
@@ -43,6 +43,7 @@ func (r *runner) expect(s scenario.Step) *Failure {
 			return r.fail(s, "the clock to advance", err.Error())
 		}
 		if !held {
+			last = r.evaluate(e) // the whole picture, for the report
 			wantPrefix = "within " + s.Within.String() + ": "
 			return r.fail(s, wantPrefix+strings.Join(last.expected, ", "), strings.Join(last.seen, ", ")+" (last seen at "+r.w.Sched.Now().Format(time.RFC3339)+")")
 		}
@@ -51,6 +52,7 @@ func (r *runner) expect(s scenario.Step) *Failure {
 		var when time.Time
 		_, err := r.w.Sched.RunWhileContext(r.ctx, r.w.Sched.Now().Add(s.Throughout), func() bool {
 			if !eval() {
+				last = r.evaluate(e)
 				broken, when = true, r.w.Sched.Now()
 				return true
 			}
@@ -60,6 +62,7 @@ func (r *runner) expect(s scenario.Step) *Failure {
 			return r.fail(s, "the clock to advance", err.Error())
 		}
 		if !broken && !eval() {
+			last = r.evaluate(e)
 			broken, when = true, r.w.Sched.Now()
 		}
 		if broken {
@@ -69,17 +72,26 @@ func (r *runner) expect(s scenario.Step) *Failure {
 		if err := r.w.Sched.Settle(); err != nil {
 			return r.fail(s, "a quiescent world", err.Error())
 		}
-		if !eval() {
+		if last = r.evaluate(e); !last.ok {
 			return r.fail(s, strings.Join(last.expected, ", "), strings.Join(last.seen, ", "))
 		}
 	}
 	return nil
 }
 
+// probe is evaluate for a wait that checks at every event: a failing population verdict may stop
+// at the first user that fails, without counting the others.
+func (r *runner) probe(e *scenario.Expect) check {
+	if e.Population != "" {
+		return r.evaluatePopulation(e, true)
+	}
+	return r.evaluate(e)
+}
+
 // evaluate checks every key of e at the current instant.
 func (r *runner) evaluate(e *scenario.Expect) check {
 	if e.Population != "" {
-		return r.evaluatePopulation(e)
+		return r.evaluatePopulation(e, false)
 	}
 	c := check{ok: true}
 	sip := ""

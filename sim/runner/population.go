@@ -8,23 +8,52 @@ import (
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
+// popProbe is what repeated checks of one population expectation keep between instants: a wait
+// (within/throughout) checks it at every event, and for thousands of users a full count each time
+// made a wave quadratic.
+type popProbe struct {
+	members []string
+	in      map[string]bool // lower-case SIP addresses, for event expectations
+	witness int             // the member that failed the last probe: checked first next time
+	events  int             // trace events already counted (event expectations)
+	count   int             // of those, the population's events of the expected type
+}
+
+func (r *runner) probeOf(e *scenario.Expect) *popProbe {
+	if p := r.probes[e]; p != nil {
+		return p
+	}
+	p := &popProbe{members: r.w.Members(e.Population)}
+	if r.probes == nil {
+		r.probes = map[*scenario.Expect]*popProbe{}
+	}
+	r.probes[e] = p
+	return p
+}
+
 // evaluatePopulation checks an `expect: {population: ...}` (docs/SCENARIO-FORMAT.md
 // "Populations"): the user keys on each of the population's users, counting those that pass
 // against atLeast/atMost (all of them when neither is given); with event:, the events of its users.
-func (r *runner) evaluatePopulation(e *scenario.Expect) check {
+// With quick, a failing verdict may stop at the first user that fails (its counts are then not
+// complete): the probe a wait runs at every event, followed by a full evaluation for the report.
+func (r *runner) evaluatePopulation(e *scenario.Expect, quick bool) check {
 	c := check{ok: true}
-	members := r.w.Members(e.Population)
+	p := r.probeOf(e)
+	members := p.members
 	if e.Event != "" {
-		in := make(map[string]bool, len(members))
-		for _, m := range members {
-			in[strings.ToLower(m)] = true
-		}
-		n := 0
-		for _, ev := range r.w.Trace.Events() {
-			if ev.Type == e.Event && in[strings.ToLower(ev.User)] {
-				n++
+		if p.in == nil {
+			p.in = make(map[string]bool, len(members))
+			for _, m := range members {
+				p.in[strings.ToLower(m)] = true
 			}
 		}
+		for _, ev := range r.w.Trace.Since(p.events) {
+			p.events++
+			if ev.Type == e.Event && p.in[strings.ToLower(ev.User)] {
+				p.count++
+			}
+		}
+		n := p.count
 		what := "event " + e.Event.String() + " of population " + e.Population
 		if e.Count != nil {
 			c.add(what+" count", fmt.Sprint(*e.Count), fmt.Sprint(n), n == *e.Count)
@@ -51,13 +80,22 @@ func (r *runner) evaluatePopulation(e *scenario.Expect) check {
 	}
 	one := *e
 	one.Population, one.AtLeast, one.AtMost = "", nil, nil
-	// Short cut while the clock runs (within/throughout evaluate at every event): stop as soon as
-	// the verdict is sure; the counts of what was seen are complete only when the check fails.
+	what := func(checks []string) string { return want + " users with " + strings.Join(checks, ", ") }
+	start := 0
+	if quick && least == total {
+		// Every user must pass: the one that failed last time most likely still fails, so the
+		// probe starts there (and wraps around).
+		start = p.witness
+	}
+	// Short cut: stop as soon as the verdict is sure; the counts of what was seen are complete
+	// only when the check fails and quick is false.
 	passed, failed := 0, 0
 	seen := map[string]int{}
 	example := map[string]string{}
 	var checks []string // what each user must show, e.g. "state: Migrated"
-	for _, sip := range members {
+	for k := range members {
+		i := (start + k) % total
+		sip := members[i]
 		one.User = sip
 		u := r.evaluate(&one)
 		if checks == nil {
@@ -67,6 +105,7 @@ func (r *runner) evaluatePopulation(e *scenario.Expect) check {
 			passed++
 		} else {
 			failed++
+			p.witness = i
 			k := strings.Join(u.seen, ", ")
 			if seen[k] == 0 {
 				example[k] = sip
@@ -81,10 +120,10 @@ func (r *runner) evaluatePopulation(e *scenario.Expect) check {
 		}
 	}
 	ok := passed >= least && passed <= most
-	if !ok && passed+failed < total {
+	if !ok && passed+failed < total && !quick {
 		passed, seen, example = r.countPopulation(&one, members)
 	}
-	c.add("population "+e.Population, want+" users with "+strings.Join(checks, ", "), describeCounts(passed, total, seen, example), ok)
+	c.add("population "+e.Population, what(checks), describeCounts(passed, total, seen, example), ok)
 	return c
 }
 

@@ -269,6 +269,7 @@ type runner struct {
 	ctx     context.Context
 	lenient bool
 	res     *engine.Result // what the last run: step's cmdlet returned
+	probes  map[*scenario.Expect]*popProbe
 }
 
 // Runner runs a scenario's steps on a world one at a time, exactly as Run does: the shell's replay
