@@ -179,13 +179,9 @@ func (w *World) SignIn(ctx context.Context, user, endpointName string, kind engi
 // only signed-in endpoint, or else the one called "desktop"; pick, if set, prefers an endpoint it
 // accepts (AcceptPrompt: the one showing the prompt).
 func (w *World) signedInEndpoint(user, endpointName string, pick func(*endpoint) bool) (*endpoint, error) {
-	sip, err := w.Engine.ResolveUser(user)
+	sip, on, err := w.resolveSignedIn(user, "is not signed in")
 	if err != nil {
 		return nil, err
-	}
-	on := w.signedIn(sip)
-	if len(on) == 0 {
-		return nil, fmt.Errorf("%s is not signed in", w.display(sip))
 	}
 	if endpointName == "" {
 		if len(on) == 1 {
@@ -243,15 +239,25 @@ func (w *World) AcceptPrompt(ctx context.Context, user, endpointName string) err
 
 // editor is the client a user edits contacts with: the most recently signed-in endpoint.
 func (w *World) editor(user string) (*endpoint, error) {
-	sip, err := w.Engine.ResolveUser(user)
+	_, eps, err := w.resolveSignedIn(user, "has no signed-in client to edit contacts with")
 	if err != nil {
 		return nil, err
 	}
-	eps := w.signedIn(sip)
-	if len(eps) == 0 {
-		return nil, fmt.Errorf("%s has no signed-in client to edit contacts with", w.display(sip))
-	}
 	return eps[0], nil
+}
+
+// resolveSignedIn resolves a user to its SIP address and signed-in endpoints (see signedIn); with
+// none the error is the user's name followed by notSignedIn.
+func (w *World) resolveSignedIn(user, notSignedIn string) (string, []*endpoint, error) {
+	sip, err := w.Engine.ResolveUser(user)
+	if err != nil {
+		return "", nil, err
+	}
+	on := w.signedIn(sip)
+	if len(on) == 0 {
+		return "", nil, fmt.Errorf("%s %s", w.display(sip), notSignedIn)
+	}
+	return sip, on, nil
 }
 
 // AddContact adds a contact through the user's signed-in client: SIP SERVICE while the list is in

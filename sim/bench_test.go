@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
-	"github.com/ucssim/ucssim/sim/scenario"
 )
 
 // BenchmarkWire measures a small population's story on each wire: per op, a world of 20 users
@@ -25,13 +23,7 @@ func BenchmarkWire(b *testing.B) {
 }
 
 func benchPopulation(b *testing.B, wire sim.Wire, n int) {
-	var spec strings.Builder
-	spec.WriteString("name: bench\nworld:\n  users:\n")
-	for i := range n {
-		fmt.Fprintf(&spec, "    - {name: User %d, sip: \"sip:user%d@litwareinc.com\", contacts: 100}\n", i, i)
-	}
-	spec.WriteString("steps:\n  - wait: 1s\n")
-	f, err := scenario.Parse("bench.yaml", []byte(spec.String()))
+	f, err := usersFile(n, "contacts: 100")
 	if err != nil {
 		b.Fatal(err)
 	}

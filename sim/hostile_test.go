@@ -17,19 +17,12 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/internal/siptest"
 	"github.com/ucssim/ucssim/mocks/ews"
 	"github.com/ucssim/ucssim/sim"
-	"github.com/ucssim/ucssim/sim/scenario"
 )
 
 var ctx = context.Background()
-
-func load(yaml string) *scenario.File {
-	GinkgoHelper()
-	f, err := scenario.Parse("inline.yaml", []byte(strings.TrimLeft(yaml, "\n")))
-	Expect(err).NotTo(HaveOccurred())
-	return f
-}
 
 // A serve-style world: real loopback sockets on port 0, outside clients bounded as `ucssim
 // serve` bounds them, with short wall-clock bounds so the specs stay quick.
@@ -43,11 +36,13 @@ steps: []
 
 func serveWorld() *sim.World {
 	GinkgoHelper()
-	f := load(hostileWorld)
-	w, err := sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{GuestHold: 200 * time.Millisecond, WireTimeout: 300 * time.Millisecond})
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(w.Close)
-	return w
+	return serveWorldHolding(200 * time.Millisecond)
+}
+
+// serveWorldHolding is serveWorld with that guest hold.
+func serveWorldHolding(hold time.Duration) *sim.World {
+	GinkgoHelper()
+	return worldOf(load(hostileWorld), sim.WorldOptions{GuestHold: hold, WireTimeout: 300 * time.Millisecond})
 }
 
 func ewsHostPort(w *sim.World) string {
@@ -82,17 +77,9 @@ func guestOn(c net.Conn, transport string) *guestSIP {
 func (g *guestSIP) send(method, epid, extra string) {
 	GinkgoHelper()
 	g.n++
-	transport := g.transport
-	local := g.conn.LocalAddr().String()
-	ruri := "sip:kenmyer@litwareinc.com"
-	if method == "REGISTER" {
-		ruri = "sip:litwareinc.com"
-	}
-	msg := fmt.Sprintf("%s %s SIP/2.0\r\nVia: SIP/2.0/%s %s;branch=z9hG4bKguest%d\r\nMax-Forwards: 70\r\n"+
-		"From: <sip:kenmyer@litwareinc.com>;tag=g%d;epid=%s\r\nTo: <sip:kenmyer@litwareinc.com>\r\nCall-ID: guest-%s-%d\r\n"+
-		"CSeq: 1 %s\r\nContact: <sip:%s;transport=%s>\r\n%sContent-Length: 0\r\n\r\n",
-		method, ruri, transport, local, g.n, g.n, epid, epid, g.n, method, local, strings.ToLower(transport), extra)
-	_, err := io.WriteString(g.conn, msg)
+	_, err := io.WriteString(g.conn, siptest.Request{Method: method, Transport: g.transport, Local: g.conn.LocalAddr().String(),
+		Branch: fmt.Sprintf("guest%d", g.n), Tag: fmt.Sprintf("g%d", g.n), CallID: fmt.Sprintf("guest-%s-%d", epid, g.n),
+		Epid: epid, Extra: extra}.String())
 	Expect(err).NotTo(HaveOccurred())
 }
 
@@ -289,10 +276,7 @@ var _ = Describe("Credentials that mean something (issue 10)", func() {
 	})
 
 	It("checks a password the world gives a user: 401 when wrong, and its own clients still get in", func() {
-		f := load(passwordWorld)
-		w, err := sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(w.Close)
+		w := newWorld(passwordWorld)
 		Expect(w.Password("kenmyer@litwareinc.com")).To(Equal("Pa55w0rd!"))
 		Expect(ewsPost(w, basic("kenmyer@litwareinc.com", "wrong"), getImItemList)).To(Equal(http.StatusUnauthorized))
 		Expect(ewsPost(w, basic("kenmyer@litwareinc.com", "Pa55w0rd!"), getImItemList)).To(Equal(http.StatusOK))
@@ -338,14 +322,9 @@ func (g *guestSIP) answer(whole string, code int, reason string) {
 // the subscription) completes at +10m and prompts it.
 func promptedGuest(hold time.Duration) (*sim.World, *guestSIP) {
 	GinkgoHelper()
-	f := load(hostileWorld)
-	w, err := sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{GuestHold: hold, WireTimeout: 300 * time.Millisecond})
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(w.Close)
+	w := serveWorldHolding(hold)
 	g := dialGuest("tcp", w.FrontEnd.TCPAddr())
-	g.send("REGISTER", "guest1", "")
-	Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
-	g.send("SUBSCRIBE", "guest1", "Event: vnd-microsoft-roaming-contacts\r\nSupported: ms-ucs\r\nAccept: application/vnd-microsoft-roaming-contacts+xml\r\n")
+	g.registerAndSubscribe("guest1")
 	Expect(g.status()).To(Equal("SIP/2.0 200 OK"))
 	return w, g
 }

@@ -35,9 +35,7 @@ var _ = Describe("a world serving TLS", func() {
 		f, err := scenario.Parse("tls.yaml", []byte(tlsWorld))
 		Expect(err).NotTo(HaveOccurred())
 		dir = GinkgoT().TempDir()
-		w, err = sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{TLS: true, TLSDir: dir})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(w.Close)
+		w = worldOf(f, sim.WorldOptions{TLS: true, TLSDir: dir})
 	})
 
 	trusting := func() *tls.Config {

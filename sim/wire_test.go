@@ -18,18 +18,9 @@ import (
 // Lync 2013 clients read them over EWS as well as SIP).
 func usersWorld(n int, opt sim.WorldOptions) *sim.World {
 	GinkgoHelper()
-	var b strings.Builder
-	b.WriteString("name: wire\nworld:\n  users:\n")
-	for i := range n {
-		fmt.Fprintf(&b, "    - {name: User %d, sip: \"sip:user%d@litwareinc.com\", contacts: 3, store: exchange}\n", i, i)
-	}
-	b.WriteString("steps:\n  - wait: 1s\n")
-	f, err := scenario.Parse("inline.yaml", []byte(b.String()))
+	f, err := usersFile(n, "contacts: 3, store: exchange")
 	Expect(err).NotTo(HaveOccurred())
-	w, err := sim.NewWorld(f.World, f.Start, f.Seed, opt)
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(w.Close)
-	return w
+	return worldOf(f, opt)
 }
 
 var _ = Describe("The memory wire (docs/ARCHITECTURE.md D-9)", func() {

@@ -8,17 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/engine"
-	"github.com/ucssim/ucssim/sim"
 )
-
-func newWorld(yaml string) *sim.World {
-	GinkgoHelper()
-	f := load(yaml)
-	w, err := sim.NewWorld(f.World, f.Start, f.Seed, sim.WorldOptions{})
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(w.Close)
-	return w
-}
 
 const twoUsers = `
 name: two users

@@ -58,21 +58,14 @@ var _ = Describe("ucssim explore", func() {
 	})
 })
 
-// signOutFile writes dir/signout.yaml: Ken signs out five minutes into his migration (step 3),
-// then the clock runs to +30m and the extra steps follow.
+// signOutFile writes dir/signout.yaml: the sweep package's story (Ken signs out five minutes into
+// his migration, step 3, then the clock runs to +30m) with the extra steps after it.
 func signOutFile(dir, extra string) string {
 	GinkgoHelper()
+	story, err := os.ReadFile("../../sim/sweep/testdata/signout.yaml")
+	Expect(err).NotTo(HaveOccurred())
 	p := filepath.Join(dir, "signout.yaml")
-	Expect(os.WriteFile(p, []byte(`name: Sign-out around the completion
-world:
-  users:
-    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 2}
-steps:
-  - signIn: Ken Myer
-  - wait: 5m
-  - signOut: Ken Myer
-  - until: "+30m"
-`+extra), 0o644)).To(Succeed())
+	Expect(os.WriteFile(p, append(story, extra...), 0o644)).To(Succeed())
 	return p
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -105,11 +104,11 @@ func (a *App) runShell(cmd *cobra.Command, fl shellFlags, opt shell.Options) err
 		opt.Seed = &fl.seed
 	}
 	in := cmd.InOrStdin()
-	opt.Prompt = isTerminalInput(in)
+	opt.Prompt = report.IsTerminal(in) // the prompt is shown only on an interactive terminal
 	opt.Echo = !opt.Prompt
 	// Line editing only when both ends are the process's terminal: liner reads os.Stdin and
 	// draws on os.Stdout. Piped input or output stays plain.
-	opt.Terminal = opt.Prompt && in == os.Stdin && a.Stdout == os.Stdout && isTerminalInput(os.Stdout)
+	opt.Terminal = opt.Prompt && in == os.Stdin && a.Stdout == os.Stdout && report.IsTerminal(os.Stdout)
 	if opt.Terminal {
 		if dir, err := configDir(); err == nil {
 			opt.HistoryFile = filepath.Join(dir, "history")
@@ -162,14 +161,4 @@ func configDir() (string, error) {
 		return "", err
 	}
 	return filepath.Join(dir, "ucssim"), nil
-}
-
-// isTerminalInput reports whether in is an interactive terminal (the prompt is shown only then).
-func isTerminalInput(in io.Reader) bool {
-	f, ok := in.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -15,19 +15,15 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gexec"
+
+	"github.com/ucssim/ucssim/internal/siptest"
 )
 
 // sipGuest sends a request over its TCP connection as an outside SIP client would.
 func sipGuest(conn net.Conn, n int, method, extra string) {
 	GinkgoHelper()
-	local := conn.LocalAddr().String()
-	ruri := "sip:kenmyer@litwareinc.com"
-	if method == "REGISTER" {
-		ruri = "sip:litwareinc.com"
-	}
-	_, err := fmt.Fprintf(conn, "%s %s SIP/2.0\r\nVia: SIP/2.0/TCP %s;branch=z9hG4bKsig%d\r\nMax-Forwards: 70\r\n"+
-		"From: <sip:kenmyer@litwareinc.com>;tag=s%d;epid=guest1\r\nTo: <sip:kenmyer@litwareinc.com>\r\nCall-ID: sig-%d\r\n"+
-		"CSeq: 1 %s\r\nContact: <sip:%s;transport=tcp>\r\n%sContent-Length: 0\r\n\r\n", method, ruri, local, n, n, n, method, local, extra)
+	_, err := io.WriteString(conn, siptest.Request{Method: method, Transport: "TCP", Local: conn.LocalAddr().String(),
+		Branch: fmt.Sprintf("sig%d", n), Tag: fmt.Sprintf("s%d", n), CallID: fmt.Sprintf("sig-%d", n), Epid: "guest1", Extra: extra}.String())
 	Expect(err).NotTo(HaveOccurred())
 }
 

@@ -20,13 +20,14 @@ type TerminalOptions struct {
 // OptionsFor decides colour and progress for an output: both only on a terminal, and colour
 // only when NO_COLOR is unset (https://no-color.org).
 func OptionsFor(w io.Writer) TerminalOptions {
-	tty := isTerminal(w)
+	tty := IsTerminal(w)
 	_, noColor := os.LookupEnv("NO_COLOR")
 	return TerminalOptions{Color: tty && !noColor, Progress: tty}
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+// IsTerminal reports whether an input or output is a terminal: an *os.File on a character device.
+func IsTerminal(v any) bool {
+	f, ok := v.(*os.File)
 	if !ok {
 		return false
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -78,6 +79,8 @@ var _ = Describe("Terminal", func() {
 		Expect(err).NotTo(HaveOccurred())
 		defer f.Close()
 		Expect(report.OptionsFor(f)).To(Equal(report.TerminalOptions{}))
+		Expect(report.IsTerminal(f)).To(BeFalse(), "a regular file, read or written, is no terminal")
+		Expect(report.IsTerminal(strings.NewReader("typed"))).To(BeFalse(), "nor is anything but an *os.File")
 	})
 
 	It("never colours when NO_COLOR is set", func() {

@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -17,17 +18,23 @@ import (
 // throttled is one user with a long list migrating against a small EWS budget: 20 requests' worth
 // of burst, recharged at 1 request per 36 seconds.
 func throttled(throttling string) string {
-	return `
-name: throttled
+	return kenMigrates("throttled", throttling, 60)
+}
+
+// kenMigrates is a scenario in which Ken, with that many contacts, signs in and migrates within
+// the hour; exchange is world.exchange's keys, each on a line of its own after a newline.
+func kenMigrates(name, exchange string, contacts int) string {
+	return fmt.Sprintf(`
+name: %s
 world:
-  exchange:` + throttling + `
+  exchange:%s
   users:
-    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 60}
+    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: %d}
 steps:
   - signIn: Ken Myer
   - expect: {user: Ken Myer, state: Migrated}
     within: 1h
-`
+`, name, exchange, contacts)
 }
 
 var _ = Describe("Exchange throttling (world.exchange.throttling)", func() {
@@ -73,17 +80,8 @@ var _ = Describe("Exchange throttling (world.exchange.throttling)", func() {
 
 var _ = Describe("the Exchange requests of a run (RunOptions.Requests)", func() {
 	It("holds every request, past the journal's default bound", func() {
-		res := runner.Run(context.Background(), load(`
-name: many requests
-world:
-  exchange: {maxContacts: 5000}
-  users:
-    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 5000}
-steps:
-  - signIn: Ken Myer
-  - expect: {user: Ken Myer, state: Migrated}
-    within: 1h
-  - run: Invoke-CsUcsRollback -Identity "Ken Myer" -Confirm:$False
+		res := runner.Run(context.Background(), load(kenMigrates("many requests", `
+    maxContacts: 5000`, 5000)+`  - run: Invoke-CsUcsRollback -Identity "Ken Myer" -Confirm:$False
   - expect: {user: Ken Myer, contactsIn: lync}
     within: 1h
 `), runner.RunOptions{Requests: true})

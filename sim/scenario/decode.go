@@ -59,6 +59,33 @@ type fields struct {
 
 func (f *fields) has(k string) bool { return f.val[k] != nil }
 
+// durationKey is a key of a mapping whose duration goes to dst.
+type durationKey struct {
+	key string
+	dst *time.Duration
+}
+
+// durations decodes the keys f has into their dst, in the order given (positive: 0s is refused).
+func (d *decoder) durations(f *fields, positive bool, keys ...durationKey) {
+	for _, k := range keys {
+		if v := f.val[k.key]; v != nil {
+			if dur, ok := d.duration(v, k.key, positive); ok {
+				*k.dst = dur
+			}
+		}
+	}
+}
+
+// optional decodes the key's value, when f has one, into a new *dst; a value decode refuses (it
+// reports why) leaves *dst nil.
+func optional[T any](f *fields, key string, dst **T, decode func(n *yaml.Node, key string) (T, bool)) {
+	if n := f.val[key]; n != nil {
+		if v, ok := decode(n, key); ok {
+			*dst = &v
+		}
+	}
+}
+
 // list returns the items of the list under key, or reports that n is not a list.
 func (d *decoder) list(n *yaml.Node, key string) ([]*yaml.Node, bool) {
 	n = deref(n)

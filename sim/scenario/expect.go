@@ -52,11 +52,7 @@ func (d *decoder) expect(n *yaml.Node, w *World) *Expect {
 	if v := f.val["contactsIn"]; v != nil {
 		x.ContactsIn = enumOf(d, v, "contactsIn", engine.Stores())
 	}
-	if v := f.val["contacts"]; v != nil {
-		if i, ok := d.integer(v, "contacts"); ok {
-			x.Contacts = &i
-		}
-	}
+	optional(f, "contacts", &x.Contacts, d.integer)
 	if v := f.val["has"]; v != nil {
 		x.Has = d.uris(v, "has")
 	}
@@ -75,11 +71,7 @@ func (d *decoder) expect(n *yaml.Node, w *World) *Expect {
 			d.errorf(f.key["endpoint"], "endpoint applies to prompt and clientReads: add one of them, or drop endpoint")
 		}
 	}
-	if v := f.val["attempts"]; v != nil {
-		if i, ok := d.integer(v, "attempts"); ok {
-			x.Attempts = &i
-		}
-	}
+	optional(f, "attempts", &x.Attempts, d.integer)
 	if v := f.val["holdUntil"]; v != nil {
 		d.holdUntil(v, x)
 	}
@@ -89,11 +81,7 @@ func (d *decoder) expect(n *yaml.Node, w *World) *Expect {
 	if v := f.val["event"]; v != nil {
 		x.Event = enumOf(d, v, "event", engine.EventTypes())
 	}
-	if v := f.val["count"]; v != nil {
-		if i, ok := d.integer(v, "count"); ok {
-			x.Count = &i
-		}
-	}
+	optional(f, "count", &x.Count, d.integer)
 	return x
 }
 

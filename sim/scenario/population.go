@@ -448,11 +448,7 @@ func (d *decoder) wave(f *fields, w *World, now *time.Time, s *Step) {
 	if v := f.val["share"]; v != nil {
 		s.Wave.Share, _ = d.quota(v, "share")
 	}
-	if e := f.val["error"]; e != nil {
-		if str, ok := d.str(e, "error"); ok {
-			s.Error = &str
-		}
-	}
+	optional(f, "error", &s.Error, d.str)
 }
 
 // populationExpect reads the population keys of an `expect:` map.
@@ -483,16 +479,8 @@ func (d *decoder) populationExpect(f *fields, w *World, x *Expect) {
 	if !f.has("event") && len(f.order) == 1+b2i(f.has("atLeast"))+b2i(f.has("atMost")) {
 		d.errorf(f.node, "expect checks nothing: add one of state, contactsIn, prompt, clientReads, attempts, effectivePolicy")
 	}
-	if q := f.val["atLeast"]; q != nil {
-		if v, ok := d.quota(q, "atLeast"); ok {
-			x.AtLeast = &v
-		}
-	}
-	if q := f.val["atMost"]; q != nil {
-		if v, ok := d.quota(q, "atMost"); ok {
-			x.AtMost = &v
-		}
-	}
+	optional(f, "atLeast", &x.AtLeast, d.quota)
+	optional(f, "atMost", &x.AtMost, d.quota)
 }
 
 func b2i(b bool) int {

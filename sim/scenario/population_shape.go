@@ -48,8 +48,7 @@ type signInWaveStep struct {
 	SignInWave populationSelect `yaml:"signInWave" jsonschema:"required" jsonschema_description:"Extension: the population's users not yet signed in sign in (endpoint desktop, client from its clients mix), each at an instant drawn uniformly from the seed within over:."`
 	Over       durationText     `yaml:"over" jsonschema:"required" jsonschema_description:"The window the sign-ins spread over, from now; the clock ends at its end."`
 	Share      quotaText        `yaml:"share" jsonschema_description:"How many of the population sign in during this wave: a number or a percentage of its count (users already signed in count against it). Default 100%."`
-	Error      string           `yaml:"error" jsonschema_description:"The step must fail with an error containing this text."`
-	Note       string           `yaml:"note" jsonschema_description:"A remark shown in failure reports, JUnit and timelines."`
+	failable
 }
 
 // populationSchemaFor gives the population kinds their schema; nil lets the reflector decide.

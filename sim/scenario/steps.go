@@ -104,27 +104,15 @@ func (d *decoder) step(n *yaml.Node, w *World, start time.Time, now *time.Time) 
 		if e := f.val["endpoint"]; e != nil {
 			s.Endpoint, _ = d.nonEmpty(e, "endpoint")
 		}
-		if e := f.val["error"]; e != nil {
-			if str, ok := d.str(e, "error"); ok {
-				s.Error = &str
-			}
-		}
+		optional(f, "error", &s.Error, d.str)
 	case StepAddContact, StepRemoveContact, StepOutlookAddContact:
 		d.contactStep(v, kind, w, &s)
-		if e := f.val["error"]; e != nil {
-			if str, ok := d.str(e, "error"); ok {
-				s.Error = &str
-			}
-		}
+		optional(f, "error", &s.Error, d.str)
 	case StepFault:
 		d.fault(v, w, &s.Fault)
 	case StepMoveMailbox:
 		d.moveMailbox(v, w, &s)
-		if e := f.val["error"]; e != nil {
-			if str, ok := d.str(e, "error"); ok {
-				s.Error = &str
-			}
-		}
+		optional(f, "error", &s.Error, d.str)
 	case StepSignInWave:
 		d.wave(f, w, now, &s)
 	case StepServerToServerAuth:
@@ -163,16 +151,8 @@ func (d *decoder) run(f *fields, s *Step) {
 			d.checkCommand(v, line)
 		}
 	}
-	if e := f.val["error"]; e != nil {
-		if str, ok := d.str(e, "error"); ok {
-			s.Error = &str
-		}
-	}
-	if e := f.val["warning"]; e != nil {
-		if str, ok := d.str(e, "warning"); ok {
-			s.Warning = &str
-		}
-	}
+	optional(f, "error", &s.Error, d.str)
+	optional(f, "warning", &s.Warning, d.str)
 	if e := f.val["output"]; e != nil {
 		s.Output = d.output(e)
 	}

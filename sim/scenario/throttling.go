@@ -37,16 +37,7 @@ func (d *decoder) throttling(n *yaml.Node, t *Throttling) {
 		return
 	}
 	*t = Throttling{On: true, MaxBurst: DefaultMaxBurst, RechargeRate: DefaultRechargeRate, Cost: DefaultRequestCost}
-	for _, k := range []struct {
-		key string
-		dst *time.Duration
-	}{{"maxBurst", &t.MaxBurst}, {"rechargeRate", &t.RechargeRate}, {"cost", &t.Cost}} {
-		if v := f.val[k.key]; v != nil {
-			if dur, ok := d.duration(v, k.key, true); ok {
-				*k.dst = dur
-			}
-		}
-	}
+	d.durations(f, true, durationKey{"maxBurst", &t.MaxBurst}, durationKey{"rechargeRate", &t.RechargeRate}, durationKey{"cost", &t.Cost})
 	if t.Cost > t.MaxBurst {
 		d.errorf(f.node, "throttling: cost %s is more than maxBurst %s, so every request would be refused", FormatDuration(t.Cost), FormatDuration(t.MaxBurst))
 	}

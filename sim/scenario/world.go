@@ -108,16 +108,8 @@ func (d *decoder) migration(n *yaml.Node, m *Migration) {
 	if f == nil {
 		return
 	}
-	for _, k := range []struct {
-		key string
-		dst *time.Duration
-	}{{"duration", &m.Duration}, {"perContact", &m.PerContact}, {"jitter", &m.Jitter}, {"hold", &m.Hold}} {
-		if v := f.val[k.key]; v != nil {
-			if dur, ok := d.duration(v, k.key, false); ok {
-				*k.dst = dur
-			}
-		}
-	}
+	d.durations(f, false, durationKey{"duration", &m.Duration}, durationKey{"perContact", &m.PerContact},
+		durationKey{"jitter", &m.Jitter}, durationKey{"hold", &m.Hold})
 	if v := f.val["remigration"]; v != nil {
 		if s, ok := d.enum(v, "remigration", remigrationValues); ok {
 			m.Remigration = s

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"time"
@@ -13,21 +14,15 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/engine"
+	"github.com/ucssim/ucssim/internal/siptest"
 	"github.com/ucssim/ucssim/sim/shell"
 )
 
 // sendSIP writes one request over conn and reads the status line of its answer.
 func sendSIP(conn net.Conn, r *bufio.Reader, method, epid, extra string) string {
 	GinkgoHelper()
-	local := conn.LocalAddr().String()
-	ruri := "sip:kenmyer@litwareinc.com"
-	if method == "REGISTER" {
-		ruri = "sip:litwareinc.com"
-	}
-	_, err := fmt.Fprintf(conn, "%s %s SIP/2.0\r\nVia: SIP/2.0/TCP %s;branch=z9hG4bK%s\r\nMax-Forwards: 70\r\n"+
-		"From: <sip:kenmyer@litwareinc.com>;tag=t%s;epid=%s\r\nTo: <sip:kenmyer@litwareinc.com>\r\nCall-ID: c-%s\r\n"+
-		"CSeq: 1 %s\r\nContact: <sip:%s;transport=tcp>\r\n%sContent-Length: 0\r\n\r\n",
-		method, ruri, local, method, method, epid, method, method, local, extra)
+	_, err := io.WriteString(conn, siptest.Request{Method: method, Transport: "TCP", Local: conn.LocalAddr().String(),
+		Branch: method, Tag: "t" + method, CallID: "c-" + method, Epid: epid, Extra: extra}.String())
 	Expect(err).NotTo(HaveOccurred())
 	Expect(conn.SetReadDeadline(time.Now().Add(5 * time.Second))).To(Succeed())
 	status, err := r.ReadString('\n')

@@ -10,39 +10,50 @@ import (
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
-// verbHelp is one shell verb: its usage, what it does and an example.
+// verbHelp is one shell verb: its usage, what it does and an example, and how it runs when verb
+// has no case of its own for it.
 type verbHelp struct {
 	name, usage, what, example string
+	run                        verbFunc
+}
+
+// verbFunc runs a verb with its arguments.
+type verbFunc func(s *Shell, ctx context.Context, args []string) error
+
+// noCtx is a verbFunc for a verb that does not move the world's clock.
+func noCtx(f func(s *Shell, args []string) error) verbFunc {
+	return func(s *Shell, _ context.Context, args []string) error { return f(s, args) }
 }
 
 var verbs = []verbHelp{
-	{"signin", "signin <user> [lync2013|lync2010|mobile] [endpoint]", "sign a user in over SIP (default lync2013, endpoint desktop)", `signin "Ken Myer"`},
-	{"signout", "signout <user> [endpoint]", "sign that endpoint out", "signout Ken Myer"},
-	{"accept", "accept <user>", "answer the log-off prompt: sign out and back in with the same client", "accept Ken Myer"},
-	{"wait", "wait <duration>", "move the clock forward (Go durations plus days), printing what happens", "wait 10m, wait 7d"},
-	{"until", "until <+offset|RFC3339>", "move the clock to an instant (offset from the start)", "until +7d10m"},
-	{"status", "status [user]", "state, store, contacts, attempts, hold, policy and endpoints of users", "status Ken Myer"},
-	{"timeline", "timeline [user] [--all] [n]", "what happened, in plain English with offsets (--all: every contact edit too; n: the last n lines)", "timeline Ken Myer"},
-	{"fault", "fault <down|busy|slow|unauthorized> <duration> [backoff|latency]", "make Exchange misbehave for a while (busy: back-off; slow: latency)", "fault slow 1h 2m"},
-	{"outlook", "outlook <user> <uri> [name]", "add a contact from Outlook straight into the mailbox", "outlook Ken Myer sip:anne@litwareinc.com Anne Wallace"},
-	{"time", "time", "the current virtual time", "time"},
-	{"save", "save <file>", "write the session so far as a scenario file that ucssim run replays to the same trace", "save my-class.yaml"},
-	{"undo", "undo", "go back over the last command that changed the world", "undo"},
-	{"checkpoint", "checkpoint <name>", "name the session so far, to come back to it", "checkpoint before-rollback"},
-	{"restore", "restore <name>", "go back to a checkpoint", "restore before-rollback"},
-	{"reset", "reset", "start the world again (a replayed file starts from its first step)", "reset"},
-	{"next", "next [n]", "--replay: run the file's next step (Enter does too), or the next n", "next 3"},
-	{"play", "play", "--replay: run the rest of the file's steps", "play"},
-	{"history", "Get-History [-Count n] | history | h", "the lines typed this session (Up/Down recall them on a terminal)", "Get-History -Count 5"},
-	{"events", "events on|off", "show the events after each cmdlet line (on, the default) or not (-Verbose shows them anyway)", "events off"},
-	{"help", "help", "this list", "help"},
-	{"exit", "exit | quit", "leave the shell (so does the end of the input)", "exit"},
+	{"signin", "signin <user> [lync2013|lync2010|mobile] [endpoint]", "sign a user in over SIP (default lync2013, endpoint desktop)", `signin "Ken Myer"`, (*Shell).signIn},
+	{"signout", "signout <user> [endpoint]", "sign that endpoint out", "signout Ken Myer", (*Shell).signOut},
+	{"accept", "accept <user>", "answer the log-off prompt: sign out and back in with the same client", "accept Ken Myer", (*Shell).accept},
+	{"wait", "wait <duration>", "move the clock forward (Go durations plus days), printing what happens", "wait 10m, wait 7d", nil},
+	{"until", "until <+offset|RFC3339>", "move the clock to an instant (offset from the start)", "until +7d10m", nil},
+	{"status", "status [user]", "state, store, contacts, attempts, hold, policy and endpoints of users", "status Ken Myer", noCtx((*Shell).status)},
+	{"timeline", "timeline [user] [--all] [n]", "what happened, in plain English with offsets (--all: every contact edit too; n: the last n lines)", "timeline Ken Myer", noCtx((*Shell).timeline)},
+	{"fault", "fault <down|busy|slow|unauthorized> <duration> [backoff|latency]", "make Exchange misbehave for a while (busy: back-off; slow: latency)", "fault slow 1h 2m", (*Shell).fault},
+	{"outlook", "outlook <user> <uri> [name]", "add a contact from Outlook straight into the mailbox", "outlook Ken Myer sip:anne@litwareinc.com Anne Wallace", (*Shell).outlook},
+	{"time", "time", "the current virtual time", "time", nil},
+	{"save", "save <file>", "write the session so far as a scenario file that ucssim run replays to the same trace", "save my-class.yaml", noCtx((*Shell).save)},
+	{"undo", "undo", "go back over the last command that changed the world", "undo", (*Shell).undo},
+	{"checkpoint", "checkpoint <name>", "name the session so far, to come back to it", "checkpoint before-rollback", noCtx((*Shell).checkpoint)},
+	{"restore", "restore <name>", "go back to a checkpoint", "restore before-rollback", (*Shell).restore},
+	{"reset", "reset", "start the world again (a replayed file starts from its first step)", "reset", (*Shell).reset},
+	{"next", "next [n]", "--replay: run the file's next step (Enter does too), or the next n", "next 3", (*Shell).nextVerb},
+	{"play", "play", "--replay: run the rest of the file's steps", "play", nil},
+	{"history", "Get-History [-Count n] | history | h", "the lines typed this session (Up/Down recall them on a terminal)", "Get-History -Count 5", nil},
+	{"events", "events on|off", "show the events after each cmdlet line (on, the default) or not (-Verbose shows them anyway)", "events off", nil},
+	{"help", "help", "this list", "help", nil},
+	{"exit", "exit | quit", "leave the shell (so does the end of the input)", "exit", nil},
 }
 
 // verb runs a shell verb. words[0] is the verb as typed.
 func (s *Shell) verb(ctx context.Context, words []string) (quit bool, err error) {
 	args := words[1:]
-	switch strings.ToLower(words[0]) {
+	name := strings.ToLower(words[0])
+	switch name {
 	case "exit", "quit":
 		return true, nil
 	case "help", "?":
@@ -83,38 +94,17 @@ func (s *Shell) verb(ctx context.Context, words []string) (quit bool, err error)
 			return false, fmt.Errorf("%s is in the past (it is now %s)", t.Format(time.RFC3339), s.clock())
 		}
 		return false, s.do(ctx, scenario.Step{Kind: scenario.StepUntil, Until: in}, strings.Join(words, " "))
-	case "save":
-		return false, s.save(args)
-	case "undo":
-		return false, s.undo(ctx, args)
-	case "reset":
-		return false, s.reset(ctx, args)
-	case "checkpoint":
-		return false, s.checkpoint(args)
-	case "restore":
-		return false, s.restore(ctx, args)
-	case "next":
-		return false, s.nextVerb(ctx, args)
 	case "play":
 		if len(args) > 0 {
 			return false, errors.New("play takes nothing: it runs the rest of the file's steps")
 		}
 		return false, s.nextSteps(ctx, -1)
-	case "signin":
-		return false, s.signIn(ctx, args)
-	case "signout":
-		return false, s.signOut(ctx, args)
-	case "accept":
-		return false, s.accept(ctx, args)
-	case "status":
-		return false, s.status(args)
-	case "timeline":
-		return false, s.timeline(args)
-	case "fault":
-		return false, s.fault(ctx, args)
-	case "outlook":
-		return false, s.outlook(ctx, args)
 	default:
+		for _, v := range verbs {
+			if v.run != nil && v.name == name {
+				return false, v.run(s, ctx, args)
+			}
+		}
 		return false, s.unknown(words[0])
 	}
 	return false, nil

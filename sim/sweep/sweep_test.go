@@ -2,6 +2,7 @@ package sweep_test
 
 import (
 	"bytes"
+	"os"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -11,23 +12,20 @@ import (
 	"github.com/ucssim/ucssim/sim/sweep"
 )
 
-// signOutEarly signs Ken out five minutes into his migration (step 3) and expects no prompt.
-const signOutEarly = `name: No prompt when the user signed out before completion
-world:
-  users:
-    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 2}
-steps:
-  - signIn: Ken Myer
-  - wait: 5m
-  - signOut: Ken Myer
-  - until: "+30m"
-  - expect: {event: prompt.shown, user: Ken Myer, count: 0}
-`
+// signOutEarly signs Ken out five minutes into his migration (step 3) and expects no prompt: the
+// story of testdata/signout.yaml (which cmd/ucssim's sweep specs sweep too), expecting at line 10.
+func signOutEarly() *scenario.File {
+	GinkgoHelper()
+	story, err := os.ReadFile("testdata/signout.yaml")
+	Expect(err).NotTo(HaveOccurred())
+	f, err := scenario.Parse("signout.yaml", append(story, "  - expect: {event: prompt.shown, user: Ken Myer, count: 0}\n"...))
+	Expect(err).NotTo(HaveOccurred())
+	return f
+}
 
 var _ = Describe("sweep", func() {
 	It("finds the boundary at the migration's completion by bisection, to the second", func(ctx SpecContext) {
-		f, err := scenario.Parse("signout.yaml", []byte(signOutEarly))
-		Expect(err).NotTo(HaveOccurred())
+		f := signOutEarly()
 		rep, err := sweep.Run(ctx, f, sweep.Options{Step: 3, From: -15 * time.Minute, To: 15 * time.Minute, By: time.Second})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(rep.At).To(Equal(5 * time.Minute))
@@ -54,9 +52,8 @@ var _ = Describe("sweep", func() {
 	})
 
 	It("refuses a step that moves the clock, and a step out of range", func(ctx SpecContext) {
-		f, err := scenario.Parse("signout.yaml", []byte(signOutEarly))
-		Expect(err).NotTo(HaveOccurred())
-		_, err = sweep.Run(ctx, f, sweep.Options{Step: 2, From: -time.Minute, To: time.Minute})
+		f := signOutEarly()
+		_, err := sweep.Run(ctx, f, sweep.Options{Step: 2, From: -time.Minute, To: time.Minute})
 		Expect(err).To(MatchError("step 2 (wait) moves the clock itself; sweep an action or an instant check"))
 		_, err = sweep.Run(ctx, f, sweep.Options{Step: 9, From: -time.Minute, To: time.Minute})
 		Expect(err).To(MatchError("--step 9: the file has steps 1 to 5"))

@@ -23,13 +23,7 @@ import (
 // the hold, the re-migration and a failing step.
 const holdStory = `name: The hold ends and the server re-migrates, but one contact too many is expected
 labels: [rollback, remigration]
-world:
-  users:
-    - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 12}
-steps:
-  - signIn: Ken Myer
-  - until: "+10m"
-  - acceptPrompt: Ken Myer
+` + kenMigrates + `  - acceptPrompt: Ken Myer
   - signOut: Ken Myer
   - run: Invoke-CsUcsRollback -Identity "Ken Myer"
   - until: "+7d20m"

@@ -9,18 +9,13 @@ import (
 	"io"
 	"time"
 
-	"github.com/ucssim/ucssim/engine"
 	"github.com/ucssim/ucssim/sim"
 )
 
-// Event is one trace line: time, seq, type, user, details (the --trace JSON-lines format).
-type Event struct {
-	Time    time.Time        `json:"time"`
-	Seq     int              `json:"seq"`
-	Type    engine.EventType `json:"type"`
-	User    string           `json:"user,omitempty"`
-	Details map[string]any   `json:"details,omitempty"`
-}
+// Event is one trace line: time, seq, type, user, details (the --trace JSON-lines format). It is
+// sim.TraceEvent, the type --trace writes, so the two cannot drift apart; timeline adds the
+// methods it reads details with.
+type Event sim.TraceEvent
 
 // Bounds on a trace file read by ParseJSONL: a line longer than MaxLine or more than MaxEvents
 // events is refused rather than read into memory.
@@ -107,7 +102,8 @@ func (e Event) flag(k string) bool {
 func FromTrace(ev []sim.TraceEvent) []Event {
 	out := make([]Event, len(ev))
 	for i, e := range ev {
-		out[i] = Event{Time: e.Time.UTC(), Seq: e.Seq, Type: e.Type, User: e.User, Details: e.Details}
+		out[i] = Event(e)
+		out[i].Time = e.Time.UTC()
 	}
 	return out
 }

@@ -20,16 +20,20 @@ import (
 // storyPath is the seed document's temporary rollback story from the bundled suite.
 const storyPath = "../../scenarios/seed/temporary-rollback-story.yaml"
 
-// failingStory is the same story with one expectation that cannot hold: Ken has 12 contacts.
-const failingStory = `name: A rollback story that expects a contact too many
-labels: [rollback]
-world:
+// kenMigrates is the world and first steps of the inline rollback stories: Ken, with 12 contacts,
+// signs in and is migrated by +10m.
+const kenMigrates = `world:
   users:
     - {name: Ken Myer, sip: "sip:kenmyer@litwareinc.com", contacts: 12}
 steps:
   - signIn: Ken Myer
   - until: "+10m"
-  - expect: {user: Ken Myer, state: Migrated, prompt: logoff}
+`
+
+// failingStory is the same story with one expectation that cannot hold: Ken has 12 contacts.
+const failingStory = `name: A rollback story that expects a contact too many
+labels: [rollback]
+` + kenMigrates + `  - expect: {user: Ken Myer, state: Migrated, prompt: logoff}
   - acceptPrompt: Ken Myer
   - run: Invoke-CsUcsRollback -Identity "Ken Myer"
     note: the trainer pauses here

@@ -405,6 +405,10 @@ func (b *builder) event(e Event) {
 	if s.cur == nil {
 		b.open(s, b.inferInitial(e), b.t.Start, 0, "")
 	}
+	if l, ok := laneEvents[e.Type]; ok {
+		b.laneEvent(s, e, l, text)
+		return
+	}
 	switch e.Type {
 	case engine.EventSignIn:
 		ep := b.endpoint(s, e.detail("endpoint"))
@@ -430,33 +434,6 @@ func (b *builder) event(e Event) {
 	case engine.EventPromptAccepted:
 		ep := b.endpoint(s, e.detail("endpoint"))
 		ep.Marks = append(ep.Marks, b.mark(e, "prompt-accepted", "accepted", text))
-	case engine.EventMigrationStarted:
-		b.open(s, SpanMigrating, e.Time, e.Seq, text)
-		if c, err := time.Parse(time.RFC3339, e.detail("commitAt")); err == nil {
-			s.cur.Until = c
-		}
-		b.laneMark(s, e, "migration", "migration starts", text)
-	case engine.EventMigrationCompleted:
-		b.open(s, SpanExchange, e.Time, e.Seq, text)
-		b.laneMark(s, e, "migration", "in Exchange", text)
-	case engine.EventMigrationFailed:
-		b.open(s, SpanLync, e.Time, e.Seq, text)
-		s.cur.Label = "Lync (migration failed)"
-		b.laneMark(s, e, "failure", "migration failed", text)
-	case engine.EventMigrationRetry:
-		b.laneMark(s, e, "migration", "retry", text)
-	case engine.EventRollbackStarted:
-		b.laneMark(s, e, "rollback", "rollback", text)
-	case engine.EventRollbackCompleted:
-		b.open(s, SpanLync, e.Time, e.Seq, text)
-		b.laneMark(s, e, "rollback", "back in Lync", text)
-	case engine.EventHoldStarted:
-		b.open(s, SpanHold, e.Time, e.Seq, text)
-		if u, err := time.Parse(time.RFC3339, e.detail("holdUntil")); err == nil {
-			s.cur.Until = u.UTC()
-			s.cur.Label = "Lync, rollback hold until " + Offset(u, b.t.Start)
-		}
-		b.laneMark(s, e, "hold", "hold starts", text)
 	case engine.EventHoldExpired:
 		if s.cur.Kind == SpanHold {
 			b.open(s, SpanLync, e.Time, e.Seq, text)
@@ -484,8 +461,6 @@ func (b *builder) event(e Event) {
 		}
 		b.policyChanged(s, e.Time, e.Seq, eff)
 		b.laneMark(s, e, "policy", "grant "+Canonical(g), text)
-	case engine.EventRollbackFailed:
-		b.laneMark(s, e, "failure", "rollback failed", text)
 	case engine.EventUserMoved:
 		cls := "other"
 		if e.flag("rolledBack") {
@@ -503,6 +478,44 @@ func (b *builder) event(e Event) {
 	default:
 		b.laneMark(s, e, "other", e.Type.String(), text)
 	}
+}
+
+// laneEvent is what laneEvents says of an event type: the span it opens on the user's contacts
+// lane ("" for none) and its mark's class and label.
+type laneEvent struct{ open, class, label string }
+
+// laneEvents are the events that open the next span of a user's contacts lane or only mark it;
+// laneEvent does what some of them need besides.
+var laneEvents = map[engine.EventType]laneEvent{
+	engine.EventMigrationStarted:   {SpanMigrating, "migration", "migration starts"},
+	engine.EventMigrationCompleted: {SpanExchange, "migration", "in Exchange"},
+	engine.EventMigrationFailed:    {SpanLync, "failure", "migration failed"},
+	engine.EventMigrationRetry:     {"", "migration", "retry"},
+	engine.EventRollbackStarted:    {"", "rollback", "rollback"},
+	engine.EventRollbackCompleted:  {SpanLync, "rollback", "back in Lync"},
+	engine.EventHoldStarted:        {SpanHold, "hold", "hold starts"},
+	engine.EventRollbackFailed:     {"", "failure", "rollback failed"},
+}
+
+// laneEvent opens the span l names (if any), sets what the event tells of it, and marks the lane.
+func (b *builder) laneEvent(s *userState, e Event, l laneEvent, text string) {
+	if l.open != "" {
+		b.open(s, l.open, e.Time, e.Seq, text)
+	}
+	switch e.Type {
+	case engine.EventMigrationStarted:
+		if c, err := time.Parse(time.RFC3339, e.detail("commitAt")); err == nil {
+			s.cur.Until = c
+		}
+	case engine.EventMigrationFailed:
+		s.cur.Label = "Lync (migration failed)"
+	case engine.EventHoldStarted:
+		if u, err := time.Parse(time.RFC3339, e.detail("holdUntil")); err == nil {
+			s.cur.Until = u.UTC()
+			s.cur.Label = "Lync, rollback hold until " + Offset(u, b.t.Start)
+		}
+	}
+	b.laneMark(s, e, l.class, l.label, text)
 }
 
 func (b *builder) allowedOr(id string) bool {

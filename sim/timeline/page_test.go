@@ -3,6 +3,7 @@ package timeline_test
 import (
 	"regexp"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -149,6 +150,16 @@ var _ = Describe("the plain-English timeline", func() {
 		Expect(len(tl.Lines("", false))).To(BeNumerically("<", len(tl.Events)))
 	})
 })
+
+var _ = DescribeTable("durations, written as scenario files write them but with decimal seconds",
+	func(d time.Duration, want string) { Expect(timeline.FormatDuration(d)).To(Equal(want)) },
+	Entry("none", time.Duration(0), "0s"),
+	Entry("under a second", 500*time.Millisecond, "500ms"),
+	Entry("days and minutes", 7*24*time.Hour+10*time.Minute, "7d10m"),
+	Entry("seconds past a minute", 90*time.Second, "1m30s"),
+	Entry("a fraction past the first second", time.Minute+1500*time.Millisecond, "1m1.5s"),
+	Entry("negative", -(time.Hour+500*time.Millisecond), "-1h0.5s"),
+)
 
 var _ = Describe("a scenario's own note: (issue 12)", func() {
 	It("is shown under the description of its timeline page, escaped, and survives Encode", func() {

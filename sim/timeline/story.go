@@ -211,6 +211,14 @@ func instantText(in scenario.Instant, start time.Time) string {
 	return "+" + FormatDuration(in.Offset)
 }
 
+// orEmpty prints an optional value of an expectation ("" when not given).
+func orEmpty[T any](p *T) string {
+	if p == nil {
+		return ""
+	}
+	return fmt.Sprint(*p)
+}
+
 func expectText(e *scenario.Expect, start time.Time, who func(string) string) string {
 	if e == nil {
 		return "{}"
@@ -226,9 +234,7 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "contactsIn":
 			v = e.ContactsIn.String()
 		case "contacts":
-			if e.Contacts != nil {
-				v = fmt.Sprint(*e.Contacts)
-			}
+			v = orEmpty(e.Contacts)
 		case "has":
 			v = strings.Join(e.Has, ", ")
 		case "lacks":
@@ -238,9 +244,7 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "clientReads":
 			v = e.ClientReads.String()
 		case "attempts":
-			if e.Attempts != nil {
-				v = fmt.Sprint(*e.Attempts)
-			}
+			v = orEmpty(e.Attempts)
 		case "holdUntil":
 			switch {
 			case e.HoldNone:
@@ -253,9 +257,7 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 		case "event":
 			v = e.Event.String()
 		case "count":
-			if e.Count != nil {
-				v = fmt.Sprint(*e.Count)
-			}
+			v = orEmpty(e.Count)
 		default:
 			continue
 		}
@@ -264,45 +266,25 @@ func expectText(e *scenario.Expect, start time.Time, who func(string) string) st
 	return "{" + strings.Join(parts, ", ") + "}"
 }
 
-// FormatDuration writes a duration the way scenario files do, with days: 7d10m, 1h30m, 90s → 1m30s, 0s.
+// FormatDuration writes a duration the way scenario files do, with days (scenario.FormatDuration:
+// 7d10m, 1h30m, 90s → 1m30s, 0s), except that a fraction of a second past the first second is
+// written as decimals: 1m1.5s, not 1m1s500ms.
 func FormatDuration(d time.Duration) string {
-	if d == 0 {
-		return "0s"
-	}
-	var b bytes.Buffer
+	out := ""
 	if d < 0 {
-		b.WriteByte('-')
-		d = -d
+		out, d = "-", -d
 	}
 	if d < time.Second {
-		b.WriteString(d.String())
-		return b.String()
+		return out + d.String()
 	}
-	days := d / (24 * time.Hour)
-	d -= days * 24 * time.Hour
-	h := d / time.Hour
-	d -= h * time.Hour
-	m := d / time.Minute
-	d -= m * time.Minute
-	s := d / time.Second
-	d -= s * time.Second
-	if days > 0 {
-		fmt.Fprintf(&b, "%dd", days)
+	if d%time.Second == 0 {
+		return out + scenario.FormatDuration(d)
 	}
-	if h > 0 {
-		fmt.Fprintf(&b, "%dh", h)
+	if whole := d.Truncate(time.Minute); whole > 0 {
+		out += scenario.FormatDuration(whole)
+		d -= whole
 	}
-	if m > 0 {
-		fmt.Fprintf(&b, "%dm", m)
-	}
-	if s > 0 || d > 0 {
-		if d > 0 {
-			fmt.Fprintf(&b, "%gs", float64(s)+d.Seconds())
-		} else {
-			fmt.Fprintf(&b, "%ds", s)
-		}
-	}
-	return b.String()
+	return out + fmt.Sprintf("%gs", d.Seconds())
 }
 
 // Offset is "+7d10m": the instant t relative to start.

@@ -36,12 +36,7 @@ func BenchmarkRegisterSubscribe(b *testing.B) {
 // BenchmarkBareSipgo is the baseline: a bare sipgo server answering the same requests with a
 // static 200 OK.
 func BenchmarkBareSipgo(b *testing.B) {
-	ua, err := sipgo.NewUA()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ua.Close()
-	srv, err := sipgo.NewServer(ua)
+	srv, err := sipgo.NewServer(benchUA(b))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -60,12 +55,7 @@ func BenchmarkBareSipgo(b *testing.B) {
 
 func benchSignIns(b *testing.B, addr string) {
 	sip.SetDefaultLogger(discard)
-	ua, err := sipgo.NewUA()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ua.Close()
-	cli, err := sipgo.NewClient(ua)
+	cli, err := sipgo.NewClient(benchUA(b))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -100,4 +90,14 @@ func benchSignIns(b *testing.B, addr string) {
 		do(sip.SUBSCRIBE, user, epid, sip.NewHeader("Event", lyncwire.EventRoamingContacts), sip.NewHeader("Supported", "ms-ucs"))
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "signins/s")
+}
+
+// benchUA is a sipgo user agent closed when the benchmark ends.
+func benchUA(b *testing.B) *sipgo.UserAgent {
+	ua, err := sipgo.NewUA()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = ua.Close() })
+	return ua
 }

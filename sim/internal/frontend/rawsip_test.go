@@ -145,27 +145,30 @@ Supported: gruu-10, adhoclist, msrtc-event-categories, com.microsoft.msrtc.prese
 Event: registration
 User-Agent: UCCAPI/15.0.4481.1000 OC/15.0.4481.1000 (Microsoft Lync)
 %[2]s`
-	subTpl = `SUBSCRIBE sip:ken@litwareinc.com SIP/2.0
-Via: SIP/2.0/TCP 127.0.0.1:{port};branch=z9hG4bKsub{n}
-Max-Forwards: 70
-From: <sip:ken@litwareinc.com>;tag=sub{n};epid=%[1]s
-To: <sip:ken@litwareinc.com>
-Call-ID: sub{n}-%[1]s
-CSeq: 1 SUBSCRIBE
-Contact: <sip:127.0.0.1:{port};transport=tcp>
+)
+
+// subTpl and serviceTpl are Ken's SUBSCRIBE (epid, event, extra headers) and SERVICE (epid).
+var (
+	subTpl = kenRequest("SUBSCRIBE", "sub") + `Contact: <sip:127.0.0.1:{port};transport=tcp>
 Event: %[2]s
 Supported: com.microsoft.autoextend
 Supported: ms-piggyback-first-notify
 %[3]s`
-	serviceTpl = `SERVICE sip:ken@litwareinc.com SIP/2.0
-Via: SIP/2.0/TCP 127.0.0.1:{port};branch=z9hG4bKsvc{n}
-Max-Forwards: 70
-From: <sip:ken@litwareinc.com>;tag=svc{n};epid=%[1]s
-To: <sip:ken@litwareinc.com>
-Call-ID: svc{n}-%[1]s
-CSeq: 1 SERVICE
-Content-Type: application/SOAP+xml`
+	serviceTpl = kenRequest("SERVICE", "svc") + `Content-Type: application/SOAP+xml`
 )
+
+// kenRequest is the request line and first headers of a request Ken sends to himself: branch, tag
+// and Call-ID start with short and hold {n}; the From epid is the template's first argument.
+func kenRequest(method, short string) string {
+	return method + ` sip:ken@litwareinc.com SIP/2.0
+Via: SIP/2.0/TCP 127.0.0.1:{port};branch=z9hG4bK` + short + `{n}
+Max-Forwards: 70
+From: <sip:ken@litwareinc.com>;tag=` + short + `{n};epid=%[1]s
+To: <sip:ken@litwareinc.com>
+Call-ID: ` + short + `{n}-%[1]s
+CSeq: 1 ` + method + `
+`
+}
 
 func register(u *rawUA, epid string, extra string) *sip.Response {
 	u.send(fmt.Sprintf(regTpl, epid, extra), "")

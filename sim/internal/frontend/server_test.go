@@ -23,6 +23,28 @@ import (
 
 const ucs = "Supported: ms-ucs\nAccept: application/vnd-microsoft-roaming-contacts+xml"
 
+// registerOverUDP sends regTpl's REGISTER for epid over UDP from a fresh socket, with extra
+// header lines (each ending in CRLF) before Content-Length, and reads the one answer.
+func registerOverUDP(addr, epid, extra string) *sip.Response {
+	GinkgoHelper()
+	conn, err := net.Dial("udp", addr)
+	Expect(err).NotTo(HaveOccurred())
+	defer conn.Close()
+	_, port, _ := net.SplitHostPort(conn.LocalAddr().String())
+	msg := strings.NewReplacer("{port}", port, "{n}", "1", "TCP", "UDP", "transport=tcp", "transport=udp").Replace(fmt.Sprintf(regTpl, epid, ""))
+	msg = strings.ReplaceAll(strings.TrimSpace(msg), "\n", "\r\n") + "\r\n" + extra + "Content-Length: 0\r\n\r\n"
+	_, err = conn.Write([]byte(msg))
+	Expect(err).NotTo(HaveOccurred())
+	Expect(conn.SetReadDeadline(time.Now().Add(5 * time.Second))).To(Succeed())
+	buf := make([]byte, 4096)
+	n, err := conn.Read(buf)
+	Expect(err).NotTo(HaveOccurred())
+	res, err := sip.ParseMessage(buf[:n])
+	Expect(err).NotTo(HaveOccurred())
+	Expect(res).To(BeAssignableToTypeOf(&sip.Response{}))
+	return res.(*sip.Response)
+}
+
 var _ = Describe("the SIP front end", func() {
 	var (
 		sched *vclock.Scheduler
@@ -59,41 +81,15 @@ var _ = Describe("the SIP front end", func() {
 	It("listens on loopback TCP and UDP, and registers over UDP", func() {
 		Expect(srv.TCPAddr()).To(HavePrefix("127.0.0.1:"))
 		Expect(srv.UDPAddr()).To(HavePrefix("127.0.0.1:"))
-		conn, err := net.Dial("udp", srv.UDPAddr())
-		Expect(err).NotTo(HaveOccurred())
-		defer conn.Close()
-		_, port, _ := net.SplitHostPort(conn.LocalAddr().String())
-		msg := strings.NewReplacer("{port}", port, "{n}", "1", "TCP", "UDP", "transport=tcp", "transport=udp").Replace(fmt.Sprintf(regTpl, "udp1", ""))
-		msg = strings.ReplaceAll(strings.TrimSpace(msg), "\n", "\r\n") + "\r\nContent-Length: 0\r\n\r\n"
-		_, err = conn.Write([]byte(msg))
-		Expect(err).NotTo(HaveOccurred())
-		Expect(conn.SetReadDeadline(time.Now().Add(5 * time.Second))).To(Succeed())
-		buf := make([]byte, 4096)
-		n, err := conn.Read(buf)
-		Expect(err).NotTo(HaveOccurred())
-		res, err := sip.ParseMessage(buf[:n])
-		Expect(err).NotTo(HaveOccurred())
-		Expect(res.(*sip.Response).StatusCode).To(Equal(200))
-		Expect(header(res.(*sip.Response), "Contact")).To(ContainSubstring("opaque=user:epid:udp1;gruu"))
+		res := registerOverUDP(srv.UDPAddr(), "udp1", "")
+		Expect(res.StatusCode).To(Equal(200))
+		Expect(header(res, "Contact")).To(ContainSubstring("opaque=user:epid:udp1;gruu"))
 	})
 
 	It("answers a datagram longer than one read 513 Message Too Large over UDP, registering nothing", func() {
-		conn, err := net.Dial("udp", srv.UDPAddr())
-		Expect(err).NotTo(HaveOccurred())
-		defer conn.Close()
-		_, port, _ := net.SplitHostPort(conn.LocalAddr().String())
-		msg := strings.NewReplacer("{port}", port, "{n}", "1", "TCP", "UDP", "transport=tcp", "transport=udp").Replace(fmt.Sprintf(regTpl, "udp2", ""))
-		msg = strings.ReplaceAll(strings.TrimSpace(msg), "\n", "\r\n") + "\r\nX-Padding: " + strings.Repeat("p", lyncwire.ReadBufferSize) + "\r\nContent-Length: 0\r\n\r\n"
-		_, err = conn.Write([]byte(msg))
-		Expect(err).NotTo(HaveOccurred())
-		Expect(conn.SetReadDeadline(time.Now().Add(5 * time.Second))).To(Succeed())
-		buf := make([]byte, 4096)
-		n, err := conn.Read(buf)
-		Expect(err).NotTo(HaveOccurred())
-		res, err := sip.ParseMessage(buf[:n])
-		Expect(err).NotTo(HaveOccurred())
-		Expect(res.(*sip.Response).StatusCode).To(Equal(513))
-		Expect(header(res.(*sip.Response), "Warning")).To(ContainSubstring("send it over TCP"))
+		res := registerOverUDP(srv.UDPAddr(), "udp2", "X-Padding: "+strings.Repeat("p", lyncwire.ReadBufferSize)+"\r\n")
+		Expect(res.StatusCode).To(Equal(513))
+		Expect(header(res, "Warning")).To(ContainSubstring("send it over TCP"))
 		Expect(eng.Calls()).To(BeEmpty())
 	})
 

@@ -178,13 +178,8 @@ type Conn struct {
 // closed and everything was read.
 func (c *Conn) Read(p []byte) (int, error) {
 	for {
-		select {
-		case <-c.done:
-			return 0, c.opErr("read", net.ErrClosed)
-		default:
-		}
-		if c.rdl.expired() {
-			return 0, c.opErr("read", os.ErrDeadlineExceeded)
+		if err := c.usable("read", c.rdl); err != nil {
+			return 0, err
 		}
 		b := c.rd
 		b.mu.Lock()
@@ -215,13 +210,8 @@ func (c *Conn) Read(p []byte) (int, error) {
 
 // Write hands p to the peer at once; it fails once either end closed.
 func (c *Conn) Write(p []byte) (int, error) {
-	select {
-	case <-c.done:
-		return 0, c.opErr("write", net.ErrClosed)
-	default:
-	}
-	if c.wrl.expired() {
-		return 0, c.opErr("write", os.ErrDeadlineExceeded)
+	if err := c.usable("write", c.wrl); err != nil {
+		return 0, err
 	}
 	b := c.wr
 	b.mu.Lock()
@@ -233,6 +223,19 @@ func (c *Conn) Write(p []byte) (int, error) {
 	b.mu.Unlock()
 	b.wake()
 	return len(p), nil
+}
+
+// usable is nil while c is open and op's deadline dl has not passed, else the error op fails with.
+func (c *Conn) usable(op string, dl *deadline) error {
+	select {
+	case <-c.done:
+		return c.opErr(op, net.ErrClosed)
+	default:
+	}
+	if dl.expired() {
+		return c.opErr(op, os.ErrDeadlineExceeded)
+	}
+	return nil
 }
 
 // Close ends both directions: the peer reads what was written before, then io.EOF; its writes
