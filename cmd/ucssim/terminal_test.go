@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ var _ = BeforeEach(func() {
 // typed at with send-keys and read back with capture-pane: what a person at a terminal sees.
 type tmuxPane struct {
 	socket, target string
+	status         string // file the pane's shell writes the program's exit status to
 }
 
 // needTmux fails (never skips) when tmux is missing: the terminal specs need it.
@@ -45,12 +47,15 @@ func (p *tmuxPane) tmux(args ...string) string {
 func startPane(bin, configDir string, args ...string) *tmuxPane {
 	GinkgoHelper()
 	needTmux()
-	p := &tmuxPane{socket: fmt.Sprintf("ucssim-spec-%d-%d", os.Getpid(), time.Now().UnixNano()), target: "spec"}
+	p := &tmuxPane{socket: fmt.Sprintf("ucssim-spec-%d-%d", os.Getpid(), time.Now().UnixNano()), target: "spec",
+		status: filepath.Join(GinkgoT().TempDir(), "status")}
 	quoted := make([]string, len(args))
 	for i, a := range args {
 		quoted[i] = "'" + a + "'"
 	}
-	command := fmt.Sprintf("env XDG_CONFIG_HOME='%s' TERM=xterm-256color NO_COLOR=1 '%s' %s", configDir, bin, strings.Join(quoted, " "))
+	// The pane's shell records the exit status itself: tmux 3.3 sometimes leaves the ended program
+	// unreaped (a zombie), and then never learns its status.
+	command := fmt.Sprintf("env XDG_CONFIG_HOME='%s' TERM=xterm-256color NO_COLOR=1 '%s' %s; echo $? > '%s'", configDir, bin, strings.Join(quoted, " "), p.status)
 	p.tmux("new-session", "-d", "-s", p.target, "-x", "120", "-y", "40", command)
 	p.tmux("set-option", "-t", p.target, "remain-on-exit", "on")
 	DeferCleanup(func() {
@@ -88,17 +93,18 @@ func (p *tmuxPane) reads(text string) {
 	Eventually(p.line).WithTimeout(10*time.Second).WithPolling(20*time.Millisecond).Should(Equal(text), "the prompt line")
 }
 
-// exited is "exited N" once the program has ended with status N, "killed by SIG" if a signal
-// ended it, "running" until then.
+// exited is "exited N" once the program has ended with status N, "killed by SIG<n>" if signal n
+// ended it (the shell reports 128+n), "running" until then.
 func (p *tmuxPane) exited() string {
-	f := strings.Fields(p.tmux("display-message", "-p", "-t", p.target, "#{pane_dead} s#{pane_dead_status} g#{pane_dead_signal}"))
-	switch {
-	case len(f) != 3 || f[0] != "1" || f[1] == "s" && f[2] == "g":
-		return "running" // tmux marks the pane dead at the end of its output, before it has the status
-	case f[2] != "g":
-		return "killed by " + strings.TrimPrefix(f[2], "g") + "\n" + p.screen()
+	data, err := os.ReadFile(p.status)
+	if err != nil || !strings.HasSuffix(string(data), "\n") {
+		return "running"
 	}
-	return "exited " + strings.TrimPrefix(f[1], "s")
+	code := strings.TrimSpace(string(data))
+	if n, err := strconv.Atoi(code); err == nil && n > 128 {
+		return fmt.Sprintf("killed by SIG%d\n%s", n-128, p.screen())
+	}
+	return "exited " + code
 }
 
 var _ = Describe("ucssim shell on a terminal", Ordered, func() {
@@ -151,7 +157,7 @@ var _ = Describe("ucssim shell on a terminal", Ordered, func() {
 		// Ctrl-D leaves from an empty prompt; typed before the editor is back it would be lost.
 		p.reads("PS 2026-01-05 09:10:00 >")
 		p.keys("C-d")
-		Eventually(p.exited).WithTimeout(10 * time.Second).ShouldNot(Equal("running"))
+		Eventually(p.exited).WithTimeout(10*time.Second).ShouldNot(Equal("running"), func() string { return "the terminal:\n" + p.screen() })
 		Expect(p.exited()).To(Equal("exited 0"))
 
 		history, err := os.ReadFile(filepath.Join(config, "ucssim", "history"))
