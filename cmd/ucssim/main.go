@@ -19,6 +19,7 @@ import (
 var atExit []func()
 
 func main() {
+	armStallDump()
 	ctx, cancel := context.WithCancel(context.Background())
 	interrupts := make(chan os.Signal, 2)
 	signal.Notify(interrupts, os.Interrupt)

@@ -124,6 +124,11 @@ func (t *Tracker) Busy() int {
 	return t.busy + len(t.pending)
 }
 
+// StallHook, when set (once, before any world starts), is called as a settle gives up, while the
+// stuck work is still stuck: ucssim sets it from UCSSIM_STALL_DUMP to write every goroutine's
+// stack, which shows what the in-flight counters wait for.
+var StallHook func(*ErrNotQuiescent)
+
 // ErrNotQuiescent is returned when in-flight work made no progress within the real-time limit.
 type ErrNotQuiescent struct {
 	Limit    time.Duration
@@ -140,6 +145,14 @@ func (e *ErrNotQuiescent) Error() string {
 // real-time wait is the only wall-clock wait in ucssim: it guards against hangs, it never paces
 // the simulation.
 func (t *Tracker) WaitIdle(limit time.Duration) error {
+	err := t.waitIdle(limit)
+	if nq, ok := err.(*ErrNotQuiescent); ok && StallHook != nil {
+		StallHook(nq)
+	}
+	return err
+}
+
+func (t *Tracker) waitIdle(limit time.Duration) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.startNextLocked()
