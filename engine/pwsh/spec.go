@@ -182,7 +182,7 @@ func Resolve(cmd *Command, specs []Spec) (Spec, error) {
 func closest(name string, specs []Spec) string {
 	best, bestD, tie := "", 4, false
 	for _, s := range specs {
-		d := editDistance(strings.ToLower(name), strings.ToLower(s.Name))
+		d := EditDistance(strings.ToLower(name), strings.ToLower(s.Name))
 		switch {
 		case d < bestD:
 			best, bestD, tie = s.Name, d, false
@@ -196,7 +196,9 @@ func closest(name string, specs []Spec) string {
 	return best
 }
 
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b over runes: what "did you mean"
+// suggestions for cmdlet, parameter and shell verb names measure.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)

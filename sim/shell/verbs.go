@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ucssim/ucssim/engine/pwsh"
 	"github.com/ucssim/ucssim/sim/scenario"
 )
 
@@ -186,29 +187,9 @@ func suggest(word string, candidates []string) string {
 	}
 	best, bestDist := "", 3
 	for _, c := range candidates {
-		if d := editDistance(w, []rune(c)); d < bestDist {
+		if d := pwsh.EditDistance(string(w), c); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
