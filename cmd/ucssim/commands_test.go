@@ -5,11 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing/fstest"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/ucssim/ucssim/sim"
+	"github.com/ucssim/ucssim/sim/vclock"
 )
 
 var _ = Describe("ucssim validate", func() {
@@ -130,5 +132,24 @@ var _ = Describe("--wire", func() {
 		Expect(res.code).To(Equal(2))
 		Expect(res.stderr).To(ContainSubstring(`bad --wire: unknown wire "pigeon": want loopback or memory`))
 		Expect(r.names()).To(BeEmpty())
+	})
+})
+
+var _ = Describe("UCSSIM_STALL_DUMP", func() {
+	It("writes every goroutine's stack when a world does not settle", func() {
+		path := filepath.Join(GinkgoT().TempDir(), "stall.txt")
+		GinkgoT().Setenv(stallDumpEnv, path)
+		armStallDump()
+		DeferCleanup(func() { vclock.StallHook = nil })
+
+		t := vclock.NewTracker()
+		end := t.Begin("client.sip.SUBSCRIBE")
+		defer end()
+		Expect(t.WaitIdle(20 * time.Millisecond)).To(HaveOccurred())
+
+		dump, err := os.ReadFile(path)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(dump)).To(HavePrefix("=== world did not settle: no progress for 20ms of real time; in flight: client.sip.SUBSCRIBE=1\ngoroutine "))
+		Expect(string(dump)).To(ContainSubstring("ucssim/sim/vclock.(*Tracker).WaitIdle"), "the stacks, with the waiting settle among them")
 	})
 })
