@@ -80,7 +80,6 @@ func (r *runner) evaluatePopulation(e *scenario.Expect, quick bool) check {
 	}
 	one := *e
 	one.Population, one.AtLeast, one.AtMost = "", nil, nil
-	what := func(checks []string) string { return want + " users with " + strings.Join(checks, ", ") }
 	start := 0
 	if quick && least == total {
 		// Every user must pass: the one that failed last time most likely still fails, so the
@@ -123,7 +122,7 @@ func (r *runner) evaluatePopulation(e *scenario.Expect, quick bool) check {
 	if !ok && passed+failed < total && !quick {
 		passed, seen, example = r.countPopulation(&one, members)
 	}
-	c.add("population "+e.Population, what(checks), describeCounts(passed, total, seen, example), ok)
+	c.add("population "+e.Population, want+" users with "+strings.Join(checks, ", "), describeCounts(passed, total, seen, example), ok)
 	return c
 }
 
